@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { CHAT_MAX_LENGTH, NAME_MAX_LENGTH } from "./constants.ts";
+import { sanitizeText } from "./text.ts";
+
+/**
+ * Client -> server messages (besides the input channel). Raw payloads are bounded before
+ * sanitizing so a huge string costs nothing; anything that does not parse is dropped.
+ */
+const RAW_TEXT_LIMIT = 1000;
+
+export const ChatMessage = z.object({ text: z.string().max(RAW_TEXT_LIMIT) }).strict();
+export const NameMessage = z.object({ name: z.string().max(RAW_TEXT_LIMIT) }).strict();
+export type ChatMessage = z.infer<typeof ChatMessage>;
+export type NameMessage = z.infer<typeof NameMessage>;
+
+/** Server -> client: a chat line from tadpole `id` (its sessionId). */
+export interface ChatBroadcast {
+  id: string;
+  text: string;
+}
+
+/** Server -> client: something only this client needs to know (e.g. it is sending too fast). */
+export interface Notice {
+  code: "chat_throttled" | "invalid_message";
+  text: string;
+}
+
+export const MessageType = {
+  chat: "chat",
+  name: "name",
+  notice: "notice",
+} as const;
+
+/** What a chat line asks for: a rename (`name: Bob`, as in the original game) or a line to say. */
+export type ChatIntent =
+  | { kind: "rename"; name: string }
+  | { kind: "say"; text: string };
+
+const NAME_COMMAND = /^\s*name\s*:(.*)$/isu;
+
+/** Parses a raw chat payload; null when it is malformed or says nothing. */
+export function parseChat(payload: unknown): ChatIntent | null {
+  const parsed = ChatMessage.safeParse(payload);
+  if (!parsed.success) return null;
+  const command = NAME_COMMAND.exec(parsed.data.text);
+  if (command) {
+    const name = sanitizeName(command[1]);
+    return name ? { kind: "rename", name } : null;
+  }
+  const text = sanitizeText(parsed.data.text, CHAT_MAX_LENGTH);
+  return text ? { kind: "say", text } : null;
+}
+
+/** Parses a raw `name` payload; null when it is malformed or empty after sanitizing. */
+export function parseName(payload: unknown): string | null {
+  const parsed = NameMessage.safeParse(payload);
+  return parsed.success ? sanitizeName(parsed.data.name) : null;
+}
+
+export function sanitizeName(raw: string): string | null {
+  return sanitizeText(raw, NAME_MAX_LENGTH) || null;
+}
