@@ -1,18 +1,56 @@
 import { existsSync } from "node:fs";
+import { timingSafeEqual } from "node:crypto";
 import express from "express";
-import { Server } from "@colyseus/core";
+import { LocalDriver, LocalPresence, Server, matchMaker } from "@colyseus/core";
+import { RedisDriver } from "@colyseus/redis-driver";
+import { RedisPresence } from "@colyseus/redis-presence";
+import { monitor } from "@colyseus/monitor";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import type { ServerConfig } from "./config.ts";
+import type { Logger } from "./logger.ts";
+import { metrics } from "./metrics.ts";
+import { admission } from "./rooms/admission.ts";
 import { PondRoom } from "./rooms/PondRoom.ts";
 
-/** The game server: the `pond` room over WebSocket, plus the built client and a health check over HTTP. */
-export function createPondServer(config: ServerConfig): Server {
+/** The public summary of one pond, as listed by GET /ponds. */
+export interface PondListing {
+  roomId: string;
+  clients: number;
+  maxClients: number;
+}
+
+/**
+ * The game server: the `pond` room over WebSocket, and over HTTP the built client, /health,
+ * /metrics, /ponds and (with a password) the Colyseus monitor. With REDIS_URL set, presence
+ * and matchmaking live in Redis so several processes share one set of ponds.
+ */
+export function createPondServer(config: ServerConfig, log?: Logger): Server {
+  admission.maxPlayers = config.maxPlayersPerProcess;
+  admission.maxPerIp = config.maxConnectionsPerIp;
+
   const transport = new WebSocketTransport({ maxPayload: config.maxPayload });
   const server = new Server({
     transport,
     greet: false,
+    logger: log,
+    publicAddress: config.publicAddress,
+    presence: config.redisUrl ? new RedisPresence(config.redisUrl) : new LocalPresence(),
+    driver: config.redisUrl ? new RedisDriver(config.redisUrl) : new LocalDriver(),
     express: (app) => {
-      app.get("/health", (_req, res) => { res.json({ ok: true }); });
+      app.get("/health", (_req, res) => {
+        const ready = matchMaker.state === matchMaker.MatchMakerState.READY;
+        res.status(ready ? 200 : 503).json({ live: true, ready, players: admission.playerCount });
+      });
+      app.get("/metrics", async (_req, res) => {
+        res.setHeader("Content-Type", metrics.registry.contentType);
+        res.send(await metrics.registry.metrics());
+      });
+      app.get("/ponds", async (_req, res) => {
+        const rooms = await matchMaker.query({ name: "pond" });
+        const ponds: PondListing[] = rooms.map((r) => ({ roomId: r.roomId, clients: r.clients, maxClients: r.maxClients }));
+        res.json(ponds);
+      });
+      if (config.monitorPassword) app.use("/monitor", basicAuth(config.monitorPassword), monitor());
       if (config.clientDir && existsSync(config.clientDir)) {
         // Hashed assets can be cached for good; index.html must be revalidated.
         app.use(express.static(config.clientDir, {
@@ -23,6 +61,27 @@ export function createPondServer(config: ServerConfig): Server {
       }
     },
   });
-  server.define("pond", PondRoom, { tickRate: config.tickRate, maxPlayers: config.maxPlayers });
+  server
+    .define("pond", PondRoom, {
+      tickRate: config.tickRate,
+      maxPlayers: config.maxPlayers,
+      reconnectGraceSeconds: config.reconnectGraceSeconds,
+      viewRadius: config.viewRadius,
+      interest: config.interest,
+    })
+    // joinOrCreate fills the fullest pond that has room, so players meet.
+    .sortBy({ clients: -1 });
   return server;
+}
+
+function basicAuth(password: string): express.RequestHandler {
+  const expected = Buffer.from(password);
+  return (req, res, next) => {
+    const header = req.headers.authorization ?? "";
+    const given = header.startsWith("Basic ") ? Buffer.from(header.slice(6), "base64").toString().split(":").slice(1).join(":") : "";
+    const candidate = Buffer.from(given);
+    if (candidate.length === expected.length && timingSafeEqual(candidate, expected)) return next();
+    res.setHeader("WWW-Authenticate", 'Basic realm="Tadpole Pond monitor"');
+    res.status(401).send("Authentication required");
+  };
 }

@@ -1,6 +1,6 @@
 import { DEFAULT_TICK_RATE } from "../shared/constants.ts";
 
-/** Everything an operator can set, read and validated in one place. */
+/** Everything an operator can set, read and validated in one place (see README, "Configuration"). */
 export interface ServerConfig {
   /** TCP port for HTTP and WebSocket (PORT). */
   port: number;
@@ -10,19 +10,44 @@ export interface ServerConfig {
   tickRate: number;
   /** Players per pond (MAX_PLAYERS); the matchmaker opens another pond when all are full. */
   maxPlayers: number;
+  /** Players this process accepts across all its ponds (MAX_PLAYERS_PER_PROCESS). */
+  maxPlayersPerProcess: number;
+  /** Open WebSocket connections allowed from one IP address (MAX_CONNECTIONS_PER_IP). */
+  maxConnectionsPerIp: number;
   /** Largest WebSocket frame a client may send, in bytes (MAX_PAYLOAD). */
   maxPayload: number;
+  /** Radius around a player's tadpole within which it receives others, in units (VIEW_RADIUS). */
+  viewRadius: number;
+  /** Interest management on (INTEREST=on, default) or off: everyone receives everyone (benchmark baseline). */
+  interest: boolean;
+  /** Seconds a dropped player's tadpole waits for it to reconnect (RECONNECT_GRACE_SECONDS). */
+  reconnectGraceSeconds: number;
   /** Folder of the built client to serve (CLIENT_DIR); empty to serve no page. */
   clientDir: string;
+  /** Redis for presence and matchmaking across processes (REDIS_URL); unset = one process, in memory. */
+  redisUrl: string | undefined;
+  /** Address other processes and clients reach this one at, behind a proxy (PUBLIC_ADDRESS). */
+  publicAddress: string | undefined;
+  /** pino log level (LOG_LEVEL). */
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Password for the Colyseus monitor at /monitor (MONITOR_PASSWORD); unset = monitor off. */
+  monitorPassword: string | undefined;
 }
 
 export class ConfigError extends Error {}
 
 type Env = Record<string, string | undefined>;
 
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+function text(env: Env, key: string): string | undefined {
+  const raw = env[key]?.trim();
+  return raw ? raw : undefined;
+}
+
 function integer(env: Env, key: string, fallback: number, min: number, max: number): number {
-  const raw = env[key];
-  if (raw === undefined || raw.trim() === "") return fallback;
+  const raw = text(env, key);
+  if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${key} must be an integer from ${min} to ${max}, got "${raw}"`);
@@ -30,13 +55,52 @@ function integer(env: Env, key: string, fallback: number, min: number, max: numb
   return value;
 }
 
+function onOff(env: Env, key: string, fallback: boolean): boolean {
+  const raw = text(env, key)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (raw === "on" || raw === "true" || raw === "1") return true;
+  if (raw === "off" || raw === "false" || raw === "0") return false;
+  throw new ConfigError(`${key} must be on or off, got "${raw}"`);
+}
+
+function redisUrl(env: Env): string | undefined {
+  const raw = text(env, "REDIS_URL");
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`REDIS_URL must be a URL like redis://host:6379, got "${raw}"`);
+  }
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
+    throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got "${raw}"`);
+  }
+  return raw;
+}
+
+function logLevel(env: Env): ServerConfig["logLevel"] {
+  const raw = text(env, "LOG_LEVEL") ?? "info";
+  const level = LOG_LEVELS.find((l) => l === raw);
+  if (!level) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${raw}"`);
+  return level;
+}
+
 export function readConfig(env: Env = process.env): ServerConfig {
   return {
     port: integer(env, "PORT", 2567, 0, 65535),
-    host: env.HOST?.trim() || "0.0.0.0",
+    host: text(env, "HOST") ?? "0.0.0.0",
     tickRate: integer(env, "TICK_RATE", DEFAULT_TICK_RATE, 1, 120),
-    maxPlayers: integer(env, "MAX_PLAYERS", 200, 1, 5000),
+    maxPlayers: integer(env, "MAX_PLAYERS", 100, 1, 5000),
+    maxPlayersPerProcess: integer(env, "MAX_PLAYERS_PER_PROCESS", 2000, 1, 100_000),
+    maxConnectionsPerIp: integer(env, "MAX_CONNECTIONS_PER_IP", 20, 1, 100_000),
     maxPayload: integer(env, "MAX_PAYLOAD", 4096, 256, 1 << 20),
+    viewRadius: integer(env, "VIEW_RADIUS", 1200, 100, 10_000),
+    interest: onOff(env, "INTEREST", true),
+    reconnectGraceSeconds: integer(env, "RECONNECT_GRACE_SECONDS", 20, 0, 3600),
     clientDir: env.CLIENT_DIR ?? new URL("../dist", import.meta.url).pathname,
+    redisUrl: redisUrl(env),
+    publicAddress: text(env, "PUBLIC_ADDRESS"),
+    logLevel: logLevel(env),
+    monitorPassword: text(env, "MONITOR_PASSWORD"),
   };
 }

@@ -1,16 +1,19 @@
 import { ConfigError, readConfig } from "./config.ts";
 import { createPondServer } from "./app.ts";
+import { createLogger } from "./logger.ts";
 
+let config;
 try {
-  const config = readConfig();
-  const server = createPondServer(config);
-  await server.listen(config.port, config.host);
-  const shown = config.host === "0.0.0.0" ? "localhost" : config.host;
-  console.log(`Tadpole Pond listening on http://${shown}:${config.port} (tick ${config.tickRate} Hz)`);
+  config = readConfig();
 } catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(`Configuration error: ${error.message}`);
-    process.exit(2);
-  }
-  throw error;
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`Configuration error: ${error.message}`);
+  process.exit(2);
 }
+
+const log = createLogger(config.logLevel);
+const server = createPondServer(config, log);
+await server.listen(config.port, config.host);
+const shown = config.host === "0.0.0.0" ? "localhost" : config.host;
+log.info({ port: config.port, host: config.host, tickRate: config.tickRate, redis: Boolean(config.redisUrl) },
+  `Tadpole Pond listening on http://${shown}:${config.port}`);

@@ -15,11 +15,14 @@ export const Tadpole = schema({
   name: t.string(),
   /** Index into the client's colour palette. */
   hue: t.uint8(),
+  /** True while its player's connection is lost and the pond holds its place for a reconnect. */
+  away: t.boolean(),
 }, "Tadpole");
 export type Tadpole = InstanceType<typeof Tadpole>;
 
+/** Tadpoles are per-client filtered (`.view()`): each client receives only those near its own. */
 export const PondState = schema({
-  tadpoles: t.map(Tadpole),
+  tadpoles: t.map(Tadpole).view(),
 }, "PondState");
 export type PondState = InstanceType<typeof PondState>;
 

@@ -1,18 +1,30 @@
-import { Room, type Client, type StepContext } from "@colyseus/core";
+import { CloseCode, Room, ServerError, logger, type AuthContext, type Client, type StepContext } from "@colyseus/core";
+import { StateView } from "@colyseus/schema";
 import { DEFAULT_NAME, DEFAULT_TICK_RATE, HUE_COUNT, SPAWN_RADIUS } from "../../shared/constants.ts";
 import { TadpoleInput } from "../../shared/input.ts";
 import { MessageType, parseChat, parseName, type ChatBroadcast, type Notice } from "../../shared/messages.ts";
 import { spawnPoint, stepTadpole } from "../../shared/movement.ts";
 import { PondState, Tadpole } from "../../shared/state.ts";
+import { metrics } from "../metrics.ts";
+import { admission } from "./admission.ts";
+import { Interest, type Viewer } from "./Interest.ts";
 import { TokenBucket } from "./tokenBucket.ts";
 
 export interface PondOptions {
   tickRate?: number;
   maxPlayers?: number;
+  reconnectGraceSeconds?: number;
+  /** Radius around a client's tadpole within which it receives others (units). */
+  viewRadius?: number;
+  /** False sends every tadpole to every client (benchmark baseline). */
+  interest?: boolean;
 }
 
 /** Close code for a client that keeps sending messages we cannot use. */
 export const CLOSE_INVALID_INPUT = 4400;
+
+/** Default view radius: a little more than half a large desktop screen's diagonal. */
+export const DEFAULT_VIEW_RADIUS = 1200;
 
 /**
  * A client may bank this many fixed steps: enough to catch up after a burst of jitter
@@ -24,34 +36,40 @@ const CHAT_PER_SECOND = 0.5;
 const INVALID_BURST = 20;
 const INVALID_PER_SECOND = 2;
 
-/** Server-only bookkeeping per connected tadpole. */
-interface Swimmer {
-  tadpole: Tadpole;
+/** Server-only bookkeeping per tadpole in the pond. */
+interface Swimmer extends Viewer {
+  readonly sessionId: string;
+  readonly ip: string | undefined;
+  index: number;
   stepCredit: number;
-  chat: TokenBucket;
-  invalid: TokenBucket;
-}
-
-/** Counters an operator reads (see the metrics endpoint). */
-export interface PondCounters {
-  droppedMessages: number;
-  chatLines: number;
+  readonly chat: TokenBucket;
+  readonly invalid: TokenBucket;
+  countBytes: ((n: number) => void) | undefined;
 }
 
 /**
  * One pond: every tadpole in it, simulated at a fixed tick from the inputs its owner sends.
- * Clients steer; only this room moves tadpoles.
+ * Clients steer; only this room moves tadpoles. Each client is sent the tadpoles near its own.
  */
 export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   override state = new PondState();
   override inputs = this.defineInput(TadpoleInput);
 
-  readonly counters: PondCounters = { droppedMessages: 0, chatLines: 0 };
   private readonly swimmers = new Map<string, Swimmer>();
+  /** The same swimmers as an array: the tick walks it without allocating iterator entries. */
+  private readonly order: Swimmer[] = [];
+  private readonly ips = new Map<string, string | undefined>();
+  private interest!: Interest;
+  private reconnectGraceSeconds = 20;
+  private tickStarted = 0;
 
   override onCreate(options: PondOptions = {}): void {
     const tickRate = options.tickRate ?? DEFAULT_TICK_RATE;
     this.maxClients = options.maxPlayers ?? this.maxClients;
+    this.reconnectGraceSeconds = options.reconnectGraceSeconds ?? this.reconnectGraceSeconds;
+    const radius = options.viewRadius ?? DEFAULT_VIEW_RADIUS;
+    this.interest = new Interest({ enterRadius: radius, leaveRadius: radius * 1.15, enabled: options.interest !== false });
+
     this.setFixedTimestep((ctx) => this.step(ctx), tickRate);
     // Re-arm the patch timer after the simulation timer with the same period, so each
     // patch carries exactly the tick that ran just before it.
@@ -59,7 +77,18 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
 
     this.onMessage(MessageType.chat, (client, payload: unknown) => this.onChat(client, payload));
     this.onMessage(MessageType.name, (client, payload: unknown) => this.onName(client, payload));
-    this.onMessage("*", (client) => this.reject(client));
+    this.onMessage("*", (client) => this.reject(client, "unknown_type"));
+    metrics.ponds.inc();
+  }
+
+  override onAuth(client: Client, _options: unknown, context: AuthContext): boolean {
+    const refused = admission.admit(context.ip);
+    if (refused !== null) {
+      metrics.kicked.inc({ reason: refused });
+      throw new ServerError(503, refused === "process_full" ? "This server is full." : "Too many connections from your address.");
+    }
+    this.ips.set(client.sessionId, context.ip);
+    return true;
   }
 
   override onJoin(client: Client, options?: { name?: unknown }): void {
@@ -68,39 +97,123 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     tadpole.name = parseName({ name: options?.name }) ?? DEFAULT_NAME;
     tadpole.hue = Math.floor(Math.random() * HUE_COUNT);
     const now = Date.now();
-    this.swimmers.set(client.sessionId, {
+    const swimmer: Swimmer = {
+      sessionId: client.sessionId,
+      ip: this.ips.get(client.sessionId),
       tadpole,
+      view: undefined,
+      visible: new Map(),
+      cell: 0,
+      slot: 0,
+      gone: false,
+      index: this.order.length,
       stepCredit: 1,
       chat: new TokenBucket(CHAT_BURST, CHAT_PER_SECOND, now),
       invalid: new TokenBucket(INVALID_BURST, INVALID_PER_SECOND, now),
-    });
+      countBytes: undefined,
+    };
+    this.ips.delete(client.sessionId);
+    this.swimmers.set(client.sessionId, swimmer);
+    this.order.push(swimmer);
     this.state.tadpoles.set(client.sessionId, tadpole);
+    this.watch(client, swimmer);
+    this.interest.add(swimmer);
+    this.interest.sweep(swimmer);
+    metrics.players.inc();
+  }
+
+  /** A dropped connection keeps its tadpole for a while; the SDK reconnects by itself. */
+  override async onDrop(client: Client): Promise<void> {
+    const swimmer = this.swimmers.get(client.sessionId);
+    if (swimmer === undefined || this.reconnectGraceSeconds === 0) return;
+    swimmer.tadpole.away = true;
+    await this.allowReconnection(client, this.reconnectGraceSeconds);
+  }
+
+  override onReconnect(client: Client): void {
+    const swimmer = this.swimmers.get(client.sessionId);
+    if (swimmer === undefined) return;
+    swimmer.tadpole.away = false;
+    this.watch(client, swimmer);
+    // The new connection starts from a full state: show it everyone near it again.
+    swimmer.visible.clear();
+    this.interest.sweep(swimmer);
   }
 
   override onLeave(client: Client): void {
+    this.ips.delete(client.sessionId);
+    const swimmer = this.swimmers.get(client.sessionId);
+    if (swimmer === undefined) return;
     this.swimmers.delete(client.sessionId);
+    const last = this.order.pop()!;
+    if (last !== swimmer) {
+      this.order[swimmer.index] = last;
+      last.index = swimmer.index;
+    }
+    this.interest.remove(swimmer);
     this.state.tadpoles.delete(client.sessionId);
+    admission.release(swimmer.ip);
+    metrics.players.dec();
   }
 
-  /** One fixed step: each tadpole integrates its owner's inputs, at most its banked credit. */
+  override onDispose(): void {
+    metrics.ponds.dec();
+  }
+
+  /** Graceful shutdown: tell clients to go elsewhere (they rejoin through the matchmaker). */
+  override onBeforeShutdown(): void {
+    this.lock().catch(() => {});
+    this.disconnect(CloseCode.SERVER_SHUTDOWN).catch((error) => logger.error("pond disconnect failed", error));
+  }
+
+  override broadcastPatch(): boolean {
+    const changed = super.broadcastPatch();
+    if (this.tickStarted > 0) {
+      metrics.tickSeconds.observe((performance.now() - this.tickStarted) / 1000);
+      this.tickStarted = 0;
+    }
+    return changed;
+  }
+
+  /** One fixed step: each tadpole integrates its owner's inputs (at most its banked credit), then views follow. */
   private step(ctx: StepContext): void {
-    for (const [sessionId, swimmer] of this.swimmers) {
+    this.tickStarted = performance.now();
+    const order = this.order;
+    for (let i = 0; i < order.length; i++) {
+      const swimmer = order[i];
       swimmer.stepCredit = Math.min(MAX_STEP_CREDIT, swimmer.stepCredit + 1);
-      const inputs = this.inputs.get(sessionId);
+      const inputs = this.inputs.get(swimmer.sessionId);
       while (swimmer.stepCredit >= 1) {
         const input = inputs.next();
         if (input === undefined) break;
         stepTadpole(swimmer.tadpole, input, ctx.dt);
         swimmer.stepCredit -= 1;
       }
+      this.interest.relocate(swimmer);
     }
+    for (let i = 0; i < order.length; i++) this.interest.sweep(order[i]);
+  }
+
+  /** Gives the client its view and counts the bytes we send it. */
+  private watch(client: Client, swimmer: Swimmer): void {
+    swimmer.view?.dispose();
+    const view = new StateView();
+    client.view = view;
+    swimmer.view = view;
+    // Count bytes at the socket: the only place that sees patches, messages and handshakes alike.
+    const socket = client.ref as unknown as { send(data: Uint8Array, ...rest: unknown[]): void };
+    const send = socket.send.bind(socket);
+    socket.send = (data: Uint8Array, ...rest: unknown[]) => {
+      metrics.bytesSent.inc(data.byteLength);
+      send(data, ...rest);
+    };
   }
 
   private onChat(client: Client, payload: unknown): void {
     const swimmer = this.swimmers.get(client.sessionId);
     if (!swimmer) return;
     const intent = parseChat(payload);
-    if (intent === null) return this.reject(client);
+    if (intent === null) return this.reject(client, "bad_chat");
     if (intent.kind === "rename") {
       swimmer.tadpole.name = intent.name;
       return;
@@ -110,7 +223,6 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
       client.send(MessageType.notice, notice);
       return;
     }
-    this.counters.chatLines++;
     const line: ChatBroadcast = { id: client.sessionId, text: intent.text };
     this.broadcast(MessageType.chat, line);
   }
@@ -119,14 +231,17 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     const swimmer = this.swimmers.get(client.sessionId);
     if (!swimmer) return;
     const name = parseName(payload);
-    if (name === null) return this.reject(client);
+    if (name === null) return this.reject(client, "bad_name");
     swimmer.tadpole.name = name;
   }
 
   /** Drops a message we cannot use; a client that keeps sending them is disconnected. */
-  private reject(client: Client): void {
-    this.counters.droppedMessages++;
+  private reject(client: Client, reason: string): void {
+    metrics.droppedMessages.inc({ reason });
     const swimmer = this.swimmers.get(client.sessionId);
-    if (swimmer && !swimmer.invalid.take(Date.now())) client.leave(CLOSE_INVALID_INPUT);
+    if (swimmer && !swimmer.invalid.take(Date.now())) {
+      metrics.kicked.inc({ reason: "invalid_messages" });
+      client.leave(CLOSE_INVALID_INPUT, "Too many invalid messages.");
+    }
   }
 }
