@@ -16,6 +16,18 @@ export interface BotOptions {
   rename: boolean;
 }
 
+/** What PondConnection.stats() reports (when the net layer has it); the bots read two rates. */
+interface LinkRates {
+  patchesPerSecond: number;
+  bytesPerSecondDown: number;
+}
+
+/** The connection's own rates, if this version of PondConnection offers stats(). */
+function linkStats(conn: PondConnection): LinkRates | undefined {
+  const stats = (conn as unknown as { stats?: () => LinkRates }).stats;
+  return typeof stats === "function" ? stats.call(conn) : undefined;
+}
+
 export type BotStatus = "idle" | "joining" | "connected" | "left";
 
 /** Counters a summary reads; monotonic over the bot's life (across rejoins). */
@@ -94,7 +106,8 @@ export class Bot {
     }
     this.conn = conn;
     this.receivedAtConnect = this.received;
-    this.traffic = countTraffic(conn.room);
+    // Prefer the net layer's own meters (PondConnection.stats()); count here only without them.
+    if (linkStats(conn) === undefined) this.traffic = countTraffic(conn.room);
     this.status = "connected";
     this.failStreak = 0;
     this.counters.joins++;
@@ -129,7 +142,15 @@ export class Bot {
     }
   }
 
-  /** Received bytes and patches so far (including earlier connections). */
+  /**
+   * Patches and bytes per second as PondConnection.stats() measures them (a short sliding
+   * window), or undefined when not connected or the net layer has no stats().
+   */
+  get linkRates(): LinkRates | undefined {
+    return this.status === "connected" && this.conn ? linkStats(this.conn) : undefined;
+  }
+
+  /** Received bytes and patches counted here so far (fallback when there is no stats()). */
   get received(): { bytes: number; patches: number } {
     const t = this.traffic;
     return {

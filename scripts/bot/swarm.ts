@@ -19,7 +19,10 @@ export interface SwarmSummary {
   elapsedSec: number;
   connected: number;
   target: number;
-  /** Average over connected bots since the previous summary. */
+  /**
+   * Averages over connected bots: PondConnection.stats()'s sliding-window rates when the net
+   * layer has them, otherwise what the bots counted since the previous summary.
+   */
   patchesPerSecPerBot: number;
   bytesPerSecPerBot: number;
   chatSent: number;
@@ -95,6 +98,13 @@ export class BotSwarm {
       this.last.set(bot, { at: now, ...received });
       if (bot.status !== "connected") continue;
       connected++;
+      const link = bot.linkRates;
+      if (link) {
+        patchRate += link.patchesPerSecond;
+        byteRate += link.bytesPerSecondDown;
+        rated++;
+        continue;
+      }
       // The window is since the last summary, or since this bot connected if that is later.
       const since = Math.max(previous?.at ?? bot.connectedAt, bot.connectedAt);
       const seconds = (now - since) / 1000;
