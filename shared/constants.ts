@@ -20,8 +20,8 @@ export const TURN_RATE = 7;          // rad/s: how fast the heading turns toward
 export const REST_SPEED = 1;         // units/s: below this, with no thrust, the tadpole stops
 
 /**
- * Wire quanta. Positions travel as 16-bit fixed point over a slightly larger range than the
- * pond (so the walls sit exactly on the grid), the heading as a 16-bit wrapping angle and
+ * Wire quanta. Positions travel as 16-bit fixed point over a range a little larger than the
+ * pond (a wall snaps inward to the nearest grid point, 1/16 unit inside it), the heading as a 16-bit wrapping angle and
  * the speed as 16-bit over [0, MAX_SPEED]. The movement step snaps to the same grids, so the
  * server's state, the wire and the client's prediction hold bit-identical numbers.
  */

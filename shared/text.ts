@@ -1,15 +1,24 @@
 /**
  * Text that players type is untrusted. We keep letters, marks, digits, punctuation, symbols
  * and plain spaces of any script, and drop what can hide or reorder text: control characters,
- * bidi overrides and isolates, zero-width joiners and other format characters, line breaks.
- * Runs of whitespace collapse to one space. Length is counted in code points, so a cut never
- * splits an emoji's surrogate pair.
+ * bidi overrides and isolates, zero-width joiners and other format characters. Any whitespace
+ * (tabs and line breaks included) becomes one space. Length is counted in user-perceived
+ * characters (grapheme clusters), so a cut never splits an emoji, a flag or a skin-tone pair.
  */
-const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}]/gu;
 const SPACES = /\s+/gu;
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}]/gu;
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
 export function sanitizeText(raw: string, maxLength: number): string {
-  const cleaned = raw.replace(UNSAFE, "").replace(SPACES, " ").trim();
-  const points = Array.from(cleaned);
-  return points.length > maxLength ? points.slice(0, maxLength).join("").trimEnd() : cleaned;
+  // Whitespace first, so "a\nb" keeps its word break; then what is left of the unsafe set can
+  // only join two spaces, which the second collapse folds.
+  const cleaned = raw.replace(SPACES, " ").replace(UNSAFE, "").replace(SPACES, " ").trim();
+  if (cleaned.length <= maxLength) return cleaned;
+  let out = "";
+  let count = 0;
+  for (const { segment } of graphemes.segment(cleaned)) {
+    if (count++ === maxLength) break;
+    out += segment;
+  }
+  return out.trimEnd();
 }

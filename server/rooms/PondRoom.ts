@@ -123,9 +123,10 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   }
 
   /** A dropped connection keeps its tadpole for a while; the SDK reconnects by itself. */
-  override async onDrop(client: Client): Promise<void> {
+  override async onDrop(client: Client, code?: number): Promise<void> {
     const swimmer = this.swimmers.get(client.sessionId);
-    if (swimmer === undefined || this.reconnectGraceSeconds === 0) return;
+    // A client we disconnected for bad input gets no grace: its kick must stick.
+    if (swimmer === undefined || this.reconnectGraceSeconds === 0 || code === CLOSE_INVALID_INPUT) return;
     swimmer.tadpole.away = true;
     await this.allowReconnection(client, this.reconnectGraceSeconds);
   }

@@ -228,12 +228,9 @@ describe("PondRoom: hostile clients", () => {
     expect(pond.room(roomId).clients.length).toBe(1);
   });
 
-  // BUG (server/rooms/PondRoom.ts, reject() -> client.leave(4400) and onDrop()): Colyseus runs
-  // onDrop, not onLeave, for any close code other than CONSENTED, so a kicked client gets the
-  // reconnection grace period: its tadpole lingers (away: true) for RECONNECT_GRACE_SECONDS and
-  // keeps its admission slot. Expected to fail until onDrop skips the grace for
-  // CLOSE_INVALID_INPUT; then change `it.fails` to `it`.
-  it.fails("a kicked client's tadpole leaves the pond at once (BUG: lingers for the reconnect grace)", async () => {
+  // Colyseus runs onDrop, not onLeave, for any close code other than CONSENTED; a kicked client
+  // must not get the reconnection grace (its tadpole would linger and keep its admission slot).
+  it("a kicked client's tadpole leaves the pond at once", async () => {
     const [a, b] = await pair();
     const roomId = a.room.roomId;
     for (let i = 0; i < 100; i++) a.room.send("chat" as never, { text: i } as never);
@@ -245,9 +242,8 @@ describe("PondRoom: hostile clients", () => {
     });
   });
 
-  // BUG, same cause: the kicked client keeps a valid reconnection token, and since onDrop
-  // allows reconnection, it can simply come back into its tadpole, so the kick does nothing.
-  it.fails("a kicked client cannot come back with its reconnection token (BUG: it can)", async () => {
+  // Same cause: were reconnection allowed, the kicked client could come back into its tadpole.
+  it("a kicked client cannot come back with its reconnection token", async () => {
     const [a, b] = await pair();
     const token = a.room.reconnectionToken;
     for (let i = 0; i < 100; i++) a.room.send("chat" as never, { text: i } as never);

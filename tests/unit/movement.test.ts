@@ -173,11 +173,13 @@ describe("stepTadpole: walls", () => {
     expect(Math.abs(b.y)).toBeLessThanOrEqual(WORLD_HALF);
   });
 
-  // constants.ts says POSITION_RANGE makes "the walls sit exactly on the grid". They do not:
-  // with a symmetric 16-bit range the span is 2^16 - 2, and snap(2000) = 1999.99853...
-  // Harmless (the wall snaps inward), but the comment is wrong. Flip to `it` when fixed.
-  it.fails("the wall is exactly on the wire grid, as constants.ts claims", () => {
-    expect(snap(POSITION_GRID, WORLD_HALF)).toBe(WORLD_HALF);
+  // With a symmetric 16-bit range the span is 2^16 - 2, so the wall is not a grid point:
+  // it snaps inward, never outside the pond, by less than one quantum.
+  it("a wall snaps inward by less than one quantum", () => {
+    const wall = snap(POSITION_GRID, WORLD_HALF);
+    expect(wall).toBeLessThanOrEqual(WORLD_HALF);
+    expect(WORLD_HALF - wall).toBeLessThan(quantum(POSITION_GRID));
+    expect(snap(POSITION_GRID, -WORLD_HALF)).toBe(-wall);
   });
 });
 

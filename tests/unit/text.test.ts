@@ -27,8 +27,8 @@ describe("sanitizeText", () => {
     expect(clean("a\u200Cb\u200Dc\u2060d\u00ADe")).toBe("abcde");
   });
 
-  it("removes line and paragraph separators, lone surrogates, private-use and unassigned code points", () => {
-    expect(clean("a\u2028b\u2029c")).toBe("abc");
+  it("turns line and paragraph separators into a space, removes lone surrogates, private-use and unassigned code points", () => {
+    expect(clean("a\u2028b\u2029c")).toBe("a b c"); // line breaks, like \n, become a space
     expect(clean("x\uD800y\uDFFFz")).toBe("xyz");
     expect(clean("p\uE000q\u{F0000}r")).toBe("pqr");
     expect(clean("u\u{E0001}v")).toBe("uv"); // language tag (Cf)
@@ -43,10 +43,7 @@ describe("sanitizeText", () => {
     expect(clean("")).toBe("");
   });
 
-  // Tabs and line breaks are whitespace but also control characters, and UNSAFE removes them
-  // before SPACES collapses runs, so a pasted "hello\nworld" becomes "helloworld". Probably
-  // unintended (the brief says "whitespace collapsed"); flip to `it` if text.ts changes.
-  it.fails("turns a tab or line break between words into a space (now: glues the words)", () => {
+  it("turns a tab or line break between words into a space", () => {
     expect(clean("hello\nworld")).toBe("hello world");
     expect(clean("a\tb")).toBe("a b");
   });
@@ -61,6 +58,11 @@ describe("sanitizeText", () => {
     const mixed = sanitizeText("ab🐸cd", 3);
     expect(mixed).toBe("ab🐸");
     expect(sanitizeText("x".repeat(CHAT_MAX_LENGTH * 3), CHAT_MAX_LENGTH)).toHaveLength(CHAT_MAX_LENGTH);
+  });
+
+  it("counts user-perceived characters: never splits a skin-tone emoji or a flag", () => {
+    expect(sanitizeText("👍🏽".repeat(5), 3)).toBe("👍🏽".repeat(3));
+    expect(sanitizeText("🇯🇵🇫🇷🇧🇷", 2)).toBe("🇯🇵🇫🇷");
   });
 
   it("counts the limit after cleaning, and trims a space left at the cut", () => {
