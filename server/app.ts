@@ -24,7 +24,13 @@ export interface PondListing {
  * /metrics, /ponds and (with a password) the Colyseus monitor. With REDIS_URL set, presence
  * and matchmaking live in Redis so several processes share one set of ponds.
  */
-export function createPondServer(config: ServerConfig, log?: Logger): Server {
+export interface PondServerOptions {
+  logger?: Logger;
+  /** Install Colyseus's SIGTERM/SIGINT handlers that shut down gracefully and exit (default true; tests turn it off). */
+  gracefulShutdown?: boolean;
+}
+
+export function createPondServer(config: ServerConfig, options: PondServerOptions = {}): Server {
   admission.maxPlayers = config.maxPlayersPerProcess;
   admission.maxPerIp = config.maxConnectionsPerIp;
 
@@ -32,7 +38,8 @@ export function createPondServer(config: ServerConfig, log?: Logger): Server {
   const server = new Server({
     transport,
     greet: false,
-    logger: log,
+    logger: options.logger,
+    gracefullyShutdown: options.gracefulShutdown ?? true,
     publicAddress: config.publicAddress,
     presence: config.redisUrl ? new RedisPresence(config.redisUrl) : new LocalPresence(),
     driver: config.redisUrl ? new RedisDriver(config.redisUrl) : new LocalDriver(),

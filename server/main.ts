@@ -12,7 +12,7 @@ try {
 }
 
 const log = createLogger(config.logLevel);
-const server = createPondServer(config, log);
+const server = createPondServer(config, { logger: log });
 await server.listen(config.port, config.host);
 const shown = config.host === "0.0.0.0" ? "localhost" : config.host;
 log.info({ port: config.port, host: config.host, tickRate: config.tickRate, redis: Boolean(config.redisUrl) },

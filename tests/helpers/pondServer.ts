@@ -40,7 +40,7 @@ export async function startPondServer(overrides: Partial<ServerConfig> = {}): Pr
     logLevel: "silent",
     ...overrides,
   };
-  const server = createPondServer(config);
+  const server = createPondServer(config, { gracefulShutdown: false });
   await server.listen(config.port, config.host);
   const address = server.transport.server?.address() as AddressInfo | null;
   if (!address || typeof address !== "object") throw new Error("the pond server did not report its address");
