@@ -1,9 +1,13 @@
 import { Callbacks, Client, type InputHandle, type Room } from "@colyseus/sdk";
-import { Predict } from "@colyseus/sdk/predict";
+import { Predict, type Reconciler } from "@colyseus/sdk/predict";
 import { TadpoleInput, type Steer } from "../../shared/input.ts";
 import { MessageType, type ChatBroadcast, type Notice } from "../../shared/messages.ts";
 import { stepTadpole } from "../../shared/movement.ts";
 import type { PondState, Tadpole } from "../../shared/state.ts";
+import { attachNetSim, netSimFromQuery, type HookableConnection, type NetSim, type NetSimOptions } from "./netsim.ts";
+import { OwnView } from "./own.ts";
+import { RateMeter } from "./rates.ts";
+import { RemoteView, type RemoteViewOptions } from "./remote.ts";
 
 /** A rendered pose: where to draw a tadpole this frame. */
 export interface Pose {
@@ -17,8 +21,19 @@ export interface JoinOptions {
   /** Server endpoint, e.g. `ws://localhost:2567` or `http://localhost:2567`. */
   url: string;
   name?: string;
-  /** Render delay for other tadpoles, ms (default: about two patch intervals). */
+  /** Join this pond (joinById) instead of letting the matchmaker pick one (joinOrCreate). */
+  roomId?: string;
+  /**
+   * A fixed render delay for other tadpoles, ms. Leave unset for the adaptive delay: two patch
+   * intervals on a clean link, more as patch arrival jitter grows (see docs/netcode.md).
+   */
   interpolationDelayMs?: number;
+  /** Simulate a worse network on this connection (latency, jitter, loss per direction). */
+  netsim?: NetSimOptions;
+  /** The same, from a query string like `?lag=150&jitter=30&loss=0.05` (see netSimFromQuery). `netsim` wins. */
+  netsimQuery?: string;
+  /** Tuning of remote interpolation (extrapolation cap, correction time, teleport threshold...). */
+  remote?: Omit<RemoteViewOptions, "fixedDelayMs">;
 }
 
 export interface PondEvents {
@@ -29,52 +44,175 @@ export interface PondEvents {
   onLeave?(code: number): void;
 }
 
+/** Link quality, as `stats()` reports it. */
+export interface NetStats {
+  /** Round trip, ms: the SDK's smoothed input→ack time (includes the wait for the server's tick). */
+  pingMs: number;
+  /** Patch interarrival jitter, ms (RFC 3550 estimator, from the SDK clock). */
+  jitterMs: number;
+  /** State patches received per second (2 s sliding window). */
+  patchesPerSecond: number;
+  /** Bytes of WebSocket frames received per second (2 s sliding window). */
+  bytesPerSecondDown: number;
+  /** Reconciles per second that had to move our predicted tadpole (2 s sliding window). */
+  correctionsPerSecond: number;
+  /** How far behind the freshest data other tadpoles are drawn, ms (adaptive). */
+  interpolationDelayMs: number;
+}
+
+/** Own tadpole: a correction smaller than this (units / radians) counts as none. */
+export const CORRECTION_EPSILON = 0.01;
+/** Own tadpole: reconcile corrections fade with this time constant, ms. */
+export const OWN_SMOOTH_MS = 100;
+/** Own and remote tadpoles: a jump larger than this many units is a teleport, never glided. */
+export const SNAP_UNITS = 200;
+
+const PREDICTED_RING = 256;
+
 /**
  * The game's network layer, free of any renderer so the browser, bots and tests share it.
  * It joins a pond, sends one steering input per server tick through the SDK's input channel,
  * predicts our own tadpole with the SDK's reconciler stepping the shared movement function, and
- * interpolates everyone else with the SDK's `Predict`.
+ * interpolates everyone else with the SDK's `Predict` on an adaptive render timeline.
+ * See docs/netcode.md.
  *
- * Per frame: `frame(now, steer)` first (it sends the inputs due), then read `pose()`.
+ * Per frame: `frame(now, steer)` first (it reconciles and sends the inputs due), then read
+ * `pose()` for each tadpole you draw, and `stats()` if you show them.
  */
 export class PondConnection {
   readonly predict: Predict<PondState>;
   readonly input: InputHandle<TadpoleInput>;
+  /** Remote interpolation (render timeline, extrapolation). */
+  readonly remote: RemoteView;
+  /** The network simulator on this connection, if one was asked for. */
+  readonly netsim: NetSim | undefined;
+  /**
+   * Instrumentation: called when the server acknowledges input `seq`, with the distance between
+   * where we predicted our tadpole after that input and where the server put it (0 when exact).
+   */
+  onAck: ((seq: number, error: number) => void) | undefined;
+
   private readonly tadpoles = new Map<string, Tadpole>();
   private own: Tadpole | undefined;
+  private recon: Reconciler<Tadpole, any> | undefined;
+  private readonly ownView = new OwnView({ smoothMs: OWN_SMOOTH_MS, snap: SNAP_UNITS });
   private readonly unsubscribe: Array<() => void> = [];
+  private readonly patches: RateMeter;
+  private readonly corrections: RateMeter;
+  private readonly statsOut: NetStats = {
+    pingMs: 0, jitterMs: 0, patchesPerSecond: 0, bytesPerSecondDown: 0, correctionsPerSecond: 0, interpolationDelayMs: 0,
+  };
+  private readonly predictedX = new Float64Array(PREDICTED_RING);
+  private readonly predictedY = new Float64Array(PREDICTED_RING);
+  private readonly predictedSeq = new Float64Array(PREDICTED_RING).fill(-1);
+  private checkedAck = 0;
+  private stepMs = 50;
+  private readonly bytes: RateMeter;
+  /** Reconciles so far that moved our prediction by more than CORRECTION_EPSILON. */
+  totalCorrections = 0;
 
-  private constructor(readonly room: Room<any, PondState>, events: PondEvents, delayMs: number) {
+  /**
+   * Use {@link join} or {@link attach}. (The positional `(room, events, delayMs)` form that code
+   * written against the first version calls through a cast still works: a number is a fixed
+   * interpolation delay.)
+   */
+  private constructor(
+    readonly room: Room<any, PondState>,
+    events: PondEvents,
+    optionsOrDelay: Omit<JoinOptions, "url"> | number = {},
+    bytes?: RateMeter,
+    netsim?: NetSim,
+  ) {
+    const options: Omit<JoinOptions, "url"> = typeof optionsOrDelay === "number"
+      ? { interpolationDelayMs: optionsOrDelay }
+      : optionsOrDelay;
+    const now = performance.now();
+    if (bytes === undefined) {
+      bytes = new RateMeter(2000, 20, now);
+      countBytes(room.connection as unknown as HookableConnection, bytes);
+    }
+    this.bytes = bytes;
+    this.patches = new RateMeter(2000, 20, now);
+    this.corrections = new RateMeter(2000, 20, now);
+    this.netsim = netsim;
     this.input = room.input<TadpoleInput>({ type: TadpoleInput });
-    this.predict = Predict.get(room, { mode: "lerp", delay: delayMs });
-    // Linear fields and the heading are separate groups: the heading lerps the short way round.
-    this.unsubscribe.push(
-      this.predict.attachAll("tadpoles", { fields: ["x", "y", "speed"], mode: "lerp" }),
-      this.predict.attachAll("tadpoles", { fields: ["angle"], mode: "lerp", angle: true }),
-    );
+    // Read through the room each time: the room swaps its clock in if a handshake replaces it.
+    const link = {
+      lastServerTime: () => room.clock.lastServerTime(),
+      patchInterval: () => room.clock.patchInterval?.() ?? 0,
+      jitter: () => room.clock.jitter(),
+      rtt: () => room.clock.rtt(),
+    };
+    this.remote = new RemoteView(link, { ...options.remote, fixedDelayMs: options.interpolationDelayMs, snap: options.remote?.snap ?? SNAP_UNITS });
+    // The SDK lerp reads its render instant from this clock (see RemoteView): our adaptive timeline.
+    this.predict = Predict.get(room, { mode: "lerp", delay: 0, clock: this.remote.clock });
+    this.remote.bind(this.predict);
+
+    room.onStateChange(() => {
+      const t = performance.now();
+      this.patches.add(t);
+      this.remote.onPatch(t);
+    });
+    room.onReconnect(() => this.remote.reset());
 
     const callbacks = Callbacks.get(room);
     this.unsubscribe.push(
       callbacks.onAdd("tadpoles", (tadpole: Tadpole, id: string) => {
+        const previous = this.tadpoles.get(id);
+        if (previous !== undefined && previous !== tadpole) this.forget(id, previous);
         this.tadpoles.set(id, tadpole);
         if (id === room.sessionId) this.adoptOwn(tadpole);
+        else if (!this.remote.has(tadpole)) this.remote.add(tadpole);
         events.onAdd?.(id, tadpole);
       }),
       callbacks.onRemove("tadpoles", (tadpole: Tadpole, id: string) => {
-        this.tadpoles.delete(id);
-        if (id === room.sessionId) this.own = undefined;
+        if (this.tadpoles.get(id) === tadpole) this.tadpoles.delete(id);
+        this.forget(id, tadpole);
         events.onRemove?.(id, tadpole);
       }),
     );
     room.onMessage(MessageType.chat, (line: ChatBroadcast) => events.onChat?.(line));
     room.onMessage(MessageType.notice, (notice: Notice) => events.onNotice?.(notice));
-    room.onLeave((code: number) => events.onLeave?.(code));
+    room.onLeave((code: number) => {
+      this.netsim?.detach();
+      events.onLeave?.(code);
+    });
   }
 
   static async join(options: JoinOptions, events: PondEvents = {}): Promise<PondConnection> {
-    const client = new Client(options.url);
-    const room = await client.joinOrCreate<PondState>("pond", { name: options.name });
-    return new PondConnection(room, events, options.interpolationDelayMs ?? 100);
+    const sim = options.netsim ?? (options.netsimQuery !== undefined ? netSimFromQuery(options.netsimQuery) : undefined);
+    const bytes = new RateMeter();
+    let netsim: NetSim | undefined;
+    // Hook the room's socket the moment the SDK creates it, so the handshake is counted (and
+    // shaped) too: bytes are counted as the room receives them, i.e. after the simulator.
+    const client = new HookedClient(options.url, (connection) => {
+      countBytes(connection, bytes);
+      if (sim) netsim = attachNetSim(connection, sim);
+    });
+    let room: Room<any, PondState>;
+    try {
+      room = options.roomId !== undefined
+        ? await client.joinById<PondState>(options.roomId, { name: options.name })
+        : await client.joinOrCreate<PondState>("pond", { name: options.name });
+    } catch (error) {
+      netsim?.detach();
+      throw error;
+    }
+    return new PondConnection(room, events, options, bytes, netsim);
+  }
+
+  /**
+   * Wraps a room you joined yourself (e.g. with your own SDK client). Bytes are counted, and the
+   * network simulator (if asked for) shapes traffic, from now on: the join handshake has already
+   * happened, unshaped. Prefer {@link join} when you can.
+   */
+  static attach(room: Room<any, PondState>, events: PondEvents = {}, options: Omit<JoinOptions, "url"> = {}): PondConnection {
+    const bytes = new RateMeter();
+    const connection = room.connection as unknown as HookableConnection;
+    countBytes(connection, bytes);
+    const sim = options.netsim ?? (options.netsimQuery !== undefined ? netSimFromQuery(options.netsimQuery) : undefined);
+    const netsim = sim ? attachNetSim(connection, sim) : undefined;
+    return new PondConnection(room, events, options, bytes, netsim);
   }
 
   get sessionId(): string {
@@ -91,25 +229,85 @@ export class PondConnection {
     return this.tadpoles;
   }
 
-  /** Advances prediction and sends the inputs due this frame. Call once per frame, before reading poses. */
+  /** The SDK reconciler predicting our tadpole (undefined until the server sent it). */
+  get reconciler(): Reconciler<Tadpole, any> | undefined {
+    return this.recon;
+  }
+
+  /**
+   * Advances the frame: reconciles our prediction with the latest server state, sends the inputs
+   * due this frame (one per server tick elapsed) with `steer`, and moves the render timelines.
+   * Call once per frame, BEFORE reading poses. `now` is the frame time in ms (the rAF timestamp or
+   * performance.now()). Returns the number of inputs sent.
+   */
   frame(now: number, steer: Steer): number {
+    const local = performance.now();
+    const recon = this.recon;
+    this.checkAck();
+    if (recon) this.ownView.capture(recon.state, recon.reconcileSeq);
+    this.remote.frame(now, local);
+
     const due = this.predict.tick(now);
+    if (recon) {
+      const correction = this.ownView.reconciled(recon.state, recon.reconcileSeq);
+      if (correction > CORRECTION_EPSILON) {
+        this.corrections.add(local);
+        this.totalCorrections++;
+      }
+    }
+
     const data = this.input.data;
+    let sent = 0;
     for (let i = 0; i < due; i++) {
       data.angle = steer.angle;
       data.thrust = steer.thrust;
-      this.input.send();
+      const seq = this.input.send();   // the reconciler steps the shared movement for it, now
+      if (seq <= 0) continue;
+      sent++;
+      if (recon) {
+        const slot = seq % PREDICTED_RING;
+        this.predictedSeq[slot] = seq;
+        this.predictedX[slot] = recon.state.x;
+        this.predictedY[slot] = recon.state.y;
+      }
     }
-    return due;
+    if (recon) this.ownView.present(now, recon.state, steer, sent, this.stepMs);
+    return sent;
   }
 
-  /** Where to draw `tadpole` now: predicted for ours, interpolated for the others. Writes into `out`. */
+  /**
+   * Where to draw `tadpole` now: ours predicted (moving in the very frame the steering changes),
+   * the others interpolated on the adaptive timeline. Writes into `out`.
+   */
   pose(tadpole: Tadpole, out: Pose): Pose {
-    out.x = this.predict.value(tadpole, "x");
-    out.y = this.predict.value(tadpole, "y");
-    out.angle = this.predict.value(tadpole, "angle");
-    out.speed = this.predict.value(tadpole, "speed");
-    return out;
+    if (tadpole === this.own && this.recon) {
+      const p = this.ownView.pose;
+      out.x = p.x; out.y = p.y; out.angle = p.angle; out.speed = p.speed;
+      return out;
+    }
+    return this.remote.pose(tadpole, out);
+  }
+
+  /**
+   * Link quality numbers for overlays and bots. Cheap enough to call every frame; it returns the
+   * SAME object each time, refilled — copy the fields if you need to keep them.
+   */
+  stats(): NetStats {
+    const now = performance.now();
+    const clock = this.room.clock;
+    const s = this.statsOut;
+    s.pingMs = clock.smoothedRtt() || clock.rtt();
+    s.jitterMs = clock.jitter();
+    s.patchesPerSecond = this.patches.rate(now);
+    s.bytesPerSecondDown = this.bytes.rate(now);
+    s.correctionsPerSecond = this.corrections.rate(now);
+    s.interpolationDelayMs = this.remote.playout.delayMs(now);
+    return s;
+  }
+
+  /** The server instant other tadpoles are drawn at, on the server clock (ms since room start). */
+  get remoteRenderTime(): number {
+    return this.remote.renderTime;
   }
 
   say(text: string): void {
@@ -123,15 +321,85 @@ export class PondConnection {
   async leave(): Promise<void> {
     for (const off of this.unsubscribe.splice(0)) off();
     this.predict.dispose();
+    this.recon = undefined;
     await this.room.leave(true);
+    this.netsim?.detach();
+  }
+
+  private forget(id: string, tadpole: Tadpole): void {
+    if (tadpole === this.own) {
+      this.recon?.dispose();
+      this.recon = undefined;
+      this.own = undefined;
+    }
+    if (this.remote.has(tadpole)) this.remote.remove(tadpole);
+    void id;
   }
 
   private adoptOwn(tadpole: Tadpole): void {
+    if (this.own === tadpole && this.recon) return;
+    this.recon?.dispose();
     this.own = tadpole;
-    this.predict.reconciler(tadpole, {
+    this.recon = this.predict.reconciler(tadpole, {
       input: this.input,
       fields: ["x", "y", "angle", "speed"],
       step: (ctx, state, command) => stepTadpole(state, command, ctx.dt),
+      smoothMs: OWN_SMOOTH_MS,
+      snap: SNAP_UNITS,
+      clock: this.room.clock,
     });
+    this.stepMs = this.recon.stepMs;
   }
+
+  /** Compares the prediction at the newest acknowledged input with the server's state. */
+  private checkAck(): void {
+    const acked = this.input.lastProcessed;
+    if (acked <= this.checkedAck || this.own === undefined) return;
+    this.checkedAck = acked;
+    const slot = acked % PREDICTED_RING;
+    if (this.predictedSeq[slot] !== acked || this.onAck === undefined) return;
+    this.onAck(acked, Math.hypot(this.predictedX[slot] - this.own.x, this.predictedY[slot] - this.own.y));
+  }
+}
+
+/**
+ * The SDK client, with a hook on the moment a room's socket is created (before any frame moves),
+ * which is where the byte counter and the network simulator go.
+ */
+class HookedClient extends Client {
+  private readonly onSocket: (connection: HookableConnection) => void;
+
+  constructor(url: string, onSocket: (connection: HookableConnection) => void) {
+    super(url);
+    this.onSocket = onSocket;
+  }
+
+  protected override createRoom<T>(roomName: string, rootSchema?: Parameters<Client["joinOrCreate"]>[2]): Room<any, T> {
+    const room = super.createRoom<T>(roomName, rootSchema as never);
+    const connect = room.connect.bind(room);
+    const onSocket = this.onSocket;
+    room.connect = (endpoint: string, options?: unknown, headers?: unknown) => {
+      connect(endpoint, options, headers);
+      onSocket(room.connection as unknown as HookableConnection);
+    };
+    return room;
+  }
+}
+
+/** Counts the bytes of every frame the room receives (wrapping the handler the room installed). */
+function countBytes(connection: HookableConnection, meter: RateMeter): void {
+  const events = connection.events;
+  const deliver = events.onmessage;
+  events.onmessage = (event: { data?: unknown }) => {
+    meter.add(performance.now(), byteLength(event?.data));
+    return deliver?.call(events, event);
+  };
+}
+
+function byteLength(data: unknown): number {
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  if (ArrayBuffer.isView(data)) return data.byteLength;
+  if (typeof data === "string") return data.length;
+  if (typeof Blob !== "undefined" && data instanceof Blob) return data.size;
+  return 0;
 }

@@ -1,0 +1,224 @@
+import { describe, expect, it } from "vitest";
+import { Playout, WindowMin, targetDelayMs } from "../../client/net/playout.ts";
+import { angleDelta } from "../../shared/angle.ts";
+import { stepTadpole } from "../../shared/movement.ts";
+import { seededRandom } from "../../client/net/netsim.ts";
+import { FakeLink } from "./support/fakeLink.ts";
+
+const FRAME = 1000 / 60;
+const TICK = 50;
+
+interface Scenario {
+  /** Server state at server time t (ms). */
+  at(t: number): { x: number; y: number; angle: number; speed: number };
+  /** Local arrival time of the patch stamped `t` (before TCP ordering is applied). */
+  arrival(t: number): number;
+  seconds: number;
+}
+
+/**
+ * Plays a scenario: the server patches every 50 ms; patches reach the client in order (a late
+ * one holds back the ones behind it, as TCP does); the client draws at 60 fps. Returns, per frame,
+ * the drawn pose, the render instant and the newest server time received.
+ */
+function play(link: FakeLink, s: Scenario) {
+  const patches: Array<{ t: number; arrive: number }> = [];
+  let floor = -Infinity;
+  for (let t = TICK; t <= s.seconds * 1000; t += TICK) {
+    floor = Math.max(floor, s.arrival(t));
+    patches.push({ t, arrive: floor });
+  }
+  const frames: Array<{ now: number; x: number; y: number; angle: number; render: number; newest: number }> = [];
+  let next = 0;
+  for (let now = 0; now <= s.seconds * 1000; now += FRAME) {
+    while (next < patches.length && patches[next].arrive <= now) {
+      const p = patches[next++];
+      Object.assign(link.serverTadpole, s.at(p.t));
+      link.patch(p.t, p.arrive);
+    }
+    if (!link.clientTadpole) continue;
+    const pose = link.frame(now);
+    frames.push({ now, x: pose.x, y: pose.y, angle: pose.angle, render: link.view.renderTime, newest: link.lastServerTime() });
+  }
+  return frames;
+}
+
+/** Straight along +x at `speed` units/s. */
+const straight = (speed = 200) => (t: number) => ({ x: -500 + (speed * t) / 1000, y: 40, angle: 0, speed });
+
+describe("remote interpolation", () => {
+  it("plays a steady stream back evenly, about two patch intervals behind", () => {
+    const link = new FakeLink();
+    const frames = play(link, { at: straight(), arrival: (t) => t + 80, seconds: 4 }).slice(60);
+    const steps = frames.slice(1).map((f, i) => f.x - frames[i].x);
+    for (const d of steps) expect(d).toBeCloseTo(200 / 60, 1);
+    for (const f of frames) {
+      expect(Math.abs(f.x - straight()(f.render).x)).toBeLessThan(0.2);
+      expect(f.render).toBeLessThanOrEqual(f.newest);
+    }
+    const delay = link.view.playout.delayMs(frames.at(-1)!.now);
+    expect(delay).toBeGreaterThan(95);
+    expect(delay).toBeLessThan(105);
+  });
+
+  it("turns the heading the short way round across 0/2π", () => {
+    const link = new FakeLink();
+    // Turning at 2 rad/s from 4.9 rad: about 0.7 s in, the wire heading jumps 6.2x → 0.0x.
+    const circling = (t: number) => {
+      const a = (4.9 + (2 * t) / 1000) % (Math.PI * 2);
+      return { x: 100 * Math.cos(a), y: 100 * Math.sin(a), angle: a, speed: 200 };
+    };
+    const frames = play(link, { at: circling, arrival: (t) => t + 60, seconds: 3 }).slice(30);
+    let crossed = 0;
+    for (let i = 1; i < frames.length; i++) {
+      const turn = angleDelta(frames[i - 1].angle, frames[i].angle);
+      expect(turn).toBeGreaterThanOrEqual(-1e-9);
+      expect(turn).toBeLessThan(0.06);          // 2 rad/s is 0.033 rad a frame
+      expect(frames[i].angle).toBeGreaterThanOrEqual(0);
+      expect(frames[i].angle).toBeLessThan(Math.PI * 2);
+      if (frames[i].angle < frames[i - 1].angle) crossed++;
+    }
+    expect(crossed).toBeGreaterThanOrEqual(1);
+  });
+
+  it("extrapolates at most 100 ms past a late patch, then holds; never steps backward; catches up smoothly", () => {
+    const link = new FakeLink();
+    // Patch 1500 is retransmitted (+300 ms); the ones behind it wait (head-of-line).
+    const arrival = (t: number) => t + 80 + (t === 1500 ? 300 : 0);
+    const frames = play(link, { at: straight(), arrival, seconds: 4 });
+    let extrapolated = 0, held = 0;
+    for (let i = 1; i < frames.length; i++) {
+      const f = frames[i];
+      const step = f.x - frames[i - 1].x;
+      expect(step).toBeGreaterThanOrEqual(-1e-9);     // never backward
+      expect(step).toBeLessThan(3 * 200 / 60);          // catching up is a glide, not a jump
+      const past = f.render - f.newest;
+      if (past > 0) {
+        // Beyond the newest patch: at most 100 ms of motion past it.
+        expect(f.x).toBeLessThanOrEqual(straight()(f.newest).x + 200 * 0.1 + 1e-6);
+        if (past > 100 + FRAME * 1.05) { held++; expect(step).toBeCloseTo(0, 9); } else if (past < 100) extrapolated++;
+      }
+    }
+    expect(extrapolated).toBeGreaterThan(3);
+    expect(held).toBeGreaterThan(3);
+    // Back on the true path within half a second of the data resuming.
+    const last = frames.at(-1)!;
+    expect(Math.abs(last.x - straight()(last.render).x)).toBeLessThan(0.2);
+  });
+
+  it("does not step backward when the late data shows the tadpole slowed down", () => {
+    const link = new FakeLink();
+    // Coasting from 1400 ms (drag 1.6/s): extrapolating at constant speed overshoots a little.
+    const coast = (t: number) => {
+      if (t <= 1400) return straight()(t);
+      const s = (t - 1400) / 1000;
+      const x0 = straight()(1400).x;
+      return { x: x0 + (200 / 1.6) * (1 - Math.exp(-1.6 * s)), y: 40, angle: 0, speed: 200 * Math.exp(-1.6 * s) };
+    };
+    const arrival = (t: number) => t + 80 + (t === 1450 ? 300 : 0);
+    const frames = play(link, { at: coast, arrival, seconds: 4 });
+    for (let i = 1; i < frames.length; i++) expect(frames[i].x - frames[i - 1].x).toBeGreaterThanOrEqual(-1e-9);
+    const last = frames.at(-1)!;
+    expect(Math.abs(last.x - coast(last.render).x)).toBeLessThan(0.5);
+  });
+
+  it("never steps backward along the true motion on a bad link (random swimming, 5 % retransmits)", () => {
+    // A swimmer on the real movement step with random steering (sharp turns, stops, slow
+    // glides), and a downlink where each patch has a 5 % chance of a 300 ms retransmission.
+    const rnd = seededRandom(11);
+    const body = { x: 0, y: 0, angle: 0, speed: 0 };
+    const steer = { angle: 0, thrust: 1 };
+    const history = new Map<number, { x: number; y: number; angle: number; speed: number }>();
+    for (let t = TICK; t <= 30_000; t += TICK) {
+      if (rnd() < 0.08) steer.angle = rnd() * Math.PI * 2;
+      if (rnd() < 0.05) steer.thrust = steer.thrust > 0 ? 0 : 1;
+      stepTadpole(body, steer, TICK / 1000);
+      history.set(t, { ...body });
+    }
+    const late = new Set<number>();
+    for (let t = TICK; t <= 30_000; t += TICK) if (rnd() < 0.05) late.add(t);
+    const truth = (t: number) => {
+      const a = Math.max(TICK, Math.floor(t / TICK) * TICK);
+      const p = history.get(a)!, q = history.get(a + TICK) ?? p;
+      const u = (t - a) / TICK;
+      return { x: p.x + (q.x - p.x) * u, y: p.y + (q.y - p.y) * u };
+    };
+    const link = new FakeLink();
+    const frames = play(link, { at: (t) => history.get(t)!, arrival: (t) => t + 150 + (late.has(t) ? 300 : 0), seconds: 30 });
+    let backward = 0, starved = 0;
+    for (let i = 1; i < frames.length; i++) {
+      const f = frames[i], g = frames[i - 1];
+      if (f.render > f.newest) starved++;
+      if (!(g.render > TICK)) continue;
+      const a = truth(g.render), b = truth(f.render);
+      const tx = b.x - a.x, ty = b.y - a.y, tl = Math.hypot(tx, ty);
+      if (tl > 0.05 && ((f.x - g.x) * tx + (f.y - g.y) * ty) / tl < -0.01) backward++;
+    }
+    expect(starved).toBeGreaterThan(100);          // the link really did run dry, often
+    expect(backward).toBe(0);
+  });
+
+  it("shows a teleport at once instead of gliding across the pond", () => {
+    const link = new FakeLink();
+    const jump = (t: number) => (t < 1500 ? straight()(t) : { ...straight()(t), x: straight()(t).x + 1000 });
+    const frames = play(link, { at: jump, arrival: (t) => t + 80, seconds: 3 });
+    const steps = frames.slice(1).map((f, i) => f.x - frames[i].x);
+    const big = steps.filter((d) => d > 50);
+    expect(big).toHaveLength(1);
+    expect(big[0]).toBeGreaterThan(950);
+  });
+});
+
+describe("render timeline (playout)", () => {
+  it("aims at two patch intervals on a clean link and grows with jitter", () => {
+    expect(targetDelayMs(50, 0)).toBe(100);
+    expect(targetDelayMs(50, 10)).toBe(100);
+    expect(targetDelayMs(50, 40)).toBeCloseTo(50 + 2.5 * 40 + 10);
+    expect(targetDelayMs(33.3, 0)).toBeCloseTo(66.6);
+    expect(targetDelayMs(50, 1000)).toBe(400);
+    expect(targetDelayMs(50, 40, { fixedDelayMs: 70 })).toBe(70);
+  });
+
+  it("changes the delay slowly, never runs backward, and settles where it aims", () => {
+    const p = new Playout();
+    let jitter = 0;
+    let prevRender = NaN;
+    const delays: Array<{ now: number; delay: number }> = [];
+    for (let now = 0; now < 20_000; now += FRAME) {
+      // Patches every 50 ms, 70 ms one-way, on a clock 5 s ahead of ours.
+      if (Math.floor(now / 50) !== Math.floor((now - FRAME) / 50)) p.onPatch(now, now + 5000 - 70);
+      if (now > 5000 && now < 12_000) jitter = 40;
+      else if (now >= 12_000) jitter = 0;
+      const render = p.update(now, now, 50, jitter);
+      if (!Number.isNaN(prevRender)) {
+        const advance = render - prevRender;
+        expect(advance).toBeGreaterThanOrEqual(FRAME * 0.95 - 1e-9);
+        expect(advance).toBeLessThanOrEqual(FRAME * 1.05 + 1e-9);
+      }
+      prevRender = render;
+      delays.push({ now, delay: p.delayMs(now) });
+    }
+    const at = (t: number) => delays.find((d) => d.now >= t)!.delay;
+    expect(at(4900)).toBeCloseTo(100, 0);
+    expect(at(11_900)).toBeGreaterThan(155);
+    expect(at(11_900)).toBeLessThan(165);
+    // Back down slowly (4 s time constant at most 5 % speed-up): still well above 100 after 1 s.
+    expect(at(13_000)).toBeGreaterThan(130);
+    expect(at(19_900)).toBeLessThan(110);
+  });
+
+  it("keeps a sliding-window minimum", () => {
+    const w = new WindowMin(1000, 8);
+    expect(Number.isNaN(w.min(0))).toBe(true);
+    w.push(50, 0);
+    w.push(30, 100);
+    w.push(40, 200);
+    expect(w.min(300)).toBe(30);
+    expect(w.min(1150)).toBe(40);        // the 30 from t=100 expired
+    // More rising samples than its capacity (8): the oldest are forgotten first.
+    for (let i = 0; i < 20; i++) w.push(60 + i, 2000 + i);
+    expect(w.min(2020)).toBe(72);
+    w.push(10, 2021);
+    expect(w.min(2021)).toBe(10);
+  });
+});

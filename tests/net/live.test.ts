@@ -1,0 +1,137 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { PondConnection, type Pose } from "../../client/net/PondConnection.ts";
+import type { Steer } from "../../shared/input.ts";
+import { countTraffic } from "../../scripts/bot/traffic.ts";
+import { startPondServer, type InProcessPond } from "../helpers/pondServer.ts";
+import { waitFor } from "../helpers/waitFor.ts";
+
+/**
+ * The net layer against the real pond server (in this process, 127.0.0.1, a port the OS picks):
+ * stats() numbers, exact prediction through the network simulator, same-frame response.
+ */
+let pond: InProcessPond;
+const open: PondConnection[] = [];
+
+beforeAll(async () => {
+  pond = await startPondServer();
+});
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.leave().catch(() => undefined)));
+});
+
+afterAll(async () => {
+  await pond?.shutdown();
+});
+
+async function join(options: Partial<Parameters<typeof PondConnection.join>[0]> = {}): Promise<PondConnection> {
+  const conn = await PondConnection.join({ url: pond.wsUrl, name: "net-test", ...options });
+  open.push(conn);
+  await waitFor(() => conn.self, { message: "our tadpole to arrive", timeoutMs: 10_000 });
+  return conn;
+}
+
+/** Calls frame() on every connection at ~60 fps until `until()` holds (or the deadline passes). */
+async function frames(conns: PondConnection[], steer: (t: number) => Steer, until: () => boolean, timeoutMs: number): Promise<void> {
+  const start = performance.now();
+  await waitFor(() => {
+    const now = performance.now();
+    const s = steer((now - start) / 1000);
+    for (const c of conns) c.frame(now, s);
+    return until();
+  }, { intervalMs: 16, timeoutMs, message: "the frame loop's condition" });
+}
+
+/** Swims in circles around the spawn area (the heading crosses 0/2π), with a brief stop. */
+const swirl = (t: number): Steer => ({ angle: (t * 1.5) % (Math.PI * 2), thrust: t % 3 < 2.4 ? 1 : 0 });
+
+describe("PondConnection against the real server", () => {
+  it("stats(): patches at the tick rate, bytes as counted on the socket, no corrections", async () => {
+    const conn = await join();
+    const traffic = countTraffic(conn.room);
+    const marks: Array<{ t: number; bytes: number }> = [];
+    let stats = conn.stats();
+    await frames([conn], swirl, () => {
+      marks.push({ t: performance.now(), bytes: traffic.bytes });
+      return marks[marks.length - 1].t - marks[0].t > 3000;
+    }, 15_000);
+    stats = conn.stats();
+    const now = performance.now();
+    const since = marks.find((m) => m.t >= now - 2000)!;
+    const independent = ((traffic.bytes - since.bytes) * 1000) / (now - since.t);
+    traffic.detach();
+
+    expect(stats.patchesPerSecond).toBeGreaterThan(14);     // tick 20 Hz (shared CPUs: some slack)
+    expect(stats.patchesPerSecond).toBeLessThan(23);
+    expect(stats.bytesPerSecondDown).toBeGreaterThan(100);
+    expect(Math.abs(stats.bytesPerSecondDown - independent)).toBeLessThan(0.3 * independent);
+    expect(stats.pingMs).toBeGreaterThan(0);
+    expect(stats.pingMs).toBeLessThan(300);
+    expect(stats.jitterMs).toBeGreaterThanOrEqual(0);
+    expect(stats.jitterMs).toBeLessThan(40);
+    expect(stats.interpolationDelayMs).toBeGreaterThan(80);
+    expect(stats.interpolationDelayMs).toBeLessThan(200);
+    expect(stats.correctionsPerSecond).toBe(0);
+    // One object, refilled: cheap to call every frame.
+    expect(conn.stats()).toBe(stats);
+  });
+
+  it("predicts exactly through a simulated 40 ms ±15 ms link with 2 % retransmits", async () => {
+    const conn = await join({ netsim: { up: { lagMs: 40, jitterMs: 15, loss: 0.02 }, down: { lagMs: 40, jitterMs: 15, loss: 0.02 }, seed: 5 } });
+    const errors: number[] = [];
+    conn.onAck = (_seq, error) => errors.push(error);
+    await frames([conn], swirl, () => errors.length >= 40, 20_000);
+    expect(errors.filter((e) => e !== 0)).toEqual([]);
+    expect(conn.totalCorrections).toBe(0);
+    expect(conn.stats().pingMs).toBeGreaterThanOrEqual(80);  // both directions were shaped
+  });
+
+  it("shapes the join handshake too", async () => {
+    const started = performance.now();
+    await join({ netsimQuery: "?downlag=300&uplag=0" });
+    // JOIN_ROOM comes down the simulated link: the join cannot finish sooner.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(300);
+  });
+
+  it("moves our tadpole in the very frame() where thrust first becomes 1", async () => {
+    const conn = await join();
+    const self = conn.self!;
+    const pose: Pose = { x: 0, y: 0, angle: 0, speed: 0 };
+    const still: Steer = { angle: 1, thrust: 0 };
+    let frame = 0;
+    // At rest for a while: the drawn pose does not move.
+    await frames([conn], () => still, () => ++frame > 20, 5000);
+    conn.pose(self, pose);
+    const before = { ...pose };
+    conn.frame(performance.now(), still);
+    conn.pose(self, pose);
+    expect(pose).toEqual(before);
+    // Thrust: the same frame() call moves it, whether or not an input was due.
+    conn.frame(performance.now(), { angle: 1, thrust: 1 });
+    conn.pose(self, pose);
+    expect(Math.hypot(pose.x - before.x, pose.y - before.y)).toBeGreaterThan(0);
+    expect(pose.speed).toBeGreaterThan(0);
+  });
+
+  it("interpolates another player smoothly: never backward along its motion", async () => {
+    const swimmer = await join({ name: "swimmer" });
+    const watcher = await join({ name: "watcher", netsimQuery: "lag=60&jitter=20&seed=3" });
+    const pose: Pose = { x: 0, y: 0, angle: 0, speed: 0 };
+    const last = { x: NaN, y: NaN };
+    let samples = 0, backward = 0;
+    const straight = (): Steer => ({ angle: 0.5, thrust: 1 });
+    await frames([swimmer, watcher], straight, () => {
+      const other = watcher.all.get(swimmer.sessionId);
+      if (!other) return false;
+      watcher.pose(other, pose);
+      if (Number.isFinite(last.x) && other.speed > 100) {
+        samples++;
+        // Heading 0.5 rad: motion is along (cos 0.5, sin 0.5).
+        if ((pose.x - last.x) * Math.cos(0.5) + (pose.y - last.y) * Math.sin(0.5) < -0.01) backward++;
+      }
+      last.x = pose.x; last.y = pose.y;
+      return samples >= 120;
+    }, 20_000);
+    expect(backward).toBe(0);
+  });
+});
