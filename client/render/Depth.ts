@@ -1,0 +1,14 @@
+/** Draw order of the world camera's objects (higher draws later, on top). */
+export const Depth = {
+  motesFar: 1,
+  pondEdge: 2,
+  motesMid: 3,
+  tail: 10,
+  head: 11,
+  ownTail: 12,
+  ownHead: 13,
+  label: 20,
+  motesNear: 30,
+  /** The HUD camera's objects. */
+  hud: 100,
+} as const;

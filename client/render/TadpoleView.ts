@@ -1,0 +1,240 @@
+import * as Phaser from "phaser";
+import { MAX_SPEED } from "../../shared/constants.ts";
+import type { Tadpole } from "../../shared/state.ts";
+import { Depth } from "./Depth.ts";
+import { Colors, tintFor } from "./palette.ts";
+import { HEAD_RADIUS, HEAD_TEXTURE_WORLD, TAIL_TEXTURE_SCALE, Tex } from "./Textures.ts";
+
+/** Tail joints: enough for a smooth wave, few enough for 200 tadpoles. */
+const JOINTS = 12;
+const TAIL_LENGTH = 34;
+const SEGMENT = TAIL_LENGTH / (JOINTS - 1);
+/** How fast an idle tail straightens behind the head (1/s). */
+const STRAIGHTEN = 2.2;
+/** Where the name sits under the head (world units). */
+const LABEL_OFFSET = HEAD_RADIUS + 5;
+const LABEL_STYLE: Phaser.Types.GameObjects.Text.TextStyle = {
+  fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+  fontSize: "12px",
+  color: Colors.name,
+};
+
+/** Is this a tadpole whose player is reconnecting? (`away` is optional in older schemas.) */
+function isAway(tadpole: Tadpole): boolean {
+  return (tadpole as { away?: boolean }).away === true;
+}
+
+/**
+ * One tadpole on screen: a tinted head, a rope tail that trails the path the head swam and
+ * wiggles faster and wider with speed, and its name. Created when the tadpole appears, destroyed
+ * when it leaves; per frame `place` and `draw` only write numbers into objects made up front.
+ */
+export class TadpoleView {
+  /** Last drawn pose, read by the arrows, the mini-map and the chat bubbles. */
+  x = 0;
+  y = 0;
+  angle = 0;
+  speed = 0;
+  /** Whether its head is inside the screen this frame (arrows point at the others). */
+  onScreen = false;
+  /** Whether its sprites are drawn: the screen plus a margin, so tails slide in smoothly. */
+  drawn = false;
+  own = false;
+
+  private readonly head: Phaser.GameObjects.Image;
+  private readonly tail: Phaser.GameObjects.Rope;
+  private readonly label: Phaser.GameObjects.Text;
+  private halo: Phaser.GameObjects.Image | undefined;
+  /** Joint positions in world units, x/y interleaved; joint 0 sits under the head. */
+  private readonly joints = new Float32Array(JOINTS * 2);
+  /** The rope's own point objects: rewritten in place each frame. */
+  private readonly points: Phaser.Types.Math.Vector2Like[];
+  private phase = Math.random() * Math.PI * 2;
+  /** How far the name is pushed down to clear a tail that hangs below the head (smoothed). */
+  private labelDrop = 0;
+  private shownName = "";
+  private shownHue = -1;
+  private shownAway = false;
+  /** True when the joints are stale (new, or off screen for a while) and must be laid out anew. */
+  private resetTail = true;
+
+  constructor(
+    scene: Phaser.Scene,
+    readonly id: string,
+    readonly tadpole: Tadpole,
+    private textResolution: number,
+  ) {
+    this.points = [];
+    for (let i = 0; i < JOINTS; i++) this.points.push({ x: -i, y: 0 });
+    this.tail = scene.add.rope(0, 0, Tex.tail, undefined, this.points, true);
+    // Points are stored TAIL_TEXTURE_SCALE times larger and the rope scaled back down, so the
+    // tail texture is drawn at several texels per world unit (crisp at DPR 2 and 3).
+    this.tail.setScale(1 / TAIL_TEXTURE_SCALE).setDepth(Depth.tail);
+    this.head = scene.add.image(0, 0, Tex.head).setDepth(Depth.head);
+    this.head.setScale(HEAD_TEXTURE_WORLD / this.head.width);
+    this.label = scene.add.text(0, 0, "", LABEL_STYLE).setOrigin(0.5, 0).setDepth(Depth.label);
+    this.label.setResolution(textResolution);
+    this.label.setAlpha(0.8);
+    this.setVisible(false);
+  }
+
+  /** The world camera draws these; the HUD camera must skip them. */
+  forEachObject(fn: (o: Phaser.GameObjects.GameObject) => void): void {
+    fn(this.tail);
+    fn(this.head);
+    fn(this.label);
+    if (this.halo) fn(this.halo);
+  }
+
+  /** Marks this as the player's own tadpole: drawn on top, with a halo and a brighter name. */
+  makeOwn(scene: Phaser.Scene, hudCamera: Phaser.Cameras.Scene2D.Camera): void {
+    if (this.own) return;
+    this.own = true;
+    this.tail.setDepth(Depth.ownTail);
+    this.head.setDepth(Depth.ownHead);
+    this.halo = scene.add.image(0, 0, Tex.halo).setDepth(Depth.ownTail).setAlpha(0.5);
+    this.halo.setScale((HEAD_RADIUS * 4.2) / this.halo.width);
+    hudCamera.ignore(this.halo);
+    this.label.setColor(Colors.ownName).setFontStyle("bold").setAlpha(0.95);
+  }
+
+  setTextResolution(resolution: number): void {
+    if (resolution === this.textResolution) return;
+    this.textResolution = resolution;
+    this.label.setResolution(resolution);
+  }
+
+  /** Records where the tadpole is this frame (every tadpole, on screen or not). */
+  place(x: number, y: number, angle: number, speed: number): void {
+    this.x = x;
+    this.y = y;
+    this.angle = angle;
+    this.speed = speed;
+  }
+
+  /**
+   * Animates and positions the sprites. `labelScale` undoes the camera's small-screen zoom-out
+   * so names stay readable; `time` is in seconds.
+   */
+  draw(dt: number, time: number, labelScale: number): void {
+    const { x, y, angle } = this;
+    const cos = Math.cos(angle);
+    const sin = Math.sin(angle);
+    const speedNorm = Math.min(1, Math.max(0, this.speed / MAX_SPEED));
+    this.refreshLook();
+
+    this.head.setPosition(x, y).setRotation(angle);
+    if (this.halo) {
+      this.halo.setPosition(x, y);
+      this.halo.setAlpha(0.32 + 0.14 * Math.sin(time * 2.4));
+    }
+    // Heading up, the tail hangs below the head, right where the name goes: slide the name
+    // down past it (smoothly, so a turning tadpole's name does not jump).
+    const drop = Math.max(0, -sin) * TAIL_LENGTH * 0.85;
+    this.labelDrop += (drop - this.labelDrop) * (1 - Math.exp(-6 * dt));
+    this.label.setPosition(x, y + LABEL_OFFSET + this.labelDrop).setScale(labelScale);
+
+    // Joint 0 is tucked under the back of the head; the rest follow the leader at a fixed
+    // spacing, so the tail traces the path the head actually swam (curving through turns),
+    // and relax toward straight-behind so a resting tadpole's tail lines up again.
+    const j = this.joints;
+    const baseX = x - cos * HEAD_RADIUS * 0.55;
+    const baseY = y - sin * HEAD_RADIUS * 0.55;
+    j[0] = baseX;
+    j[1] = baseY;
+    if (this.resetTail) {
+      for (let i = 1; i < JOINTS; i++) {
+        j[i * 2] = baseX - cos * SEGMENT * i;
+        j[i * 2 + 1] = baseY - sin * SEGMENT * i;
+      }
+      this.resetTail = false;
+    }
+    const relax = 1 - Math.exp(-STRAIGHTEN * dt);
+    for (let i = 1; i < JOINTS; i++) {
+      const k = i * 2;
+      let jx = j[k] + (baseX - cos * SEGMENT * i - j[k]) * relax;
+      let jy = j[k + 1] + (baseY - sin * SEGMENT * i - j[k + 1]) * relax;
+      let dx = jx - j[k - 2];
+      let dy = jy - j[k - 1];
+      const d = Math.sqrt(dx * dx + dy * dy);
+      if (d < 1e-4) {
+        dx = -cos;
+        dy = -sin;
+      } else {
+        dx /= d;
+        dy /= d;
+      }
+      jx = j[k - 2] + dx * SEGMENT;
+      jy = j[k - 1] + dy * SEGMENT;
+      j[k] = jx;
+      j[k + 1] = jy;
+    }
+
+    // The wiggle: a wave running down the tail, faster and wider the faster it swims; an idle
+    // tadpole still breathes a little.
+    this.phase += dt * (4.5 + 20 * speedNorm);
+    if (this.phase > 1e4) this.phase -= Math.PI * 2 * 1000;
+    const amplitude = 1.1 + 3.4 * speedNorm;
+    const s = TAIL_TEXTURE_SCALE;
+    for (let i = 0; i < JOINTS; i++) {
+      const k = i * 2;
+      // Local direction from this joint toward the head.
+      let nx: number;
+      let ny: number;
+      if (i === 0) {
+        nx = cos;
+        ny = sin;
+      } else {
+        nx = j[k - 2] - j[k];
+        ny = j[k - 1] - j[k + 1];
+        const d = Math.sqrt(nx * nx + ny * ny) || 1;
+        nx /= d;
+        ny /= d;
+      }
+      const offset = Math.sin(this.phase - i * 0.6) * amplitude * (i / (JOINTS - 1));
+      const p = this.points[i];
+      p.x = (j[k] - ny * offset) * s;
+      p.y = (j[k + 1] + nx * offset) * s;
+    }
+    this.tail.setDirty();
+  }
+
+  /** Shows or hides the sprites (off-screen tadpoles cost nothing to draw). */
+  setVisible(visible: boolean): void {
+    if (!visible) this.resetTail = true;
+    this.tail.setVisible(visible);
+    this.head.setVisible(visible);
+    this.label.setVisible(visible);
+    this.halo?.setVisible(visible);
+  }
+
+  /** Applies name, colour and away-state changes; cheap when nothing changed. */
+  private refreshLook(): void {
+    const t = this.tadpole;
+    if (t.name !== this.shownName) {
+      this.shownName = t.name;
+      // Text is drawn by the canvas fillText: hostile names are just glyphs.
+      this.label.setText(t.name);
+    }
+    if (t.hue !== this.shownHue) {
+      this.shownHue = t.hue;
+      const tint = tintFor(t.hue);
+      this.head.setTint(tint);
+      this.tail.setColors(tint);
+    }
+    const away = isAway(t);
+    if (away !== this.shownAway) {
+      this.shownAway = away;
+      const alpha = away ? 0.35 : 1;
+      this.head.setAlpha(alpha);
+      this.tail.setAlpha(alpha);
+    }
+  }
+
+  destroy(): void {
+    this.tail.destroy();
+    this.head.destroy();
+    this.label.destroy();
+    this.halo?.destroy();
+  }
+}

@@ -1,0 +1,269 @@
+import * as Phaser from "phaser";
+import type { ChatBroadcast } from "../../shared/messages.ts";
+import type { Tadpole } from "../../shared/state.ts";
+import type { PondConnection, Pose } from "../net/PondConnection.ts";
+import type { Steering } from "../input/Steering.ts";
+import { ChatBubbles } from "../render/ChatBubble.ts";
+import { Depth } from "../render/Depth.ts";
+import { EdgeArrows } from "../render/EdgeArrows.ts";
+import { MiniMap } from "../render/MiniMap.ts";
+import { Particles } from "../render/Particles.ts";
+import { TadpoleView } from "../render/TadpoleView.ts";
+import { createTextures, HEAD_RADIUS } from "../render/Textures.ts";
+import { Viewport } from "../render/Viewport.ts";
+import { Water } from "../render/Water.ts";
+import type { ClientStats, NetStats, StatsOverlay } from "../ui/StatsOverlay.ts";
+
+/** How quickly the camera catches up with your tadpole (1/s): smooth, never seasick. */
+const CAMERA_FOLLOW = 5;
+/** Extra world units around the screen inside which a tadpole still counts as on screen. */
+const CULL_MARGIN = 60;
+/** Longest frame step the animation integrates (s): a background tab must not fling tails. */
+const MAX_DT = 0.1;
+
+export interface PondSceneDeps {
+  steering: Steering;
+  stats: StatsOverlay;
+  /** Parent for DOM overlays drawn over the canvas (the chat bubbles). */
+  overlay: HTMLElement;
+  /** Called once the scene can take tadpoles: start joining then. */
+  onReady(): void;
+  /** Called every frame with your tadpole's current name (for the name field). */
+  onOwnName(name: string): void;
+}
+
+/** The net layer's optional stats() (added by the net engineer); undefined until it exists. */
+function netStats(connection: PondConnection | undefined): NetStats | undefined {
+  const stats = (connection as unknown as { stats?: () => NetStats } | undefined)?.stats;
+  return typeof stats === "function" ? stats.call(connection) : undefined;
+}
+
+/**
+ * The pond: draws every tadpole the connection knows, follows yours with the camera and feeds
+ * your steering to the net layer. Per frame, in order: steer from input, `connection.frame()`
+ * (sends due inputs, advances prediction), then read each pose and draw.
+ */
+export class PondScene extends Phaser.Scene {
+  private readonly viewport = new Viewport();
+  private hud!: Phaser.Cameras.Scene2D.Camera;
+  private water!: Water;
+  private particles!: Particles;
+  private arrows!: EdgeArrows;
+  private minimap!: MiniMap;
+  private bubbles!: ChatBubbles;
+
+  private connection: PondConnection | undefined;
+  /** Views in a flat array for allocation-free iteration, and by id for lookups. */
+  private readonly views: TadpoleView[] = [];
+  private readonly byId = new Map<string, TadpoleView>();
+  private own: TadpoleView | undefined;
+  /** One scratch pose reused for every tadpole, every frame. */
+  private readonly pose: Pose = { x: 0, y: 0, angle: 0, speed: 0 };
+
+  /** World point at the screen centre. */
+  private camX = 0;
+  private camY = 0;
+  private cameraSettled = false;
+  private onScreenCount = 0;
+  private readonly clientStats: ClientStats = { fps: 0, tadpoles: 0, onScreen: 0 };
+
+  constructor(private readonly deps: PondSceneDeps) {
+    super({ key: "pond" });
+  }
+
+  create(): void {
+    createTextures(this);
+    this.viewport.measure();
+    const main = this.cameras.main;
+    this.hud = this.cameras.add(0, 0, this.viewport.pixelWidth, this.viewport.pixelHeight, false, "hud");
+    // HUD units are CSS pixels: zoom by the DPR about the top-left corner.
+    this.hud.setOrigin(0, 0);
+
+    this.water = new Water(this);
+    this.particles = new Particles(this);
+    this.hud.ignore([...this.water.objects, ...this.particles.objects]);
+    this.arrows = new EdgeArrows(this, Depth.hud, this.viewport.dpr);
+    this.minimap = new MiniMap(this, Depth.hud);
+    main.ignore([...this.arrows.objects, ...this.minimap.objects]);
+    this.bubbles = new ChatBubbles(this.deps.overlay);
+
+    this.layout();
+    const unwatch = this.viewport.watch(() => this.layout());
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, unwatch);
+    this.deps.onReady();
+  }
+
+  /** Sizes the canvas in device pixels and re-fits everything to the window. */
+  private layout(): void {
+    const v = this.viewport;
+    const scale = this.scale;
+    // The canvas holds DPR x CSS pixels and is shown at CSS size (style.css pins it to the
+    // window), so nothing is upscaled by the browser.
+    scale.setZoom(1 / v.dpr);
+    scale.resize(v.pixelWidth, v.pixelHeight);
+    const main = this.cameras.main;
+    main.setSize(v.pixelWidth, v.pixelHeight).setZoom(v.dpr * v.viewZoom);
+    this.hud.setSize(v.pixelWidth, v.pixelHeight).setZoom(v.dpr);
+    this.particles.layout(v.worldWidth, v.worldHeight);
+    this.minimap.layout(v.cssWidth, v.cssHeight);
+    this.arrows.setTextResolution(v.dpr);
+    for (const view of this.views) view.setTextResolution(v.dpr);
+  }
+
+  // --- What the session reports ---------------------------------------------------------
+
+  setConnection(connection: PondConnection | undefined): void {
+    this.connection = connection;
+    if (!connection) this.clearTadpoles();
+  }
+
+  addTadpole(id: string, tadpole: Tadpole): void {
+    if (this.byId.has(id)) this.removeTadpole(id);
+    const view = new TadpoleView(this, id, tadpole, this.viewport.dpr);
+    view.forEachObject((o) => this.hud.ignore(o));
+    this.views.push(view);
+    this.byId.set(id, view);
+  }
+
+  removeTadpole(id: string): void {
+    const view = this.byId.get(id);
+    if (!view) return;
+    this.byId.delete(id);
+    const i = this.views.indexOf(view);
+    // Swap-remove: order does not matter, depth does the layering.
+    if (i >= 0) {
+      this.views[i] = this.views[this.views.length - 1];
+      this.views.pop();
+    }
+    if (view === this.own) this.own = undefined;
+    view.destroy();
+    this.bubbles.remove(id);
+  }
+
+  clearTadpoles(): void {
+    for (const view of this.views) view.destroy();
+    this.views.length = 0;
+    this.byId.clear();
+    this.own = undefined;
+    this.bubbles.clear();
+  }
+
+  showChat(line: ChatBroadcast): void {
+    const own = line.id === this.connection?.sessionId;
+    // performance.now() shares its clock with the frame time passed to update().
+    this.bubbles.say(line.id, line.text, performance.now(), own);
+  }
+
+  // --- The frame ------------------------------------------------------------------------
+
+  override update(time: number, delta: number): void {
+    const dt = Math.min(MAX_DT, Math.max(0, delta / 1000));
+    const seconds = time / 1000;
+    const v = this.viewport;
+    const connection = this.connection;
+
+    if (connection) {
+      // Steer from where your tadpole was drawn last frame, then let the net layer send the
+      // inputs due and advance prediction BEFORE any pose is read.
+      const own = this.own;
+      const ownScreenX = own ? (own.x - this.camX) * v.viewZoom + v.cssWidth / 2 : v.cssWidth / 2;
+      const ownScreenY = own ? (own.y - this.camY) * v.viewZoom + v.cssHeight / 2 : v.cssHeight / 2;
+      connection.frame(time, this.deps.steering.compute(ownScreenX, ownScreenY, own ? own.angle : 0));
+      if (!own) this.adoptOwn(connection.sessionId);
+    }
+
+    // Poses first (all tadpoles: arrows and the mini-map need the off-screen ones too).
+    const pose = this.pose;
+    for (let i = 0; i < this.views.length; i++) {
+      const view = this.views[i];
+      if (connection) connection.pose(view.tadpole, pose);
+      view.place(pose.x, pose.y, pose.angle, pose.speed);
+    }
+
+    this.followCamera(dt);
+
+    const halfW = v.worldWidth / 2;
+    const halfH = v.worldHeight / 2;
+    const labelScale = 1 / v.viewZoom;
+    let onScreen = 0;
+    for (let i = 0; i < this.views.length; i++) {
+      const view = this.views[i];
+      const dx = Math.abs(view.x - this.camX);
+      const dy = Math.abs(view.y - this.camY);
+      view.onScreen = dx < halfW && dy < halfH;
+      const drawn = dx < halfW + CULL_MARGIN && dy < halfH + CULL_MARGIN;
+      if (drawn !== view.drawn) {
+        view.drawn = drawn;
+        view.setVisible(drawn);
+      }
+      if (drawn) view.draw(dt, seconds, labelScale);
+      if (view.onScreen) onScreen++;
+    }
+    this.onScreenCount = onScreen;
+
+    this.particles.update(this.camX, this.camY, v.worldWidth, v.worldHeight, seconds);
+    this.arrows.update(this.views, this.camX, this.camY, v.cssWidth, v.cssHeight, v.viewZoom);
+    this.minimap.update(this.views, this.camX, this.camY, v.worldWidth, v.worldHeight);
+    this.bubbles.update(time, this.byId, this.camX, this.camY, v.cssWidth, v.cssHeight, v.viewZoom, (HEAD_RADIUS + 10) * v.viewZoom);
+    if (this.own) this.deps.onOwnName(this.own.tadpole.name);
+    const stats = this.deps.stats;
+    if (stats.shown) {
+      const c = this.clientStats;
+      c.fps = this.game.loop.actualFps;
+      c.tadpoles = this.views.length;
+      c.onScreen = onScreen;
+      stats.update(time, netStats(connection), c);
+    }
+  }
+
+  private adoptOwn(sessionId: string): void {
+    const view = this.byId.get(sessionId);
+    if (!view) return;
+    this.own = view;
+    view.makeOwn(this, this.hud);
+    this.cameraSettled = false;
+  }
+
+  private followCamera(dt: number): void {
+    const own = this.own;
+    if (own) {
+      if (!this.cameraSettled) {
+        this.camX = own.x;
+        this.camY = own.y;
+        this.cameraSettled = true;
+      } else {
+        const a = 1 - Math.exp(-CAMERA_FOLLOW * dt);
+        this.camX += (own.x - this.camX) * a;
+        this.camY += (own.y - this.camY) * a;
+      }
+    }
+    this.cameras.main.centerOn(this.camX, this.camY);
+  }
+
+  // --- Read-only views for the e2e test hook --------------------------------------------
+
+  get sessionId(): string | undefined {
+    return this.connection?.sessionId;
+  }
+
+  get ownPose(): { x: number; y: number; angle: number; speed: number } | undefined {
+    const own = this.own;
+    return own ? { x: own.x, y: own.y, angle: own.angle, speed: own.speed } : undefined;
+  }
+
+  get tadpoleCount(): number {
+    return this.views.length;
+  }
+
+  get visibleCount(): number {
+    return this.onScreenCount;
+  }
+
+  names(): string[] {
+    return this.views.map((v) => v.tadpole.name);
+  }
+
+  bubbleTexts(): string[] {
+    return this.bubbles.visibleTexts();
+  }
+}
