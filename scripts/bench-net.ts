@@ -1,0 +1,156 @@
+/**
+ * Netcode benchmark (`npm run bench:net`): how the game feels on a perfect link, a decent one and
+ * a bad one. Starts the real server (`npx tsx server/main.ts` on 127.0.0.1, a free port, no page),
+ * then for each link runs scripted swimmers and an observer through the network simulator
+ * (client/net/netsim.ts) plus a truth client on a perfect link, frames at 60 fps from one timer,
+ * and prints a table that it also writes to docs/benchmarks/net.md.
+ *
+ *   npm run bench:net -- [--seconds=20] [--seed=7] [--links=perfect,100ms,150ms] [--no-write]
+ *
+ * `--links` also takes ad-hoc links as netsim queries, e.g. `--links=perfect,lag=80&jitter=40`.
+ * What the columns mean is written into the report itself (see describe()).
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { runLink, type LinkResult, type LinkSpec } from "./bench-net/measure.ts";
+import { GameServer, REPO_ROOT } from "./bench-net/server.ts";
+
+const LINKS: LinkSpec[] = [
+  { name: "perfect", query: "" },
+  { name: "100ms", query: "lag=100&jitter=10" },
+  { name: "150ms", query: "lag=150&jitter=30&loss=0.05" },
+];
+const LABEL: Record<string, string> = {
+  perfect: "perfect (0 ms)",
+  "100ms": "100 ms ±10 ms",
+  "150ms": "150 ms ±30 ms, 5 % loss",
+};
+
+function arg(name: string): string | undefined {
+  const hit = process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (hit === undefined) return undefined;
+  return hit.includes("=") ? hit.slice(hit.indexOf("=") + 1) : "";
+}
+
+function machine(): string {
+  let cpu = "unknown CPU";
+  try {
+    cpu = /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1]?.trim() ?? cpu;
+  } catch { /* not Linux */ }
+  let nproc = String(os.cpus().length);
+  try { nproc = execFileSync("nproc", { encoding: "utf8" }).trim(); } catch { /* no nproc */ }
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
+  return `${nproc} CPU (nproc), ${cpu}, Node ${process.version}, load average at start ${load}`;
+}
+
+const f = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : "–");
+
+function row(r: LinkResult): string {
+  const resp = `${f(r.response.mean(), 2)} / ${f(r.response.max(), 0)}`;
+  const pred = `${f(r.predictionError.mean(), 3)} / ${f(r.predictionError.quantile(0.99), 3)}`;
+  const rem = `${f(r.remoteError.mean(), 2)} / ${f(r.remoteError.quantile(0.99), 2)}`;
+  const jump = `${f(r.remoteJump.mean(), 2)} / ${f(r.remoteJump.quantile(0.99), 2)}`;
+  return `| ${LABEL[r.link.name] ?? r.link.name} | ${resp} | ${pred} | ${f(r.correctionsPerMinute, 1)} | ${rem} | ${jump} | ${r.backwardSteps} | ${f(r.delayMs.mean(), 0)} | ${f(r.starvedShare * 100, 1)} % |`;
+}
+
+function linkRow(r: LinkResult): string {
+  const stalls = r.serverStalls.moving > 0 ? (100 * r.serverStalls.stalled) / r.serverStalls.moving : NaN;
+  return `| ${LABEL[r.link.name] ?? r.link.name} | ${f(r.pingMs.mean(), 0)} | ${f(r.jitterMs.mean(), 1)} | ${f(r.patchesPerSecond.mean(), 1)} | ${f(r.bytesPerSecondDown.mean(), 0)} | ${r.responseEvents.starts} / ${r.responseEvents.turns} | ${r.predictionError.count} | ${r.remoteFrames} | ${f(stalls, 1)} % |`;
+}
+
+export function table(results: LinkResult[]): string {
+  return [
+    "| link | own response, frames (mean / max) | prediction error, units (mean / p99) | corrections / min | remote error, units (mean / p99) | remote jump, units (mean / p99) | backward steps | interp. delay, ms | starved frames |",
+    "|---|---|---|---|---|---|---|---|---|",
+    ...results.map(row),
+    "",
+    "| link | ping, ms | jitter, ms | patches / s | bytes / s down | response events (starts / turns) | acks checked | remote samples | server ticks a moving swimmer stood still |",
+    "|---|---|---|---|---|---|---|---|---|",
+    ...results.map(linkRow),
+  ].join("\n");
+}
+
+function describe(): string {
+  return `What the columns measure (goals in brackets):
+
+- **own response**: frames (60 fps) from a steering change to visible motion of our own predicted
+  pose: a start from rest (first frame the position changes) or a sharp turn (first frame the
+  heading moves toward the new direction). [0]
+- **prediction error**: distance between where the client predicted its tadpole after input N and
+  where the server put it when it acknowledged N. [< 1 unit without loss; the step is deterministic
+  and quantized, so 0 is expected on every link]
+- **corrections / min**: reconciles that had to move the prediction (per swimmer).
+- **remote error**: distance between where the observer draws a swimmer and the swimmer's true
+  server path (from a client on a perfect link) at the instant the observer renders. Late or
+  retransmitted patches show up here (extrapolation, then catching up).
+- **remote jump**: per frame, |rendered step − true step|: how much the drawn motion jerks
+  compared with the real motion.
+- **backward steps**: frames where a moving swimmer, as drawn, stepped backward along its true
+  direction of motion. [0, also at 5 % loss]
+- **interp. delay**: how far behind the freshest data remote tadpoles are drawn (adaptive).
+- **starved frames**: observer frames in which some moving swimmer was past the newest patch
+  (extrapolated, or held after the ${100} ms cap).
+- second table: the observer's \`stats()\` averaged over the run; how many events each metric saw;
+  and how often the *server* left a moving swimmer in place for a tick because its input had not
+  arrived yet (uplink jitter/loss: the remote path itself stutters then, whatever the client does).`;
+}
+
+async function main(): Promise<void> {
+  const seconds = Number(arg("seconds") ?? 20);
+  const seed = Number(arg("seed") ?? 7);
+  const wanted = (arg("links") ?? LINKS.map((l) => l.name).join(",")).split(",");
+  // Named links, or ad-hoc ones given as a netsim query ("lag=80&jitter=40").
+  const links = wanted.map((w) => LINKS.find((l) => l.name === w) ?? (w.includes("=") ? { name: w, query: w } : undefined))
+    .filter((l): l is LinkSpec => l !== undefined);
+  const write = arg("no-write") === undefined;
+  if (!(seconds > 0) || links.length === 0) throw new Error("usage: bench-net [--seconds=20] [--seed=7] [--links=perfect,100ms,150ms] [--no-write]");
+
+  const host = machine();
+  console.log(`bench:net — ${links.length} link(s) × ${seconds} s, seed ${seed}\n${host}`);
+  const server = await GameServer.start();
+  const stop = () => { void server.stop(1000).then(() => process.exit(130)); };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  const results: LinkResult[] = [];
+  try {
+    for (const link of links) {
+      console.log(`… ${LABEL[link.name] ?? link.name}`);
+      results.push(await runLink(server.wsUrl, link, seconds, seed));
+    }
+  } finally {
+    await server.stop();
+  }
+
+  const out = table(results);
+  console.log(`\n${out}\n`);
+  if (write) {
+    const command = `npm run bench:net${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
+    const doc = `# Netcode benchmark
+
+Command: \`${command}\` (scripts/bench-net.ts)
+Date: ${new Date().toISOString()}
+Machine: ${host}
+
+Each link: the real server process on 127.0.0.1 (tick 20 Hz), 4 scripted swimmers (two tours
+with full stops, a zigzag, a circler crossing the 0/2π seam) and an observer, all through the
+network simulator with that link's settings in both directions, plus a truth client on a perfect
+link; ${seconds} s of 60 fps frames each (the first second not measured). Simulator seeds derive
+from seed ${seed}.
+
+${out}
+
+${describe()}
+`;
+    mkdirSync(join(REPO_ROOT, "docs/benchmarks"), { recursive: true });
+    writeFileSync(join(REPO_ROOT, "docs/benchmarks/net.md"), doc);
+    console.log("wrote docs/benchmarks/net.md");
+  }
+  process.exit(0);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
