@@ -3,7 +3,7 @@ import { CHAT_MAX_LENGTH, NAME_MAX_LENGTH } from "./constants.ts";
 import { sanitizeText } from "./text.ts";
 
 /**
- * Client -> server messages (besides the input channel). Raw payloads are bounded before
+ * Validation of client -> server messages (besides the input channel), server side. Raw payloads are bounded before
  * sanitizing so a huge string costs nothing; anything that does not parse is dropped.
  */
 const RAW_TEXT_LIMIT = 1000;
@@ -13,23 +13,7 @@ export const NameMessage = z.object({ name: z.string().max(RAW_TEXT_LIMIT) }).st
 export type ChatMessage = z.infer<typeof ChatMessage>;
 export type NameMessage = z.infer<typeof NameMessage>;
 
-/** Server -> client: a chat line from tadpole `id` (its sessionId). */
-export interface ChatBroadcast {
-  id: string;
-  text: string;
-}
-
-/** Server -> client: something only this client needs to know (e.g. it is sending too fast). */
-export interface Notice {
-  code: "chat_throttled" | "invalid_message";
-  text: string;
-}
-
-export const MessageType = {
-  chat: "chat",
-  name: "name",
-  notice: "notice",
-} as const;
+export { MessageType, type ChatBroadcast, type Notice } from "./protocol.ts";
 
 /** What a chat line asks for: a rename (`name: Bob`, as in the original game) or a line to say. */
 export type ChatIntent =

@@ -1,5 +1,5 @@
 import * as Phaser from "phaser";
-import type { ChatBroadcast } from "../../shared/messages.ts";
+import type { ChatBroadcast } from "../../shared/protocol.ts";
 import type { Tadpole } from "../../shared/state.ts";
 import type { PondConnection, Pose } from "../net/PondConnection.ts";
 import type { Steering } from "../input/Steering.ts";

@@ -1,4 +1,4 @@
-import type { ChatBroadcast, Notice } from "../../shared/messages.ts";
+import type { ChatBroadcast, Notice } from "../../shared/protocol.ts";
 import type { Tadpole } from "../../shared/state.ts";
 import { PondConnection, type JoinOptions } from "../net/PondConnection.ts";
 

@@ -1,0 +1,21 @@
+/**
+ * Message names and payload shapes both sides agree on. Kept free of the validation library so
+ * the browser bundle, which only sends and receives these, does not carry it.
+ */
+export const MessageType = {
+  chat: "chat",
+  name: "name",
+  notice: "notice",
+} as const;
+
+/** Server -> client: a chat line from tadpole `id` (its sessionId). */
+export interface ChatBroadcast {
+  id: string;
+  text: string;
+}
+
+/** Server -> client: something only this client needs to know (e.g. it is sending too fast). */
+export interface Notice {
+  code: "chat_throttled" | "invalid_message";
+  text: string;
+}
