@@ -106,6 +106,7 @@ export class PondConnection {
   private readonly predictedY = new Float64Array(PREDICTED_RING);
   private readonly predictedSeq = new Float64Array(PREDICTED_RING).fill(-1);
   private checkedAck = 0;
+  private inputEpoch = 0;
   private stepMs = 50;
   private readonly bytes: RateMeter;
   /** Reconciles so far that moved our prediction by more than CORRECTION_EPSILON. */
@@ -353,6 +354,12 @@ export class PondConnection {
 
   /** Compares the prediction at the newest acknowledged input with the server's state. */
   private checkAck(): void {
+    if (this.input.epoch !== this.inputEpoch) {
+      // The input handle restarted its sequence (reconnect): forget the old numbering.
+      this.inputEpoch = this.input.epoch;
+      this.checkedAck = 0;
+      this.predictedSeq.fill(-1);
+    }
     const acked = this.input.lastProcessed;
     if (acked <= this.checkedAck || this.own === undefined) return;
     this.checkedAck = acked;
