@@ -1,0 +1,93 @@
+/**
+ * Reads the server's Prometheus text (GET /metrics) into numbers. Only what the hardening tests
+ * and the soak need: sums of a metric over its label sets, optionally filtered by labels.
+ */
+export interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+export class MetricsSnapshot {
+  constructor(readonly samples: readonly Sample[]) {}
+
+  /** Sum of every sample of `name` whose labels include `labels` (0 when there is none). */
+  sum(name: string, labels: Record<string, string> = {}): number {
+    let total = 0;
+    for (const s of this.samples) {
+      if (s.name !== name) continue;
+      if (Object.entries(labels).every(([k, v]) => s.labels[k] === v)) total += s.value;
+    }
+    return total;
+  }
+
+  /** Whether the metric is exposed at all (a labelled counter appears only once incremented). */
+  has(name: string): boolean {
+    return this.samples.some((s) => s.name === name);
+  }
+
+  /** Every sample of `name`, as "k=v,k=v" -> value. */
+  byLabels(name: string): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const s of this.samples) {
+      if (s.name !== name) continue;
+      const key = Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(",") || "(none)";
+      out[key] = (out[key] ?? 0) + s.value;
+    }
+    return out;
+  }
+}
+
+const LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/;
+const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
+
+export function parsePrometheus(text: string): MetricsSnapshot {
+  const samples: Sample[] = [];
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const match = LINE.exec(line);
+    if (!match) continue;
+    const labels: Record<string, string> = {};
+    if (match[2]) for (const l of match[2].matchAll(LABEL)) labels[l[1]] = l[2].replace(/\\(.)/g, "$1");
+    const value = match[3] === "+Inf" ? Infinity : match[3] === "-Inf" ? -Infinity : Number(match[3]);
+    samples.push({ name: match[1], labels, value });
+  }
+  return new MetricsSnapshot(samples);
+}
+
+/** GET <httpUrl>/metrics, parsed. */
+export async function fetchMetrics(httpUrl: string, timeoutMs = 3000): Promise<MetricsSnapshot> {
+  const response = await fetch(`${httpUrl}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
+  if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
+  return parsePrometheus(await response.text());
+}
+
+export interface Health {
+  live: boolean;
+  ready: boolean;
+  players: number;
+}
+
+/** GET <httpUrl>/health; throws unless it answers 200 with live and ready. */
+export async function fetchHealth(httpUrl: string, timeoutMs = 3000): Promise<Health> {
+  const response = await fetch(`${httpUrl}/health`, { signal: AbortSignal.timeout(timeoutMs) });
+  const body = await response.text();
+  if (!response.ok) throw new Error(`GET /health answered ${response.status}: ${body}`);
+  const health = JSON.parse(body) as Health;
+  if (health.live !== true || health.ready !== true) throw new Error(`GET /health is not ready: ${body}`);
+  return health;
+}
+
+export interface PondListing {
+  roomId: string;
+  clients: number;
+  maxClients: number;
+}
+
+/** GET <httpUrl>/ponds. */
+export async function fetchPonds(httpUrl: string, timeoutMs = 3000): Promise<PondListing[]> {
+  const response = await fetch(`${httpUrl}/ponds`, { signal: AbortSignal.timeout(timeoutMs) });
+  if (!response.ok) throw new Error(`GET /ponds answered ${response.status}`);
+  return (await response.json()) as PondListing[];
+}

@@ -1,0 +1,268 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { delay, waitFor } from "../helpers/waitFor.ts";
+import { fetchHealth } from "../../scripts/soak/metrics.ts";
+import { Code, RawPeer, joinRaw, reserveSeat, seatUrl, type CloseInfo } from "../../scripts/soak/rawPeer.ts";
+import { DEFAULT_TICK_RATE } from "../../shared/constants.ts";
+import { Driver, HonestPlayer, summarize } from "./support/honest.ts";
+import { Rng, hostileFrame, type Effect } from "./support/frames.ts";
+import { startPond, type Pond } from "./support/pond.ts";
+import { RawTcpWebSocket } from "./support/rawTcp.ts";
+
+/**
+ * Hostile input against the real server process: thousands of random and mutated frames from
+ * seated sockets (inside the pond), sockets with no seat, and hand-made WebSocket frames, while
+ * five honest players swim at 60 frames per second. The server must stay up and healthy, the
+ * honest players must keep their connection and their patch rate, every hostile socket that
+ * sent something fatal must be closed, and /metrics must have counted the dropped messages.
+ */
+
+const TOTAL_FRAMES = 5000;
+const FUZZ_DEADLINE_MS = 20_000;
+const CONCURRENCY = 16;
+const MAX_FRAMES_PER_SOCKET = 200;
+const MAX_PAYLOAD = 4096;
+const TICK = DEFAULT_TICK_RATE;
+const BASELINE_MS = 3000;
+const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+/** Close codes a hostile socket may get: Colyseus WITH_ERROR, our invalid-input kick, ws's too-big / bad-UTF-8 / protocol error, or consent after LEAVE_ROOM. */
+const EXPECTED_CLOSES = new Set([4002, 4400, 1009, 1007, 1002, 4000]);
+
+interface HostileRecord {
+  profile: "mixed" | "nonfatal";
+  sent: Record<Effect, number>;
+  kinds: string[];
+  fatalKind: string | undefined;
+  peer: RawPeer;
+}
+
+describe("fuzz: hostile frames against the real server process", () => {
+  let pond: Pond;
+  const players: HonestPlayer[] = [];
+  const driver = new Driver(players);
+  const hostile: HostileRecord[] = [];
+  const seatless: Array<{ label: string; peer: RawPeer }> = [];
+  const tcp: Array<{ label: string; ws: RawTcpWebSocket }> = [];
+  let baseline = { min: 0, median: 0, mean: 0 };
+  let fuzzStart = 0;
+  let fuzzEnd = 0;
+  let framesSent = 0;
+
+  beforeAll(async () => {
+    pond = await startPond({ MAX_CONNECTIONS_PER_IP: "1000", JOIN_RATE_PER_IP: "100000", MAX_PLAYERS: "400", RECONNECT_GRACE_SECONDS: "1", MAX_PAYLOAD: String(MAX_PAYLOAD) });
+    for (let i = 0; i < 5; i++) players.push(await HonestPlayer.join(pond.wsUrl, `honest-${i}`));
+    driver.start();
+    await waitFor(() => players.every((p) => p.patchTimes.length >= TICK), { timeoutMs: 10_000, message: "every honest player to receive a second of patches" });
+    // The patch rate with no hostile traffic, on this (shared, possibly busy) machine right now.
+    const from = performance.now();
+    await delay(BASELINE_MS);
+    baseline = summarize(players.flatMap((p) => p.rates(from, from + BASELINE_MS, 1000)));
+  });
+
+  afterAll(async () => {
+    driver.stop();
+    for (const h of hostile) h.peer.kill();
+    for (const s of seatless) s.peer.kill();
+    for (const t of tcp) t.ws.destroy();
+    try {
+      await Promise.all(players.map((p) => p.leave()));
+    } finally {
+      await pond?.stop();
+    }
+  });
+
+  it(`survives ${TOTAL_FRAMES} random and mutated frames from seated sockets (seed ${SEED})`, async () => {
+    const rng = new Rng(SEED);
+    fuzzStart = performance.now();
+    const deadline = fuzzStart + FUZZ_DEADLINE_MS;
+    const joinErrors: string[] = [];
+
+    const worker = async (slot: number) => {
+      while (framesSent < TOTAL_FRAMES && performance.now() < deadline) {
+        let peer: RawPeer;
+        try {
+          ({ peer } = await joinRaw(pond.httpUrl, pond.wsUrl));
+        } catch (error) {
+          joinErrors.push((error as Error).message);
+          if (joinErrors.length > 20) throw new Error(`hostile joins keep failing: ${joinErrors.slice(-3).join(" | ")}`);
+          continue;
+        }
+        const record: HostileRecord = {
+          profile: (slot % 4 === 0) ? "nonfatal" : "mixed",
+          sent: { fatal: 0, invalid: 0, noise: 0 },
+          kinds: [],
+          fatalKind: undefined,
+          peer,
+        };
+        hostile.push(record);
+        for (let n = 0; n < MAX_FRAMES_PER_SOCKET && framesSent < TOTAL_FRAMES && peer.isOpen; n++) {
+          const frame = hostileFrame(rng, MAX_PAYLOAD, record.profile);
+          if (!peer.sendRaw(frame.data, { binary: frame.binary })) break;
+          framesSent++;
+          record.sent[frame.effect]++;
+          if (record.kinds.length < 12) record.kinds.push(frame.kind);
+          if (frame.effect === "fatal") {
+            record.fatalKind = frame.kind;
+            break;
+          }
+          // Yield now and then so the server's replies (and its close) reach us.
+          if (n % 8 === 7) await delay(2);
+        }
+        if (record.fatalKind !== undefined || peer.closeInfo) {
+          await Promise.race([peer.closed, delay(5000)]);
+        } else {
+          peer.close(); // it sent only frames the server may ignore: we end it
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, (_, slot) => worker(slot)));
+    fuzzEnd = performance.now();
+
+    expect(framesSent, `frames sent in ${FUZZ_DEADLINE_MS} ms`).toBe(TOTAL_FRAMES);
+    expect(pond.alive(), `server process exited:\n${pond.proc.tail()}`).toBe(true);
+
+    // Every socket that sent a fatal frame, and every socket that kept sending invalid
+    // messages, must have been closed by the server, with a code that says why.
+    await waitFor(() => hostile.every((h) => h.peer.closeInfo !== undefined || h.peer.endedByUs !== undefined),
+      { timeoutMs: 5000, message: "every hostile socket to be closed", describe: () => hostile.filter((h) => !h.peer.closeInfo && !h.peer.endedByUs).map((h) => h.kinds) });
+    const codes: Record<string, number> = {};
+    const unexpected: Array<{ code: number; reason: string; kinds: string[]; fatal?: string }> = [];
+    for (const h of hostile) {
+      const info = h.peer.closeInfo as CloseInfo;
+      if (h.peer.endedByUs) continue;
+      codes[info.code] = (codes[info.code] ?? 0) + 1;
+      if (!EXPECTED_CLOSES.has(info.code)) unexpected.push({ code: info.code, reason: info.reason, kinds: h.kinds, fatal: h.fatalKind });
+    }
+    const fatalNotClosed = hostile.filter((h) => h.fatalKind !== undefined && h.peer.endedByUs !== undefined);
+    const spammersNotKicked = hostile.filter((h) => h.profile === "nonfatal" && h.sent.invalid >= 40 && h.peer.closeInfo?.code !== 4400 && h.peer.closeInfo?.code !== 4002);
+    console.info(`[fuzz] seed ${SEED}: ${framesSent} frames over ${hostile.length} seated sockets in ${Math.round(fuzzEnd - fuzzStart)} ms; server close codes ${JSON.stringify(codes)}`);
+    expect(unexpected, "hostile sockets closed with an unexpected code").toEqual([]);
+    expect(fatalNotClosed.map((h) => h.fatalKind), "sockets that sent a fatal frame but were not closed by the server").toEqual([]);
+    expect(spammersNotKicked.map((h) => ({ sent: h.sent, close: h.peer.closeInfo })), "invalid-message spammers not disconnected").toEqual([]);
+    expect(codes["4400"] ?? 0, "some sockets were cut off for invalid messages (4400)").toBeGreaterThan(0);
+    expect(codes["4002"] ?? 0, "some sockets were closed for undecodable messages (4002)").toBeGreaterThan(0);
+    expect(codes["1009"] ?? 0, "oversize frames were refused (1009)").toBeGreaterThan(0);
+  });
+
+  it("closes sockets that have no seat, and refuses to hand an honest player's session to another socket", async () => {
+    const seat = await reserveSeat(pond.httpUrl);
+    const wait = async (peer: RawPeer) => { peer.kill(); await peer.closed; };
+    // A real seat, consumed once; its id and room are then known to the attacker.
+    const { peer: owner } = await joinRaw(pond.httpUrl, pond.wsUrl);
+    const honestId = players[0].conn.sessionId;
+    const roomId = players[0].conn.room.roomId;
+    const urls: Array<[string, string]> = [
+      ["no seat, no room", `${pond.wsUrl}/`],
+      ["unknown session", `${pond.wsUrl}/p/${roomId}?sessionId=not-a-session`],
+      ["unknown room", `${pond.wsUrl}/p/no-such-room?sessionId=${seat.sessionId}`],
+      ["honest player's session id", `${pond.wsUrl}/p/${roomId}?sessionId=${honestId}`],
+      ["honest player's session, forged reconnection token", `${pond.wsUrl}/p/${roomId}?sessionId=${honestId}&reconnectionToken=forged`],
+      ["seat already consumed", seatUrl(pond.wsUrl, { ...seat, sessionId: owner.ws.url.match(/sessionId=([^&]+)/)![1] })],
+      ["bad path", `${pond.wsUrl}/../../etc/passwd?sessionId=x`],
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const [label, url] of urls) {
+        const peer = new RawPeer(url, { ack: true });
+        seatless.push({ label, peer });
+        if (await peer.opened) {
+          const rng = new Rng(SEED + round);
+          for (let i = 0; i < 20; i++) peer.sendRaw(hostileFrame(rng, MAX_PAYLOAD, "nonfatal").data);
+          peer.sendRaw(Buffer.of(Code.ROOM_DATA, 0xa4, ...Buffer.from("chat"), 0x81, 0xa4, ...Buffer.from("text"), 0xa2, 0x68, 0x69));
+        }
+      }
+    }
+    // The seat we reserved is still valid: use it last, properly, to show it was not burned.
+    const good = new RawPeer(seatUrl(pond.wsUrl, seat));
+    expect(await Promise.race([good.joined, delay(5000).then(() => false)]), "the untouched seat still joins").toBe(true);
+
+    await waitFor(() => seatless.every((s) => s.peer.closeInfo !== undefined), {
+      timeoutMs: 5000,
+      message: "the server to close every seat-less socket",
+      describe: () => seatless.filter((s) => !s.peer.closeInfo).map((s) => s.label),
+    });
+    const notJoined = seatless.filter((s) => s.peer.reconnectionToken !== undefined).map((s) => s.label);
+    expect(notJoined, "seat-less sockets that were admitted into the room").toEqual([]);
+    expect(players[0].connected, "the honest player whose session id was tried is still connected").toBe(true);
+    await wait(good);
+    await wait(owner);
+  });
+
+  it("closes connections that break the WebSocket protocol itself", async () => {
+    const cases: Array<[string, (ws: RawTcpWebSocket) => void]> = [
+      ["unmasked frame", (ws) => ws.send({ opcode: 2, payload: Buffer.of(Code.PING), mask: false })],
+      ["reserved opcode", (ws) => ws.send({ opcode: 3, payload: Buffer.of(1) })],
+      ["RSV1 without compression", (ws) => ws.send({ opcode: 2, payload: Buffer.of(Code.PING), rsv: 4 })],
+      ["continuation with no start", (ws) => ws.send({ opcode: 0, payload: Buffer.of(1, 2) })],
+      ["endless one-byte fragments past MAX_PAYLOAD", (ws) => {
+        ws.send({ opcode: 2, payload: Buffer.of(Code.ROOM_DATA), fin: false });
+        const chunk: Buffer[] = [];
+        for (let i = 0; i < 6000; i++) chunk.push(encodeFragment());
+        ws.sendRaw(Buffer.concat(chunk));
+      }],
+      ["new message inside a fragmented one", (ws) => {
+        ws.send({ opcode: 2, payload: Buffer.of(Code.ROOM_DATA), fin: false });
+        ws.send({ opcode: 2, payload: Buffer.of(Code.PING) });
+      }],
+      ["ping of 126 bytes", (ws) => ws.send({ opcode: 9, payload: Buffer.alloc(126) })],
+      ["fragmented ping", (ws) => ws.send({ opcode: 9, payload: Buffer.of(1), fin: false })],
+      ["close code 999", (ws) => ws.send({ opcode: 8, payload: Buffer.of(0x03, 0xe7) })],
+      ["close with one byte", (ws) => ws.send({ opcode: 8, payload: Buffer.of(0x03) })],
+      ["declared length 2^62", (ws) => ws.send({ opcode: 2, payload: Buffer.alloc(16), declaredLength: 1n << 62n })],
+      ["declared length 1 MiB, sent slowly", (ws) => ws.send({ opcode: 2, payload: Buffer.alloc(16), declaredLength: 1n << 20n })],
+      ["text frame with invalid UTF-8", (ws) => ws.send({ opcode: 1, payload: Buffer.of(0xff, 0xfe, 0xfd) })],
+    ];
+    for (const [label, attack] of cases) {
+      const seat = await reserveSeat(pond.httpUrl);
+      const ws = await RawTcpWebSocket.open(pond.port, new URL(seatUrl(pond.wsUrl, seat)).pathname + new URL(seatUrl(pond.wsUrl, seat)).search);
+      tcp.push({ label, ws });
+      expect(await Promise.race([ws.joined, delay(5000).then(() => false)]), `${label}: joined first`).toBe(true);
+      ws.send({ opcode: 2, payload: Buffer.of(Code.JOIN_ROOM) });
+      attack(ws);
+    }
+    await waitFor(() => tcp.every((t) => t.ws.isEnded), {
+      timeoutMs: 5000,
+      message: "the server to drop every protocol-breaking connection",
+      describe: () => tcp.filter((t) => !t.ws.isEnded).map((t) => t.label),
+    });
+    const codes = Object.fromEntries(tcp.map((t) => [t.label, t.ws.serverCloseCode]));
+    for (const [label, code] of Object.entries(codes)) {
+      expect([1002, 1007, 1009], `${label}: close code ${code}`).toContain(code);
+    }
+    expect(pond.alive()).toBe(true);
+
+    function encodeFragment(): Buffer {
+      return Buffer.of(0x00, 0x81, 0, 0, 0, 0, 0x61); // continuation, not final, masked with a zero key, 1 byte
+    }
+  });
+
+  it("stayed up and healthy; honest players kept their connection and their patch rate; drops were counted", async () => {
+    const end = performance.now();
+    expect(pond.alive(), `server process exited:\n${pond.proc.tail()}`).toBe(true);
+    const health = await fetchHealth(pond.httpUrl);
+    expect(health.live && health.ready).toBe(true);
+
+    for (const p of players) {
+      expect({ label: p.label, connected: p.connected, drops: p.drops, leftWith: p.leftWith }).toEqual({ label: p.label, connected: true, drops: 0, leftWith: undefined });
+      p.checkInvariants();
+      expect(p.violations, `${p.label} was sent impossible tadpoles`).toEqual([]);
+    }
+    // Patch rate over everything above (fuzz, seat-less, protocol abuse), in 1 s windows.
+    // Compared with the quiet baseline measured just before (the machine is shared, so an
+    // absolute rate alone would measure the neighbours), and with an absolute floor.
+    const perPlayer = players.map((p) => summarize(p.rates(fuzzStart, end, 1000)));
+    console.info(`[fuzz] honest patches/s, 1 s windows: baseline min ${baseline.min} mean ${baseline.mean.toFixed(1)}; under attack ${perPlayer.map((s) => `min ${s.min} mean ${s.mean.toFixed(1)}`).join("; ")}`);
+    for (const s of perPlayer) {
+      expect(s.mean, "mean patches/s under attack vs the quiet baseline").toBeGreaterThanOrEqual(baseline.mean * 0.8);
+      expect(s.mean, "mean patches/s under attack vs the tick rate").toBeGreaterThanOrEqual(TICK * 0.6);
+      expect(s.min, "no 1 s window below 40% of the tick rate").toBeGreaterThanOrEqual(TICK * 0.4);
+    }
+
+    const m = await pond.metrics();
+    const dropped = m.byLabels("pond_messages_dropped_total");
+    console.info(`[fuzz] dropped: ${JSON.stringify(dropped)}; kicked: ${JSON.stringify(m.byLabels("pond_clients_kicked_total"))}`);
+    expect(m.sum("pond_messages_dropped_total", { reason: "bad_chat" })).toBeGreaterThan(0);
+    expect(m.sum("pond_messages_dropped_total", { reason: "bad_name" })).toBeGreaterThan(0);
+    expect(m.sum("pond_messages_dropped_total", { reason: "unknown_type" })).toBeGreaterThan(0);
+    const kickedSockets = hostile.filter((h) => h.peer.closeInfo?.code === 4400).length;
+    expect(m.sum("pond_clients_kicked_total", { reason: "invalid_messages" })).toBeGreaterThanOrEqual(kickedSockets);
+  });
+});
