@@ -86,6 +86,25 @@ describe("PondConnection against the real server", () => {
     expect(conn.stats().pingMs).toBeGreaterThanOrEqual(80);  // both directions were shaped
   });
 
+  it("keeps predicting exactly across a dropped socket and the SDK's reconnect", async () => {
+    const conn = await join({ netsimQuery: "lag=20&jitter=5&seed=2" });
+    conn.room.reconnection.minUptime = 200;
+    let reconnected = false;
+    conn.room.onReconnect(() => { reconnected = true; });
+    const errors: number[] = [];
+    conn.onAck = (_seq, error) => errors.push(error);
+    await frames([conn], swirl, () => errors.length >= 60, 10_000);
+    // Cut the socket from the server side, as a network drop would.
+    const room = pond.room(conn.room.roomId) as unknown as { clients: Array<{ sessionId: string; ref: { terminate(): void } }> };
+    room.clients.find((c) => c.sessionId === conn.sessionId)!.ref.terminate();
+    await frames([conn], swirl, () => reconnected, 10_000);
+    // The input sequence restarts after a reconnect: checks must resume at once, not only
+    // when the new numbering passes the old one (60 inputs, 3 s, later).
+    const before = errors.length;
+    await frames([conn], swirl, () => errors.length >= before + 15, 2500);
+    expect(errors.filter((e) => e !== 0)).toEqual([]);
+  });
+
   it("shapes the join handshake too", async () => {
     const started = performance.now();
     await join({ netsimQuery: "?downlag=300&uplag=0" });
