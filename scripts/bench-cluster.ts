@@ -1,0 +1,330 @@
+/**
+ * Matchmaking across processes, measured:
+ *
+ *   npm run bench:cluster                       # starts `npm run cluster -- 2` on free ports
+ *   npm run bench:cluster -- --joins 200 --concurrency 10 --max-players 20
+ *   npm run bench:cluster -- --urls http://127.0.0.1:2567,http://127.0.0.1:2568   # an existing cluster
+ *
+ * Phase 1 (join): `--joins` players join through the processes in turn (round robin over the
+ * matchmaking endpoints, `--concurrency` joins in flight), each with the game's own PondSession:
+ * a join is the matchmaking request, the WebSocket and the first state. Reports joins/s and the
+ * join latency, then where the players landed (per process: players, ponds; from /metrics and
+ * the sockets' addresses).
+ *
+ * Phase 2 (drain, skipped with --no-drain or --urls): SIGTERM the process holding the most
+ * players and time how long until every one of its players is connected again on another
+ * process (PondSession moves them), and count any that did not make it.
+ *
+ * Exit code 0 when every join succeeded (and nobody was lost in the drain), 1 otherwise,
+ * 2 for a bad command line. `--json <file>` writes the figures.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { cpus, availableParallelism } from "node:os";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { PondSession } from "../client/net/PondSession.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+
+interface Args {
+  joins: number;
+  concurrency: number;
+  processes: number;
+  maxPlayers: number;
+  urls: string[] | undefined;
+  drain: boolean;
+  json: string;
+  help: boolean;
+}
+
+const USAGE = `Usage: npm run bench:cluster -- [options]
+  --joins <n>          players to join (default 200)
+  --concurrency <n>    joins in flight (default 10)
+  --processes <n>      processes to start (default 2; ignored with --urls)
+  --max-players <n>    MAX_PLAYERS per pond for the started cluster (default 20)
+  --urls <u,u,...>     bench an existing cluster instead (no drain phase)
+  --no-drain           skip the graceful-shutdown phase
+  --json <file>        write the results as JSON`;
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { joins: 200, concurrency: 10, processes: 2, maxPlayers: 20, urls: undefined, drain: true, json: "", help: false };
+  const int = (name: string, raw: string | undefined, min: number, max: number) => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    switch (arg) {
+      case "--joins": args.joins = int(arg, argv[++i], 1, 100_000); break;
+      case "--concurrency": args.concurrency = int(arg, argv[++i], 1, 1000); break;
+      case "--processes": args.processes = int(arg, argv[++i], 2, 64); break;
+      case "--max-players": args.maxPlayers = int(arg, argv[++i], 1, 5000); break;
+      case "--urls": args.urls = (argv[++i] ?? "").split(",").map((u) => u.trim()).filter(Boolean); break;
+      case "--no-drain": args.drain = false; break;
+      case "--json": args.json = argv[++i] ?? ""; break;
+      case "-h": case "--help": args.help = true; break;
+      default: throw new UsageError(`unknown option "${arg}"`);
+    }
+  }
+  if (args.urls !== undefined && args.urls.length === 0) throw new UsageError("--urls needs at least one URL");
+  if (args.urls) args.drain = false;
+  return args;
+}
+
+function log(message: string): void {
+  console.error(`bench:cluster: ${message}`);
+}
+
+async function freeBase(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const base = await listenAndClose(0);
+    let ok = true;
+    for (let i = 1; i < count && ok; i++) ok = await listenAndClose(base + i).then(() => true, () => false);
+    if (ok) return base;
+  }
+  throw new Error("no run of free ports found");
+}
+
+function listenAndClose(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(port, "127.0.0.1", () => {
+      const address = probe.address();
+      const actual = typeof address === "object" && address ? address.port : port;
+      probe.close(() => resolve(actual));
+    });
+  });
+}
+
+async function until(what: string, timeoutMs: number, check: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+interface ProcessInfo {
+  url: string;
+  port: number;
+  pid: number | undefined;
+}
+
+/** Starts scripts/cluster.ts (private Redis) and returns its processes once all are ready. */
+async function startCluster(processes: number, maxPlayers: number): Promise<{ child: ChildProcess; nodes: ProcessInfo[]; output: () => string }> {
+  const base = await freeBase(processes);
+  let out = "";
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/cluster.ts", String(processes)], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      BASE_PORT: String(base),
+      HOST: "127.0.0.1",
+      CLIENT_DIR: "",
+      LOG_LEVEL: "warn",
+      MAX_PLAYERS: String(maxPlayers),
+      // Every bench player comes from 127.0.0.1: lift the per-address limit (default 20).
+      MAX_CONNECTIONS_PER_IP: "100000",
+      REDIS_URL: process.env.REDIS_URL,
+      PUBLIC_ADDRESS: undefined,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (d) => { out += d; });
+  child.stderr!.on("data", (d) => { out += d; });
+  await until("the cluster to be ready", 90_000, () => {
+    if (child.exitCode !== null) throw new Error(`cluster exited:\n${out}`);
+    return /Play at any of them/.test(out);
+  });
+  const nodes: ProcessInfo[] = [];
+  for (const match of out.matchAll(/^\s+\d+\. (http:\/\/[^ ]+)\s+pid (\d+)/gm)) {
+    nodes.push({ url: match[1], port: Number(new URL(match[1]).port), pid: Number(match[2]) });
+  }
+  if (nodes.length !== processes) throw new Error(`expected ${processes} processes in the cluster's output:\n${out}`);
+  return { child, nodes, output: () => out };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function metricsOf(url: string): Promise<{ players: number; rooms: number }> {
+  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+  const read = (name: string) => Number(/^(\S+) (\S+)$/m.exec(text.split("\n").find((l) => l.startsWith(`${name} `)) ?? "")?.[2] ?? NaN);
+  return { players: read("pond_players"), rooms: read("pond_rooms") };
+}
+
+function portOf(session: PondSession): number | undefined {
+  const url = session.socketUrl;
+  return url ? Number(new URL(url).port) : undefined;
+}
+
+async function main(): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`bench:cluster: ${error.message}\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+
+  let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
+  const sessions: PondSession[] = [];
+  // Ctrl-C: leave and stop the cluster rather than orphan it.
+  let interrupted = false;
+  const interrupt = () => {
+    if (interrupted) return;
+    interrupted = true;
+    log("interrupted: stopping");
+    void Promise.all(sessions.map((s) => s.close().catch(() => undefined))).finally(() => {
+      cluster?.child.kill("SIGTERM");
+      setTimeout(() => process.exit(1), 20_000).unref();
+      cluster?.child.once("exit", () => process.exit(1));
+      if (!cluster) process.exit(1);
+    });
+  };
+  process.once("SIGINT", interrupt);
+  process.once("SIGTERM", interrupt);
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: { nproc: availableParallelism(), cpu: cpus()[0]?.model ?? "unknown", node: process.version },
+    args: { joins: args.joins, concurrency: args.concurrency, processes: args.urls?.length ?? args.processes, maxPlayers: args.urls ? "server's" : args.maxPlayers },
+  };
+  let ok = true;
+  try {
+    let nodes: ProcessInfo[];
+    if (args.urls) {
+      nodes = args.urls.map((url) => ({ url, port: Number(new URL(url).port), pid: undefined }));
+    } else {
+      log(`starting npm run cluster -- ${args.processes} (MAX_PLAYERS=${args.maxPlayers})`);
+      cluster = await startCluster(args.processes, args.maxPlayers);
+      nodes = cluster.nodes;
+    }
+    log(`processes: ${nodes.map((n) => n.url).join(", ")}`);
+
+    // Phase 1: joins, round robin over the endpoints, `concurrency` at a time.
+    const latencies: number[] = [];
+    let failures = 0;
+    let next = 0;
+    const started = performance.now();
+    const worker = async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= args.joins) return;
+        const url = nodes[i % nodes.length].url;
+        // Other endpoints follow, so a moved player can rejoin through a surviving process.
+        const urls = [...nodes.slice(i % nodes.length), ...nodes.slice(0, i % nodes.length)].map((n) => n.url);
+        const session = new PondSession({ url: urls, name: `bench-${i}` });
+        sessions.push(session);
+        const t0 = performance.now();
+        try {
+          // start() retries failed attempts itself (counted below); a join that takes longer
+          // than this is a failure.
+          await withTimeout(session.start(), 30_000);
+          latencies.push(performance.now() - t0);
+        } catch {
+          failures++;
+          log(`join ${i} via ${url} failed`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: args.concurrency }, worker));
+    const seconds = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    const join = {
+      joins: latencies.length,
+      failures,
+      retriedAttempts: sessions.reduce((sum, s) => sum + s.counts.failedAttempts, 0),
+      seconds: round(seconds, 2),
+      joinsPerSecond: round(latencies.length / seconds, 1),
+      latencyMs: { p50: round(percentile(latencies, 50)), p95: round(percentile(latencies, 95)), p99: round(percentile(latencies, 99)), max: round(latencies.at(-1) ?? NaN) },
+    };
+    results.join = join;
+    if (failures > 0) ok = false;
+
+    // Where did everyone land?
+    await until("the metrics to count every player", 10_000, async () => {
+      const counts = await Promise.all(nodes.map((n) => metricsOf(n.url)));
+      return counts.reduce((sum, c) => sum + c.players, 0) === latencies.length;
+    }).catch((error) => log(String(error)));
+    const perProcess = await Promise.all(nodes.map(async (n) => {
+      const m = await metricsOf(n.url);
+      return { url: n.url, players: m.players, ponds: m.rooms, socketsHere: sessions.filter((s) => portOf(s) === n.port).length };
+    }));
+    const ponds = (await (await fetch(`${nodes[0].url}/ponds`)).json()) as Array<{ clients: number }>;
+    results.perProcess = perProcess;
+    results.ponds = { count: ponds.length, sizes: ponds.map((p) => p.clients).sort((a, b) => b - a) };
+
+    // Phase 2: drain the busiest process; time until its players are back elsewhere.
+    if (args.drain && cluster) {
+      const victim = [...nodes].sort((a, b) => sessions.filter((s) => portOf(s) === b.port).length - sessions.filter((s) => portOf(s) === a.port).length)[0];
+      const movers = sessions.filter((s) => portOf(s) === victim.port);
+      const t0 = performance.now();
+      process.kill(victim.pid!, "SIGTERM");
+      let lost = 0;
+      try {
+        await until("every moved player to be connected elsewhere", 60_000, () =>
+          movers.every((s) => s.status === "connected" && portOf(s) !== victim.port && s.connection?.self !== undefined));
+      } catch {
+        lost = movers.filter((s) => !(s.status === "connected" && portOf(s) !== victim.port)).length;
+      }
+      const drainMs = performance.now() - t0;
+      const survivors = await Promise.all(nodes.filter((n) => n !== victim).map(async (n) => ({ url: n.url, ...(await metricsOf(n.url)) })));
+      results.drain = { victim: victim.url, moved: movers.length, lost, allBackMs: round(drainMs), survivors };
+      if (lost > 0) ok = false;
+    }
+  } catch (error) {
+    log(error instanceof Error ? error.message : String(error));
+    if (cluster) log(`cluster output:\n${cluster.output().slice(-3000)}`);
+    ok = false;
+  } finally {
+    await Promise.all(sessions.map((s) => s.close().catch(() => undefined)));
+    if (cluster && cluster.child.exitCode === null) {
+      const exited = new Promise((r) => cluster!.child.once("exit", r));
+      cluster.child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+    }
+  }
+
+  console.log(JSON.stringify(results, null, 2));
+  if (args.json) writeFileSync(args.json, JSON.stringify(results, null, 2) + "\n");
+  return ok ? 0 : 1;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error("timeout")), ms); })])
+    .finally(() => clearTimeout(timer));
+}
+
+function round(value: number, digits = 0): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+// The SDK logs every reconnection step; the figures are what this script reports.
+const info = console.info.bind(console);
+console.info = (...parts: unknown[]) => {
+  if (typeof parts[0] === "string" && parts[0].startsWith("[Colyseus reconnection]")) return;
+  info(...parts);
+};
+
+process.exitCode = await main();
