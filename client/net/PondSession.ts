@@ -1,7 +1,7 @@
-import { Client, CloseCode, type Room } from "@colyseus/sdk";
+import { CloseCode, type Room } from "@colyseus/sdk";
 import type { PondState, Tadpole } from "../../shared/state.ts";
 import type { ChatBroadcast, Notice } from "../../shared/messages.ts";
-import { PondConnection, type PondEvents } from "./PondConnection.ts";
+import { PondConnection, type JoinOptions, type PondEvents } from "./PondConnection.ts";
 
 /**
  * Where a session stands, for the UI ("Reconnecting…", "Moving to another pond…") and for bots:
@@ -52,8 +52,8 @@ export interface PondSessionOptions {
   name?: string;
   /** Join this pond first (the browser reads it from `/#/pond/<id>`); if it is gone or full, join any. */
   roomId?: string;
-  /** Render delay for other tadpoles, ms (PondConnection's default when unset). */
-  interpolationDelayMs?: number;
+  /** Passed to every PondConnection.join (render delay, network simulator, remote tuning). */
+  connection?: Omit<JoinOptions, "url" | "name" | "roomId">;
   reconnection?: ReconnectionTuning;
   rejoin?: RejoinBackoff;
 }
@@ -105,7 +105,6 @@ export function pondHash(roomId: string): string {
  */
 export class PondSession {
   private readonly endpoints: string[];
-  private readonly clients = new Map<string, Client>();
   private endpointIndex = 0;
   private current: PondConnection | undefined;
   /** The pond of the last connection, kept while moving so the next join can report the change. */
@@ -199,15 +198,6 @@ export class PondSession {
     this.events.onStatus?.(status, detail);
   }
 
-  private client(url: string): Client {
-    let client = this.clients.get(url);
-    if (!client) {
-      client = new Client(url);
-      this.clients.set(url, client);
-    }
-    return client;
-  }
-
   /** Tries to join until it succeeds, the session closes or attempts run out. */
   private async joinLoop(status: "connecting" | "moving", code?: number): Promise<void> {
     this.setStatus(status, { code });
@@ -218,12 +208,12 @@ export class PondSession {
       if (this.closed) return;
       const url = this.endpoints[this.endpointIndex % this.endpoints.length];
       try {
-        const room = await this.join(url);
+        const connection = await this.join(url);
         if (this.closed) {
-          await withDeadline(room.leave(true), 3000).catch(() => undefined);
+          await withDeadline(connection.leave(), 3000).catch(() => undefined);
           return;
         }
-        this.adopt(room);
+        this.adopt(connection);
         return;
       } catch (error) {
         this.counts.failedAttempts++;
@@ -241,23 +231,40 @@ export class PondSession {
     }
   }
 
-  private async join(url: string): Promise<Room<any, PondState>> {
-    const client = this.client(url);
-    const options = { name: this.playerName };
+  /** One attempt: the linked pond if any (once), else the matchmaker's choice. */
+  private async join(url: string): Promise<PondConnection> {
     const roomId = this.wantedRoomId;
     if (roomId !== undefined) {
       // Asked for once: if that pond is gone, locked or full, any pond will do.
       this.wantedRoomId = undefined;
       try {
-        return await client.joinById<PondState>(roomId, options);
+        return await this.connect(url, roomId);
       } catch {
         // fall through to the matchmaker
       }
     }
-    return await client.joinOrCreate<PondState>("pond", options);
+    return await this.connect(url, undefined);
   }
 
-  private adopt(room: Room<any, PondState>): void {
+  private async connect(url: string, roomId: string | undefined): Promise<PondConnection> {
+    // The events exist before the connection does; they find it through this holder.
+    const holder: { connection?: PondConnection } = {};
+    const events: PondEvents = {
+      onAdd: (id, tadpole) => this.events.onAdd?.(id, tadpole),
+      onRemove: (id, tadpole) => this.events.onRemove?.(id, tadpole),
+      onChat: (line) => this.events.onChat?.(line),
+      onNotice: (notice) => this.events.onNotice?.(notice),
+      onLeave: (code) => {
+        if (holder.connection) this.onLeft(holder.connection, code);
+      },
+    };
+    const connection = await PondConnection.join({ ...this.options.connection, url, name: this.playerName, roomId }, events);
+    holder.connection = connection;
+    return connection;
+  }
+
+  private adopt(connection: PondConnection): void {
+    const room = connection.room;
     const tuning = this.options.reconnection;
     if (tuning) {
       for (const key of ["maxRetries", "delay", "minDelay", "maxDelay", "minUptime"] as const) {
@@ -266,14 +273,6 @@ export class PondSession {
       }
     }
     const previous = this.lastRoomId;
-    const forward: PondEvents = {
-      onAdd: (id, tadpole) => this.events.onAdd?.(id, tadpole),
-      onRemove: (id, tadpole) => this.events.onRemove?.(id, tadpole),
-      onChat: (line) => this.events.onChat?.(line),
-      onNotice: (notice) => this.events.onNotice?.(notice),
-      onLeave: (code) => this.onLeft(connection, code),
-    };
-    const connection = attachConnection(room, forward, this.options.interpolationDelayMs);
     room.onDrop((code: number) => {
       if (this.current !== connection || this.closed) return;
       // Fires once per failed attempt too; count the drop once.
@@ -319,17 +318,6 @@ export class PondSession {
       this.wake = done;
     });
   }
-}
-
-/**
- * PondConnection over a room we joined ourselves (joinById needs that). Its constructor is
- * private and `PondConnection.join` only does joinOrCreate, so until it offers
- * `PondConnection.attach(room, events, options)` we call the constructor through a cast; the
- * signature is (room, events, interpolationDelayMs), the one `join` itself uses.
- */
-function attachConnection(room: Room<any, PondState>, events: PondEvents, delayMs: number | undefined): PondConnection {
-  type Ctor = new (room: Room<any, PondState>, events: PondEvents, delayMs: number) => PondConnection;
-  return new (PondConnection as unknown as Ctor)(room, events, delayMs ?? 100);
 }
 
 /**
