@@ -1,0 +1,95 @@
+/**
+ * Load benchmark: one process, one pond, a crowd of headless tadpoles.
+ *
+ *   npm run bench -- [--sizes 100,250,500,1000] [--seconds 30] [--interest on|off|const|both|all]
+ *
+ * For each size and interest mode it starts the real server (server/main.ts) on 127.0.0.1 and a
+ * free port, runs the bots in separate worker processes (scripts/bench/worker.ts), lets them
+ * swim out over the whole pond, measures a window, and stops everything. Results go to stdout,
+ * to docs/benchmarks/load.json and into docs/benchmarks/load.md between its bench markers.
+ * `--help` lists the options; docs/benchmarks/load.md explains what each number means.
+ */
+import { writeFileSync } from "node:fs";
+import { ArgsError, USAGE, parseBenchArgs } from "./bench/args.ts";
+import { modelTick, type ModelResult } from "./bench/model.ts";
+import { describeMachine, detailTable, mainTable, modelTable, resultsMarkdown, updateDoc, verdicts } from "./bench/report.ts";
+import { planRun, runOnce, type RunResult } from "./bench/run.ts";
+
+let args;
+try {
+  args = parseBenchArgs(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof ArgsError)) throw error;
+  console.error(`bench: ${error.message}\n${USAGE}`);
+  process.exit(2);
+}
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const command = ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2).map(quote)] : [])].join(" ");
+const machine = describeMachine();
+const log = (line: string) => console.log(`[bench] ${line}`);
+log(`${machine.date} · ${machine.cpus} CPUs (${machine.cpuModel}) · Node ${machine.node} · load ${machine.loadAverageAtStart.join(" ")}`);
+if (machine.loadAverageAtStart[0] > 0.5) log(`note: the machine is not idle (load ${machine.loadAverageAtStart[0]}); numbers will be pessimistic`);
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    log(`${signal}: stopping (servers and bot workers are killed on exit)`);
+    process.exit(130);
+  });
+}
+
+const models: ModelResult[] = [];
+if (args.model || args.modelOnly) {
+  for (const size of args.sizes) {
+    for (const mode of args.modes) {
+      const plan = planRun(size, mode, args);
+      const model = modelTick(size, mode !== "off", plan.viewRadius ?? 1200, { seed: args.seed });
+      models.push({ ...model, mode, viewRadius: plan.viewRadius });
+      log(`model ${size} ${mode}: move ${model.moveMs.toFixed(2)} + sweep ${model.sweepMs.toFixed(2)} + encode ${model.encodeMs.toFixed(2)} ms`
+        + ` (p99 ${model.totalP99Ms.toFixed(2)} ms, CPU ${model.cpuMs.toFixed(2)} ms) · ${model.inView.toFixed(1)} in view`);
+    }
+  }
+}
+
+const results: RunResult[] = [];
+for (const size of args.modelOnly ? [] : args.sizes) {
+  for (const mode of args.modes) {
+    const plan = planRun(size, mode, args);
+    log(`— ${size} tadpoles, interest ${mode}${plan.viewRadius ? `, view radius ${plan.viewRadius}` : ""}`
+      + ` (${plan.full} decoding bots${plan.raw ? `, ${plan.raw} counting-only` : ""})`);
+    const result = await runOnce(plan, args, (line) => log(`  ${line}`));
+    results.push(result);
+    const w = result.window;
+    if (w) {
+      log(`  tick p50 ${w.tickP50.ms.toFixed(2)} ms p99 ${w.tickP99.ms.toFixed(2)} ms · CPU ${w.serverCpuPercent.toFixed(0)}% · RSS ${w.rssMb.toFixed(0)} MB`
+        + ` · ${w.patchesPerSecond.mean.toFixed(1)} patches/s (min ${w.patchesPerSecond.min.toFixed(1)})`
+        + ` · ${w.bytesPerSecond.mean.toFixed(0)} B/s per client · ${w.inView.toFixed(1)} in view`
+        + ` · ${w.bytesPerPositionUpdate.toFixed(2)} B/update`);
+    }
+    if (args.json) writeFileSync(args.json, `${JSON.stringify({ machine, command, args, models, results }, null, 2)}\n`);
+  }
+}
+
+if (args.json) writeFileSync(args.json, `${JSON.stringify({ machine, command, args, models, results }, null, 2)}\n`);
+console.log("");
+if (results.length) {
+  for (const line of mainTable(results, args.tickRate)) console.log(line);
+  console.log("");
+  for (const line of detailTable(results)) console.log(line);
+  console.log("");
+  for (const v of verdicts(results, args.tickRate)) console.log(`${v.status.toUpperCase()}: ${v.goal} — ${v.evidence}`);
+  console.log("");
+}
+if (models.length) for (const line of modelTable(models, args.tickRate)) console.log(line);
+if (args.doc) {
+  updateDoc(args.doc, resultsMarkdown(results, models, args, machine, command, args.label || undefined));
+  log(`wrote ${args.doc}${args.json ? ` and ${args.json}` : ""}`);
+}
+process.exit(results.every((r) => r.ok) ? 0 : 1);
+
+function quote(arg: string): string {
+  return /^[\w,./=:@-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
+}

@@ -1,0 +1,198 @@
+import { execFileSync } from "node:child_process";
+import os from "node:os";
+/** Command line of `npm run bench` (scripts/bench.ts). */
+
+/**
+ * - `on`: interest management at the server's view radius (VIEW_RADIUS, default 1200);
+ * - `off`: INTEREST=off, every client receives every tadpole (the baseline);
+ * - `const`: interest on with the view radius scaled per size so that, spread evenly over the
+ *   pond, about --target-view tadpoles are in view (constant density as the crowd grows).
+ */
+export type Mode = "on" | "off" | "const";
+
+export interface BenchArgs {
+  sizes: number[];
+  modes: Mode[];
+  /** Length of the measurement window (s). */
+  seconds: number;
+  /** Longest spread-out phase before measuring (s); it ends earlier once most bots reached their first target. */
+  spreadSeconds: number;
+  workers: number;
+  /** Each worker's shared frame timer (Hz). */
+  frameHz: number;
+  tickRate: number;
+  /** Server VIEW_RADIUS for mode `on` (undefined: the server's default). */
+  viewRadius: number | undefined;
+  /** Tadpoles in view that mode `const` aims at. */
+  targetView: number;
+  /** `full`: every bot decodes (PondConnection); `raw`: none does; `auto`: full while a size's decode work fits, else a full sample. */
+  decode: "full" | "raw" | "auto";
+  /** With raw bots in the run, this many bots per run still decode fully (they give in-view and bytes/update); undefined: from the decode budget. */
+  sample: number | undefined;
+  /** The bots' WebSocket: the `ws` package (cheaper per frame) or Node's built-in one. */
+  ws: "ws" | "native";
+  /** Joins in flight per worker. */
+  joinConcurrency: number;
+  /** Pin the server to CPU 0 and the bots to the other CPUs (taskset); default: when there are 2+ CPUs. */
+  pin: boolean;
+  /** Abort a run when the server's RSS passes this (MB): a backlog of unsent patches grows without bound. */
+  maxServerRssMb: number;
+  /** Also time the tick in-process without sockets (scripts/bench/model.ts). */
+  model: boolean;
+  /** Skip the live runs (only the model). */
+  modelOnly: boolean;
+  /** Markdown doc to update between its bench markers ("" = none). */
+  doc: string;
+  /** JSON results file ("" = none). */
+  json: string;
+  seed: number;
+  /** A note printed above the results in the doc (e.g. "validation run on a shared machine"). */
+  label: string;
+  help: boolean;
+}
+
+export const USAGE = `Usage: npm run bench -- [options]
+  --sizes <n,n,...>      tadpoles in the pond per run (default 100,250,500,1000)
+  --interest <modes>     on | off | const | both (= on,off) | all (= on,off,const); comma lists allowed (default all)
+  --seconds <s>          measurement window per run (default 30)
+  --spread <s>           longest spread-out phase before measuring (default 20)
+  --workers <n>          bot worker processes (default 4)
+  --frame-hz <n>         each worker's frame timer, 20..60 (default 30)
+  --tick-rate <n>        server TICK_RATE (default 20)
+  --view-radius <n>      server VIEW_RADIUS for mode on (default: the server's, 1200)
+  --target-view <n>      tadpoles in view that mode const aims at (default 40)
+  --decode <how>         full: every bot runs PondConnection and decodes; raw: only a sample does, the
+                         others count patches without decoding; auto (default): full while the bots'
+                         decode work fits a budget, else a sample
+  --sample <n>           decoding bots when not all decode (default: as many as the budget allows, 8+)
+  --ws <impl>            the bots' WebSocket: ws (the package; default) or native (Node's built-in)
+  --join-concurrency <n> joins in flight per worker (default 8)
+  --pin / --no-pin       pin the server to CPU 0 and the bot workers to the other CPUs with taskset
+                         (default: pin when there are 2 or more CPUs and taskset exists)
+  --no-model             skip the in-process tick model (the tick without sockets, timed first)
+  --model-only           run only the in-process tick model
+  --max-server-rss <MB>  abort a run when the server's memory passes this (default 4096)
+  --doc <path>           markdown file to update between <!-- bench:begin --> and <!-- bench:end -->
+                         (default docs/benchmarks/load.md; "" for none)
+  --json <path>          raw results (default docs/benchmarks/load.json; "" for none)
+  --seed <int>           seed for the bots' targets (default 1)
+  --label <text>         a note shown above the results in the doc
+  --help`;
+
+export class ArgsError extends Error {}
+
+function canPin(): boolean {
+  if (os.availableParallelism() < 2 || process.platform !== "linux") return false;
+  try {
+    execFileSync("taskset", ["-p", String(process.pid)], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  const args: BenchArgs = {
+    sizes: [100, 250, 500, 1000],
+    modes: ["on", "off", "const"],
+    seconds: 30,
+    spreadSeconds: 20,
+    workers: 4,
+    frameHz: 30,
+    tickRate: 20,
+    viewRadius: undefined,
+    targetView: 40,
+    decode: "auto",
+    sample: undefined,
+    ws: "ws",
+    joinConcurrency: 8,
+    pin: canPin(),
+    model: true,
+    modelOnly: false,
+    maxServerRssMb: 4096,
+    doc: "docs/benchmarks/load.md",
+    json: "docs/benchmarks/load.json",
+    seed: 1,
+    label: "",
+    help: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let flag = argv[i];
+    let inline: string | undefined;
+    const eq = flag.indexOf("=");
+    if (flag.startsWith("--") && eq > 0) {
+      inline = flag.slice(eq + 1);
+      flag = flag.slice(0, eq);
+    }
+    if (flag === "--help" || flag === "-h") { args.help = true; continue; }
+    if (flag === "--pin") { args.pin = true; continue; }
+    if (flag === "--no-pin") { args.pin = false; continue; }
+    if (flag === "--no-model") { args.model = false; continue; }
+    if (flag === "--model-only") { args.modelOnly = true; continue; }
+    const take = (): string => {
+      if (inline !== undefined) return inline;
+      const v = argv[++i];
+      if (v === undefined) throw new ArgsError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case "--sizes":
+        args.sizes = take().split(",").map((s) => int(flag, s, 2, 5000));
+        break;
+      case "--interest":
+        args.modes = parseModes(take());
+        break;
+      case "--seconds": args.seconds = num(flag, take(), 2, 3600); break;
+      case "--spread": args.spreadSeconds = num(flag, take(), 0, 600); break;
+      case "--workers": args.workers = int(flag, take(), 1, 32); break;
+      case "--frame-hz": args.frameHz = int(flag, take(), 20, 60); break;
+      case "--tick-rate": args.tickRate = int(flag, take(), 1, 120); break;
+      case "--view-radius": args.viewRadius = int(flag, take(), 100, 10_000); break;
+      case "--target-view": args.targetView = int(flag, take(), 1, 1000); break;
+      case "--decode": {
+        const v = take();
+        if (v !== "full" && v !== "raw" && v !== "auto") throw new ArgsError(`--decode must be full, raw or auto, got "${v}"`);
+        args.decode = v;
+        break;
+      }
+      case "--ws": {
+        const v = take();
+        if (v !== "ws" && v !== "native") throw new ArgsError(`--ws must be ws or native, got "${v}"`);
+        args.ws = v;
+        break;
+      }
+      case "--sample": args.sample = int(flag, take(), 1, 5000); break;
+      case "--join-concurrency": args.joinConcurrency = int(flag, take(), 1, 256); break;
+      case "--max-server-rss": args.maxServerRssMb = int(flag, take(), 64, 1 << 20); break;
+      case "--doc": args.doc = take(); break;
+      case "--json": args.json = take(); break;
+      case "--label": args.label = take(); break;
+      case "--seed": args.seed = int(flag, take(), 0, 2 ** 32 - 1); break;
+      default: throw new ArgsError(`unknown option "${argv[i]}"`);
+    }
+  }
+  return args;
+}
+
+function parseModes(text: string): Mode[] {
+  const modes: Mode[] = [];
+  for (const part of text.split(",").map((s) => s.trim())) {
+    const expanded: Mode[] = part === "both" ? ["on", "off"] : part === "all" ? ["on", "off", "const"]
+      : part === "on" || part === "off" || part === "const" ? [part] : [];
+    if (expanded.length === 0) throw new ArgsError(`--interest takes on, off, const, both or all, got "${part}"`);
+    for (const m of expanded) if (!modes.includes(m)) modes.push(m);
+  }
+  return modes;
+}
+
+function num(flag: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isFinite(n) || n < min || n > max) throw new ArgsError(`${flag} must be a number from ${min} to ${max}, got "${text}"`);
+  return n;
+}
+
+function int(flag: string, text: string, min: number, max: number): number {
+  const n = num(flag, text, min, max);
+  if (!Number.isInteger(n)) throw new ArgsError(`${flag} must be an integer, got "${text}"`);
+  return n;
+}

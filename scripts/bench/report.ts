@@ -1,0 +1,238 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import type { BenchArgs } from "./args.ts";
+import type { ModelResult } from "./model.ts";
+import type { Quantile, RunResult } from "./run.ts";
+
+export interface Machine {
+  date: string;
+  cpus: number;
+  cpuModel: string;
+  memoryGb: number;
+  node: string;
+  platform: string;
+  loadAverageAtStart: number[];
+  commit: string;
+}
+
+export function describeMachine(): Machine {
+  let commit = "unknown";
+  try {
+    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    if (dirty) commit += " (with uncommitted changes)";
+  } catch { /* not a checkout */ }
+  return {
+    date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model ?? "unknown",
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+    loadAverageAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    commit,
+  };
+}
+
+const f = (n: number | undefined, digits = 0): string =>
+  n === undefined || !Number.isFinite(n) ? "–" : n.toFixed(digits);
+
+function quantile(q: Quantile | undefined): string {
+  if (!q || !Number.isFinite(q.ms)) return "–";
+  if (q.exact) return f(q.ms, 2);
+  const hi = Number.isFinite(q.hiMs) ? f(q.hiMs, q.hiMs < 1 ? 1 : 0) : "∞";
+  return `${f(q.ms, q.ms < 10 ? 1 : 0)} (${f(q.loMs, q.loMs < 1 ? 1 : 0)}–${hi})`;
+}
+
+function mode(r: RunResult): string {
+  const m = r.plan.mode;
+  return m === "off" ? "off" : m === "const" ? "on, ~const density" : "on";
+}
+
+function radius(r: RunResult): string {
+  return r.plan.mode === "off" ? "∞" : String(r.plan.viewRadius ?? 1200);
+}
+
+/** The main table: one row per (size, mode). */
+export function mainTable(results: RunResult[], tickRate: number): string[] {
+  const head = [
+    "tadpoles", "interest", "view radius", "in view (avg)", "tick p50 ms", "tick p99 ms", "server CPU %", "RSS MB",
+    `patches/s per client (mean / min; goal ${tickRate})`, "down B/s per client: mean / p95 (mean with WS framing)", "B per position update", "joins/s",
+  ];
+  const rows = results.map((r) => {
+    const w = r.window;
+    if (!w) return [String(r.plan.size), mode(r), radius(r), `aborted: ${r.aborted ?? "?"}`, "", "", "", "", "", "", "", f(r.join?.perSecond)];
+    return [
+      String(r.plan.size), mode(r), radius(r), f(w.inView, 1), quantile(w.tickP50), quantile(w.tickP99),
+      f(w.serverCpuPercent), f(w.rssMb), `${f(w.patchesPerSecond.mean, 1)} / ${f(w.patchesPerSecond.min, 1)}`,
+      `${f(w.bytesPerSecond.mean)} / ${f(w.bytesPerSecond.p95)} (${f(w.wireBytesPerSecond)})`, f(w.bytesPerPositionUpdate, 2), f(r.join?.perSecond),
+    ];
+  });
+  return markdownTable(head, rows);
+}
+
+/** Supporting numbers: where the time and bytes go, and how healthy the bots were. */
+export function detailTable(results: RunResult[]): string[] {
+  const head = [
+    "tadpoles", "interest", "decoding bots", "tick mean ms", "tick CPU p50 / p99 ms", "step (sim + interest) p50 / p99 ms", "ticks/s", "empty patches/s per client", "patch interval p99 / max ms (server clock)",
+    "server-counted B/s per client", "patch B / schema B per position update", "fields per update x/y/angle/speed/other",
+    "enters / leaves per client per s", "bot CPU % (sum) / loop delay p99 max ms", "join latency p50 / p99 ms", "RSS max MB",
+  ];
+  const rows = results.filter((r) => r.window).map((r) => {
+    const w = r.window!;
+    const fp = w.fieldsPerPositionUpdate;
+    return [
+      String(r.plan.size), mode(r), `${w.decoders} of ${w.clients}`, f(w.tickMeanMs, 2),
+      `${f(w.tickCpuP50Ms, 2)} / ${f(w.tickCpuP99Ms, 2)}`, `${f(w.stepP50Ms, 2)} / ${f(w.stepP99Ms, 2)}`, f(w.ticksPerSecond, 1), f(w.emptyPatchesPerSecond, 2),
+      `${f(w.patchIntervalMs.p99)} / ${f(w.patchIntervalMs.max)}`, f(w.serverBytesPerClientPerSecond),
+      `${f(w.patchBytesPerPositionUpdate, 2)} / ${f(w.schemaBytesPerPositionUpdate, 2)}`,
+      `${f(fp.x, 2)}/${f(fp.y, 2)}/${f(fp.angle, 2)}/${f(fp.speed, 2)}/${f(fp.other, 2)}`,
+      `${f(w.entersPerSecond, 2)} / ${f(w.leavesPerSecond, 2)}`,
+      `${f(w.bots.reduce((n, b) => n + b.cpuPercent, 0))} / ${f(Math.max(...w.bots.map((b) => b.loopDelayP99Ms)), 1)}`,
+      `${f(r.join?.latencyP50Ms)} / ${f(r.join?.latencyP99Ms)}`, f(w.rssMaxMb),
+    ];
+  });
+  return markdownTable(head, rows);
+}
+
+/** The in-process tick model: what the tick costs without sockets. */
+export function modelTable(models: ModelResult[], tickRate: number): string[] {
+  const head = [
+    "tadpoles", "interest", "view radius", "in view", "move ms", "interest sweep ms", "patch encode ms (all views)",
+    "tick p50 / p99 ms", "CPU ms per tick", `schema B/s per client at ${tickRate} Hz (+ 9 B header per patch)`,
+  ];
+  const rows = models.map((m) => [
+    String(m.size), m.mode === "off" ? "off" : m.mode === "const" ? "on, ~const density" : "on", m.mode === "off" ? "∞" : String(m.viewRadius ?? 1200),
+    f(m.inView, 1), f(m.moveMs, 2), f(m.sweepMs, 2), f(m.encodeMs, 2), `${f(m.totalP50Ms, 2)} / ${f(m.totalP99Ms, 2)}`, f(m.cpuMs, 2),
+    `${f(m.bytesPerClientPerTick * tickRate)} (+${9 * tickRate})`,
+  ]);
+  return markdownTable(head, rows);
+}
+
+export interface Verdict {
+  goal: string;
+  status: "met" | "missed" | "not measured";
+  evidence: string;
+}
+
+/** The issue's goals, checked against these results. */
+export function verdicts(results: RunResult[], tickRate: number): Verdict[] {
+  const out: Verdict[] = [];
+  const ok = results.filter((r) => r.window);
+  const byMode = (m: string) => ok.filter((r) => r.plan.mode === m).sort((a, b) => a.plan.size - b.plan.size);
+
+  // 1. 1,000 tadpoles, tick p99 < 25 ms, every client 20 patches/s.
+  const big = byMode("on").find((r) => r.plan.size >= 1000) ?? byMode("const").find((r) => r.plan.size >= 1000);
+  if (!big) {
+    out.push({ goal: "1,000 tadpoles at 20 Hz: tick p99 < 25 ms, every client 20 patches/s", status: "not measured", evidence: "no 1,000-tadpole run with interest on in this run" });
+  } else {
+    const w = big.window!;
+    const tickOk = w.tickP99.exact ? w.tickP99.ms < 25 : w.tickP99.hiMs <= 25;
+    const tickUnknown = !w.tickP99.exact && w.tickP99.loMs < 25 && w.tickP99.hiMs > 25;
+    const patchOk = w.patchesPerSecond.min >= tickRate * 0.97;
+    out.push({
+      goal: `1,000 tadpoles at ${tickRate} Hz: tick p99 < 25 ms, every client ${tickRate} patches/s`,
+      status: tickOk && patchOk ? "met" : "missed",
+      evidence: `${big.plan.size} tadpoles, interest ${mode(big)}: tick p99 ${quantile(w.tickP99)} ms`
+        + (tickUnknown ? " (the histogram bucket straddles 25 ms: inconclusive on the tick)" : "")
+        + `; patches/s per client mean ${f(w.patchesPerSecond.mean, 1)}, min ${f(w.patchesPerSecond.min, 1)}`
+        + `; server patch interval p99 ${f(w.patchIntervalMs.p99)} ms`,
+    });
+  }
+
+  // 2. < 6 KB/s per client with ~40 in view, flat from 100 to 1,000.
+  const constant = byMode("const");
+  if (constant.length === 0) {
+    out.push({ goal: "per-client downstream < 6 KB/s with 40 in view, flat from 100 to 1,000", status: "not measured", evidence: "no run in mode const (--interest const or all)" });
+  } else {
+    const rates = constant.map((r) => r.window!.wireBytesPerSecond);
+    const under = rates.every((b) => b < 6000);
+    const spread = Math.max(...rates) / Math.min(...rates);
+    const flat = spread <= 1.2;
+    const covers = constant[0].plan.size <= 100 && constant[constant.length - 1].plan.size >= 1000;
+    out.push({
+      goal: "per-client downstream < 6 KB/s (6,000 B/s) with ~40 in view, flat from 100 to 1,000",
+      status: under && flat && covers ? "met" : under && flat ? "not measured" : "missed",
+      evidence: constant.map((r) => `${r.plan.size}: ${f(r.window!.wireBytesPerSecond)} B/s with WS framing with ${f(r.window!.inView, 1)} in view`).join("; ")
+        + `; largest/smallest ${f(spread, 2)}×` + (covers ? "" : " (sizes 100 and 1,000 not both run)"),
+    });
+  }
+
+  // 3. < 8 bytes per visible tadpole position update.
+  const updates = ok.filter((r) => r.plan.mode !== "off" && Number.isFinite(r.window!.bytesPerPositionUpdate));
+  if (updates.length === 0) {
+    out.push({ goal: "< 8 bytes per visible tadpole position update", status: "not measured", evidence: "no run with decoding bots and interest on" });
+  } else {
+    const worst = updates.reduce((a, b) => (a.window!.bytesPerPositionUpdate > b.window!.bytesPerPositionUpdate ? a : b));
+    const best = updates.reduce((a, b) => (a.window!.bytesPerPositionUpdate < b.window!.bytesPerPositionUpdate ? a : b));
+    out.push({
+      goal: "< 8 bytes per visible tadpole position update",
+      status: worst.window!.bytesPerPositionUpdate < 8 ? "met" : "missed",
+      evidence: `all downstream bytes ÷ position updates: ${f(best.window!.bytesPerPositionUpdate, 2)} (${best.plan.size}, ${mode(best)})`
+        + ` to ${f(worst.window!.bytesPerPositionUpdate, 2)} (${worst.plan.size}, ${mode(worst)});`
+        + ` schema bytes alone ${f(Math.min(...updates.map((r) => r.window!.schemaBytesPerPositionUpdate)), 2)}`
+        + `–${f(Math.max(...updates.map((r) => r.window!.schemaBytesPerPositionUpdate)), 2)}`,
+    });
+  }
+  return out;
+}
+
+export function resultsMarkdown(results: RunResult[], models: ModelResult[], args: BenchArgs, machine: Machine, command: string, label?: string): string {
+  const lines: string[] = [];
+  if (label) lines.push(`> **${label}**`, "");
+  lines.push(
+    `- Command: \`${command}\``,
+    `- Date: ${machine.date}; commit ${machine.commit}`,
+    `- Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGb} GB, ${machine.platform}; Node ${machine.node};`
+      + ` load average at start ${machine.loadAverageAtStart.join(" / ")}`,
+    `- Server: TICK_RATE=${args.tickRate}, one pond, fresh process per run${args.pin ? ", pinned to CPU 0 (bots on the others)" : ", sharing the CPUs with the bots"};`
+      + ` ${args.workers} bot worker processes, frame timer ${args.frameHz} Hz; window ${args.seconds} s after a spread-out phase of up to ${args.spreadSeconds} s`,
+  );
+  if (results.length) {
+    lines.push(
+      "",
+      ...mainTable(results, args.tickRate),
+      "",
+      "Supporting numbers:",
+      "",
+      ...detailTable(results),
+      "",
+      "Goals, as checked by the script:",
+      "",
+      ...verdicts(results, args.tickRate).map((v) => `- **${v.status.toUpperCase()}** — ${v.goal}: ${v.evidence}`),
+    );
+  }
+  if (models.length) {
+    lines.push("", "The tick alone, in-process without sockets or bots (scripts/bench/model.ts; CPU-bound, so less sensitive to a busy machine):", "", ...modelTable(models, args.tickRate));
+  }
+  const warnings = results.flatMap((r) => r.warnings.map((w) => `${r.plan.size}/${r.plan.mode}: ${w}`));
+  if (warnings.length) lines.push("", "Warnings:", "", ...warnings.slice(0, 20).map((w) => `- ${w}`));
+  return lines.join("\n");
+}
+
+export const BEGIN = "<!-- bench:begin -->";
+export const END = "<!-- bench:end -->";
+
+/** Replaces the text between the bench markers of `path` (appends a marked section when they are missing). */
+export function updateDoc(path: string, body: string): void {
+  const block = `${BEGIN}\n${body}\n${END}`;
+  if (!existsSync(path)) {
+    writeFileSync(path, `# Load benchmark\n\n${block}\n`);
+    return;
+  }
+  const text = readFileSync(path, "utf8");
+  const start = text.indexOf(BEGIN);
+  const end = text.indexOf(END);
+  const next = start >= 0 && end > start ? text.slice(0, start) + block + text.slice(end + END.length) : `${text.trimEnd()}\n\n${block}\n`;
+  writeFileSync(path, next);
+}
+
+function markdownTable(head: string[], rows: string[][]): string[] {
+  const esc = (s: string) => s.replace(/\|/g, "\\|");
+  return [
+    `| ${head.map(esc).join(" | ")} |`,
+    `| ${head.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`),
+  ];
+}

@@ -1,0 +1,147 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { parseMetrics, type Scrape } from "./prometheus.ts";
+
+export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+export interface ServerOptions {
+  env: Record<string, string>;
+  /** CPUs to pin the server to (taskset -c), or undefined to let the OS schedule it. */
+  cpus?: string;
+  /** How long to wait for /health to report ready (ms). */
+  startTimeoutMs?: number;
+}
+
+/**
+ * The real game server (`node --import tsx server/main.ts`) on 127.0.0.1 and a free port, in its
+ * own process group so a stop takes everything it started with it.
+ */
+export class ServerProcess {
+  readonly httpUrl: string;
+  readonly wsUrl: string;
+  private output = "";
+  private exited = false;
+  private readonly exit: Promise<void>;
+
+  private constructor(readonly child: ChildProcess, readonly port: number) {
+    this.httpUrl = `http://127.0.0.1:${port}`;
+    this.wsUrl = `ws://127.0.0.1:${port}`;
+    const keep = (chunk: Buffer) => {
+      this.output = (this.output + chunk.toString("utf8")).slice(-20_000);
+    };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    this.exit = new Promise((resolve) => child.once("exit", () => { this.exited = true; resolve(); }));
+  }
+
+  static async start(options: ServerOptions): Promise<ServerProcess> {
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const port = await freePort();
+      const env = { ...process.env, ...options.env, PORT: String(port), HOST: "127.0.0.1", CLIENT_DIR: "" };
+      const node = [process.execPath, "--import", "tsx", "server/main.ts"];
+      const [command, ...args] = options.cpus ? ["taskset", "-c", options.cpus, ...node] : node;
+      const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+      const server = new ServerProcess(child, port);
+      live.add(server);
+      try {
+        await server.waitReady(options.startTimeoutMs ?? 30_000);
+        return server;
+      } catch (error) {
+        lastError = error;
+        await server.stop();
+        if (!/EADDRINUSE/.test(server.output)) break;
+      }
+    }
+    throw lastError;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  tail(chars = 3000): string {
+    return this.output.slice(-chars);
+  }
+
+  async metrics(): Promise<Scrape> {
+    const response = await fetch(`${this.httpUrl}/metrics`, { signal: AbortSignal.timeout(10_000) });
+    if (!response.ok) throw new Error(`/metrics answered ${response.status}`);
+    return parseMetrics(await response.text());
+  }
+
+  async json<T>(path: string): Promise<T | undefined> {
+    const response = await fetch(`${this.httpUrl}${path}`, { signal: AbortSignal.timeout(10_000) });
+    if (response.status === 404) return undefined;
+    if (!response.ok) throw new Error(`${path} answered ${response.status}`);
+    return (await response.json()) as T;
+  }
+
+  /** SIGTERM to the process group, SIGKILL after `graceMs`. */
+  async stop(graceMs = 5000): Promise<void> {
+    if (!this.exited) {
+      signalGroup(this.child, "SIGTERM");
+      const killed = await Promise.race([this.exit.then(() => true), delay(graceMs).then(() => false)]);
+      if (!killed) {
+        signalGroup(this.child, "SIGKILL");
+        await Promise.race([this.exit, delay(5000)]);
+      }
+    }
+    live.delete(this);
+  }
+
+  private async waitReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = "no answer yet";
+    while (Date.now() < deadline) {
+      if (this.exited) throw new Error(`the server exited before it was ready:\n${this.tail()}`);
+      try {
+        const response = await fetch(`${this.httpUrl}/health`, { signal: AbortSignal.timeout(2000) });
+        const body = await response.text();
+        last = `${response.status} ${body}`;
+        if (response.ok && (JSON.parse(body) as { ready?: unknown }).ready === true) return;
+      } catch (error) {
+        last = error instanceof Error ? error.message : String(error);
+      }
+      await delay(100);
+    }
+    throw new Error(`the server was not ready after ${timeoutMs} ms (last: ${last}):\n${this.tail()}`);
+  }
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try { child.kill(signal); } catch { /* gone */ }
+  }
+}
+
+/** Servers still running, killed if the benchmark itself dies. */
+const live = new Set<ServerProcess>();
+process.once("exit", () => {
+  for (const server of live) signalGroup(server.child, "SIGKILL");
+});
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => (port ? resolve(port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
