@@ -20,7 +20,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { cpus, availableParallelism } from "node:os";
+import { cpus, availableParallelism, loadavg } from "node:os";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { PondSession } from "../client/net/PondSession.ts";
@@ -41,7 +41,7 @@ interface Args {
 const USAGE = `Usage: npm run bench:cluster -- [options]
   --joins <n>          players to join (default 200)
   --concurrency <n>    joins in flight (default 10)
-  --processes <n>      processes to start (default 2; ignored with --urls)
+  --processes <n>      processes to start (default 2; 1 = a single-process baseline, no drain; ignored with --urls)
   --max-players <n>    MAX_PLAYERS per pond for the started cluster (default 20)
   --urls <u,u,...>     bench an existing cluster instead (no drain phase)
   --no-drain           skip the graceful-shutdown phase
@@ -61,7 +61,7 @@ function parseArgs(argv: string[]): Args {
     switch (arg) {
       case "--joins": args.joins = int(arg, argv[++i], 1, 100_000); break;
       case "--concurrency": args.concurrency = int(arg, argv[++i], 1, 1000); break;
-      case "--processes": args.processes = int(arg, argv[++i], 2, 64); break;
+      case "--processes": args.processes = int(arg, argv[++i], 1, 64); break;
       case "--max-players": args.maxPlayers = int(arg, argv[++i], 1, 5000); break;
       case "--urls": args.urls = (argv[++i] ?? "").split(",").map((u) => u.trim()).filter(Boolean); break;
       case "--no-drain": args.drain = false; break;
@@ -71,7 +71,8 @@ function parseArgs(argv: string[]): Args {
     }
   }
   if (args.urls !== undefined && args.urls.length === 0) throw new UsageError("--urls needs at least one URL");
-  if (args.urls) args.drain = false;
+  // Draining needs somewhere to move to.
+  if (args.urls || args.processes < 2) args.drain = false;
   return args;
 }
 
@@ -205,7 +206,7 @@ async function main(): Promise<number> {
   process.once("SIGTERM", interrupt);
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),
-    machine: { nproc: availableParallelism(), cpu: cpus()[0]?.model ?? "unknown", node: process.version },
+    machine: { nproc: availableParallelism(), cpu: cpus()[0]?.model ?? "unknown", node: process.version, loadAverageAtStart: loadavg().map((l) => round(l, 2)) },
     args: { joins: args.joins, concurrency: args.concurrency, processes: args.urls?.length ?? args.processes, maxPlayers: args.urls ? "server's" : args.maxPlayers },
   };
   let ok = true;
@@ -304,6 +305,7 @@ async function main(): Promise<number> {
     }
   }
 
+  (results.machine as Record<string, unknown>).loadAverageAtEnd = loadavg().map((l) => round(l, 2));
   console.log(JSON.stringify(results, null, 2));
   if (args.json) writeFileSync(args.json, JSON.stringify(results, null, 2) + "\n");
   return ok ? 0 : 1;
