@@ -46,10 +46,11 @@ export async function reserveSeat(
   method = "joinOrCreate",
   roomName = "pond",
   timeoutMs = 5000,
+  headers: Record<string, string> = {},
 ): Promise<SeatReservation> {
   const response = await fetch(`${httpUrl}/matchmake/${method}/${roomName}`, {
     method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    headers: { "Content-Type": "application/json", Accept: "application/json", ...headers },
     body: JSON.stringify(options),
     signal: AbortSignal.timeout(timeoutMs),
   });
@@ -78,6 +79,8 @@ export interface RawPeerOptions {
   ack?: boolean;
   /** Called for every frame received. */
   onFrame?: (data: Buffer) => void;
+  /** Extra headers on the WebSocket upgrade request. */
+  headers?: Record<string, string>;
 }
 
 /** One raw socket. `closed` resolves however it ends (never rejects). */
@@ -101,7 +104,7 @@ export class RawPeer {
 
   constructor(url: string, options: RawPeerOptions = {}) {
     const ack = options.ack ?? true;
-    this.ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 8 * 1024 * 1024, handshakeTimeout: 5000 });
+    this.ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 8 * 1024 * 1024, handshakeTimeout: 5000, headers: options.headers });
     this.ws.binaryType = "nodebuffer";
     let resolveJoined!: (joined: boolean) => void;
     this.joined = new Promise((resolve) => { resolveJoined = resolve; });

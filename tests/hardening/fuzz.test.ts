@@ -247,11 +247,13 @@ describe("fuzz: hostile frames against the real server process", () => {
     }
     // Patch rate over everything above (fuzz, seat-less, protocol abuse), in 1 s windows.
     // Compared with the quiet baseline measured just before (the machine is shared, so an
-    // absolute rate alone would measure the neighbours), and with an absolute floor.
+    // absolute rate alone would measure the neighbours), and with an absolute floor. 70 %: the
+    // other hardening files run beside this one on two cores; a real problem shows far lower
+    // (an unthrottled chat flood took the rate to ~55 %, the frozen server to 0).
     const perPlayer = players.map((p) => summarize(p.rates(fuzzStart, end, 1000)));
     console.info(`[fuzz] honest patches/s, 1 s windows: baseline min ${baseline.min} mean ${baseline.mean.toFixed(1)}; under attack ${perPlayer.map((s) => `min ${s.min} mean ${s.mean.toFixed(1)}`).join("; ")}`);
     for (const s of perPlayer) {
-      expect(s.mean, "mean patches/s under attack vs the quiet baseline").toBeGreaterThanOrEqual(baseline.mean * 0.8);
+      expect(s.mean, "mean patches/s under attack vs the quiet baseline").toBeGreaterThanOrEqual(baseline.mean * 0.7);
       expect(s.mean, "mean patches/s under attack vs the tick rate").toBeGreaterThanOrEqual(TICK * 0.6);
       expect(s.min, "no 1 s window below 40% of the tick rate").toBeGreaterThanOrEqual(TICK * 0.4);
     }

@@ -2,9 +2,9 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pack } from "msgpackr";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitFor } from "../helpers/waitFor.ts";
+import { delay, waitFor } from "../helpers/waitFor.ts";
 import { REPO_ROOT } from "../helpers/process.ts";
-import { MatchmakeError, joinRaw, reserveSeat } from "../../scripts/soak/rawPeer.ts";
+import { Code, MatchmakeError, joinRaw, reserveSeat } from "../../scripts/soak/rawPeer.ts";
 import { CHAT_MAX_LENGTH, DEFAULT_NAME, NAME_MAX_LENGTH } from "../../shared/constants.ts";
 import { HonestPlayer } from "./support/honest.ts";
 import { roomData } from "./support/frames.ts";
@@ -88,13 +88,22 @@ describe("hostile names and chat are stored as short plain text", () => {
     });
   }
 
-  it("join names that are not strings, or huge, fall back to the default name", async () => {
+  it("join names that are not strings, or huge, fall back to the default name (or are refused)", async () => {
     for (const name of [12345, { toString: "x" }, ["a", "b"], null, "N".repeat(50_000)]) {
-      const { peer, seat } = await joinRaw(pond.httpUrl, pond.wsUrl, { joinOptions: { name } });
-      const stored = await nameSeen(seat.sessionId);
+      let joined: Awaited<ReturnType<typeof joinRaw>>;
+      try {
+        joined = await joinRaw(pond.httpUrl, pond.wsUrl, { joinOptions: { name } });
+      } catch (error) {
+        // Refusing an oversized join request outright is fine too.
+        expect(error, `join name ${JSON.stringify(name).slice(0, 40)}`).toBeInstanceOf(MatchmakeError);
+        expect((error as MatchmakeError).status).toBeGreaterThanOrEqual(400);
+        expect((error as MatchmakeError).status).toBeLessThan(500);
+        continue;
+      }
+      const stored = await nameSeen(joined.seat.sessionId);
       expect(stored, `join name ${JSON.stringify(name).slice(0, 40)}`).toBe(DEFAULT_NAME);
-      peer.leave();
-      await peer.closed;
+      joined.peer.leave();
+      await joined.peer.closed;
     }
   });
 
@@ -135,8 +144,11 @@ describe("hostile names and chat are stored as short plain text", () => {
     others.push(zalgoSpeaker);
     const before = observer.chats.length;
     zalgoSpeaker.conn.say(zalgo);
-    const line = await waitFor(() => observer.chats.slice(before).find((c) => c.id === zalgoSpeaker.conn.sessionId), { timeoutMs: 5000, message: "the Zalgo line" });
-    expect(line.text.length, "UTF-16 length of a relayed Zalgo line").toBeLessThanOrEqual(CHAT_MAX_LENGTH * UNITS_PER_CHARACTER);
+    zalgoSpeaker.conn.say("after the zalgo line");
+    // The second line is the barrier: once it is here, the first was relayed or dropped.
+    await waitFor(() => observer.chats.slice(before).some((c) => c.id === zalgoSpeaker.conn.sessionId && c.text === "after the zalgo line"), { timeoutMs: 5000, message: "the line after the Zalgo line" });
+    const relayed = observer.chats.slice(before).filter((c) => c.id === zalgoSpeaker.conn.sessionId && c.text !== "after the zalgo line");
+    for (const line of relayed) expect(line.text.length, "UTF-16 length of a relayed Zalgo line").toBeLessThanOrEqual(CHAT_MAX_LENGTH * UNITS_PER_CHARACTER);
   });
 
   it("a client kicked for invalid messages loses its seat at once and cannot reconnect into it", async () => {
@@ -157,13 +169,28 @@ describe("hostile names and chat are stored as short plain text", () => {
     expect(refused, "reconnecting with a kicked client's token").toBeInstanceOf(MatchmakeError);
   });
 
-  it("a client closed for an undecodable message loses its seat at once too", async () => {
+  it("a client cut off for flooding loses its seat at once and cannot reconnect into it", async () => {
     const { peer, seat } = await joinRaw(pond.httpUrl, pond.wsUrl);
     await nameSeen(seat.sessionId);
-    peer.sendRaw(roomData("chat", Buffer.of(0xc1, 0x01, 0x02)));
-    const closed = await peer.closed;
-    expect(closed.code).toBe(4002);
-    await waitFor(() => !observer.conn.all.has(seat.sessionId), { timeoutMs: 3000, message: "the closed client's tadpole to leave the pond (not after the 20 s grace)" });
+    // Valid, cheap messages (PINGs) as fast as it can, for at most 3 s.
+    const until = performance.now() + 3000;
+    while (peer.isOpen && performance.now() < until) {
+      for (let i = 0; i < 200; i++) peer.sendRaw(Buffer.of(Code.PING));
+      await delay(1);
+    }
+    const closed = await Promise.race([peer.closed, delay(2000).then(() => undefined)]);
+    expect(closed?.code, "the flooder was cut off").toBeDefined();
+    // Not 4002: Colyseus also closes with 4002 a stale socket replaced by its own reconnect,
+    // which must keep its seat, so a kick needs a code of its own for onDrop to refuse the grace.
+    expect(closed!.code).not.toBe(4002);
+    await waitFor(() => !observer.conn.all.has(seat.sessionId), { timeoutMs: 3000, message: "the flooder's tadpole to leave the pond (not after the 20 s grace)" });
+    let refused: unknown;
+    try {
+      await reserveSeat(pond.httpUrl, { reconnectionToken: peer.reconnectionToken }, "reconnect", seat.roomId);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused, "reconnecting with a flooder's token").toBeInstanceOf(MatchmakeError);
   });
 
   it("the browser client never renders text as HTML", () => {

@@ -1,0 +1,350 @@
+/**
+ * `npm run soak -- --minutes 30`: a long run against the real server. It starts the server
+ * (node --import tsx server/main.ts on a free 127.0.0.1 port) unless --url names a running one,
+ * puts a cut proxy in front of it, and runs bots (default 40) that join, swim, chat, leave and
+ * come back, while the soak cuts random bots' sockets (the SDK must reconnect them). Every
+ * report period it prints a row: errors (the goal is zero), patch-rate dips (the lowest patches/s
+ * any steady bot got over a 5 s window), the server's heap and RSS from /metrics, event-loop lag.
+ * It ends by itself and writes docs/benchmarks/soak.md. Exit code 1 if there was any error.
+ * Traffic goes to 127.0.0.1 only.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { writeFileSync, mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { cpus, totalmem, release, platform } from "node:os";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ArgsError, USAGE, parseSoakArgs, type SoakArgs } from "./soak/args.ts";
+import { Rng, SoakBot, emptyCounters, type PeriodCounters } from "./soak/bot.ts";
+import { fetchHealth, fetchMetrics, fetchPonds } from "./soak/metrics.ts";
+import { CutProxy } from "./soak/proxy.ts";
+import { DEFAULT_TICK_RATE } from "../shared/constants.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const WINDOW_MS = 5000;
+
+interface Row {
+  minute: string;
+  bots: number;
+  counters: PeriodCounters;
+  cuts: number;
+  errors: number;
+  minRate: number;
+  p5Rate: number;
+  medianRate: number;
+  windows: number;
+  heapMb: number;
+  rssMb: number;
+  lagP99Ms: number;
+  players: number;
+  ponds: number;
+}
+
+async function main(): Promise<void> {
+  let args: SoakArgs;
+  try {
+    args = parseSoakArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof ArgsError) {
+      console.error(`${error.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
+  const command = `npm run soak -- ${process.argv.slice(2).join(" ")}`.trim();
+  const started = new Date();
+  const durationMs = args.minutes * 60_000;
+  const rng = new Rng(args.seed);
+
+  // The server: ours, or the one at --url.
+  let server: ChildProcess | undefined;
+  let serverLog = "";
+  let serverErrorLines = 0;
+  let port: number;
+  if (args.url) {
+    port = Number(new URL(args.url).port);
+  } else {
+    port = await freePort();
+    server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        CLIENT_DIR: "",
+        LOG_LEVEL: "warn",
+        MAX_CONNECTIONS_PER_IP: String(args.bots * 3 + 20),
+        JOIN_RATE_PER_IP: "10000",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    const onOutput = (chunk: Buffer) => {
+      const text = chunk.toString("utf8");
+      serverLog = (serverLog + text).slice(-20_000);
+      for (const line of text.split("\n")) if (/"level":(50|60)/.test(line)) serverErrorLines++;
+    };
+    server.stdout?.on("data", onOutput);
+    server.stderr?.on("data", onOutput);
+  }
+  const httpUrl = `http://127.0.0.1:${port}`;
+  const killServer = () => {
+    if (server?.pid !== undefined && server.exitCode === null) {
+      try { process.kill(-server.pid, "SIGKILL"); } catch { /* gone */ }
+    }
+  };
+  process.once("exit", killServer);
+  // A hard stop well past the planned end, whatever happens.
+  const hardStop = setTimeout(() => {
+    console.error("[soak] hard stop: the run overran its time by 2 minutes");
+    killServer();
+    process.exit(3);
+  }, durationMs + 120_000);
+  hardStop.unref();
+
+  await waitForHealth(httpUrl, 30_000, () => server === undefined || server.exitCode === null);
+  const proxy = new CutProxy(port);
+  const proxyPort = await proxy.listen();
+  const botUrl = `ws://127.0.0.1:${proxyPort}`;
+  console.log(`[soak] ${args.bots} bots for ${args.minutes} min against ${args.url ?? `a server started on ${httpUrl}`} (via cut proxy ${botUrl}), seed ${args.seed}`);
+
+  // Bots.
+  let counters = emptyCounters();
+  const errors: Array<{ at: number; bot: number; message: string }> = [];
+  let periodErrors = 0;
+  const sessionSeconds: [number, number] = [Math.max(10, Math.min(45, args.minutes * 60 / 8)), Math.max(20, Math.min(180, args.minutes * 60 / 2))];
+  const bots = Array.from({ length: args.bots }, (_, i) => new SoakBot(i, botUrl, new Rng(args.seed + i + 1), sessionSeconds, () => counters, {
+    error: (bot, message) => {
+      periodErrors++;
+      if (errors.length < 200) errors.push({ at: performance.now(), bot: bot.index, message });
+      console.log(`[soak] error (bot ${bot.index}): ${message}`);
+    },
+  }));
+  const t0 = performance.now();
+  let stopping = false;
+  // Stagger the first joins over 5 s.
+  bots.forEach((bot, i) => { (bot as unknown as { rejoinAt: number }).rejoinAt = t0 + (i / args.bots) * 5000; });
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    for (const bot of bots) {
+      try {
+        bot.frame(now, stopping);
+      } catch (error) {
+        periodErrors++;
+        if (errors.length < 200) errors.push({ at: now, bot: bot.index, message: `frame threw: ${(error as Error).message}` });
+      }
+    }
+  }, 1000 / 60);
+
+  // Socket cuts: each bot about every three minutes (never in its first 6 s: the SDK does not
+  // re-attach a connection younger than its minUptime of 5 s, it leaves).
+  let cuts = 0;
+  const cutEveryMs = Math.max(500, 180_000 / args.bots);
+  const cutter = setInterval(() => {
+    if (stopping) return;
+    const now = performance.now();
+    const steady = bots.filter((b) => b.state === "in" && b.dropAt === undefined && now - b.steadySince > 6000 && b.sessionId);
+    if (steady.length === 0) return;
+    const victim = steady[Math.floor(rng.next() * steady.length)];
+    if (proxy.cut(victim.sessionId!)) cuts++;
+  }, cutEveryMs);
+
+  // Patch-rate windows: every 5 s, the rate of each bot that was steady the whole window.
+  let rates: number[] = [];
+  const windowTimer = setInterval(() => {
+    const now = performance.now();
+    for (const bot of bots) {
+      if (bot.state === "in" && bot.dropAt === undefined && !bot.eventInWindow && now - bot.steadySince >= WINDOW_MS + 1000) {
+        rates.push(bot.patchesInWindow / (WINDOW_MS / 1000));
+      }
+      bot.patchesInWindow = 0;
+      bot.eventInWindow = false;
+    }
+  }, WINDOW_MS);
+
+  // Report rows.
+  const rows: Row[] = [];
+  const reportEveryMs = args.reportEverySec * 1000;
+  let periodCuts = 0;
+  let lastCuts = 0;
+  const report = async (label: string) => {
+    const sorted = [...rates].sort((a, b) => a - b);
+    const pick = (q: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN;
+    periodCuts = cuts - lastCuts;
+    lastCuts = cuts;
+    let heapMb = NaN, rssMb = NaN, lagP99Ms = NaN, players = NaN, ponds = NaN;
+    try {
+      const m = await fetchMetrics(httpUrl);
+      heapMb = m.sum("nodejs_heap_size_used_bytes") / 1048576;
+      rssMb = m.sum("process_resident_memory_bytes") / 1048576;
+      lagP99Ms = m.sum("nodejs_eventloop_lag_p99_seconds") * 1000;
+      players = m.sum("pond_players");
+      ponds = m.sum("pond_rooms");
+    } catch (error) {
+      periodErrors++;
+      errors.push({ at: performance.now(), bot: -1, message: `GET /metrics failed: ${(error as Error).message}` });
+    }
+    if (server && server.exitCode !== null) {
+      periodErrors++;
+      errors.push({ at: performance.now(), bot: -1, message: `the server exited (${server.exitCode})` });
+    }
+    const row: Row = {
+      minute: label,
+      bots: bots.filter((b) => b.state === "in").length,
+      counters,
+      cuts: periodCuts,
+      errors: periodErrors,
+      minRate: pick(0),
+      p5Rate: pick(0.05),
+      medianRate: pick(0.5),
+      windows: sorted.length,
+      heapMb, rssMb, lagP99Ms, players, ponds,
+    };
+    rows.push(row);
+    console.log(`[soak] ${formatRow(row)}`);
+    counters = emptyCounters();
+    periodErrors = 0;
+    rates = [];
+  };
+  console.log(`[soak] ${HEADER.join(" | ")}`);
+  const reporter = setInterval(() => {
+    const elapsed = (performance.now() - t0) / 60_000;
+    void report(elapsed.toFixed(1));
+  }, reportEveryMs);
+
+  await new Promise((r) => setTimeout(r, durationMs));
+  clearInterval(reporter);
+  await report(`${((performance.now() - t0) / 60_000).toFixed(1)} (end)`);
+  stopping = true;
+  clearInterval(cutter);
+  clearInterval(windowTimer);
+
+  // Everyone leaves; then the server must be empty again.
+  await Promise.all(bots.map((b) => b.stop()));
+  clearInterval(ticker);
+  let leftover = "";
+  if (!args.url) {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        const [ponds, health] = await Promise.all([fetchPonds(httpUrl), fetchHealth(httpUrl)]);
+        const m = await fetchMetrics(httpUrl);
+        leftover = `ponds ${ponds.length}, players ${health.players}, pond_players ${m.sum("pond_players")}, heap ${(m.sum("nodejs_heap_size_used_bytes") / 1048576).toFixed(1)} MB`;
+        if (ponds.length === 0 && health.players === 0 && m.sum("pond_players") === 0) break;
+      } catch (error) {
+        leftover = `check failed: ${(error as Error).message}`;
+      }
+      if (Date.now() > deadline) {
+        errors.push({ at: performance.now(), bot: -1, message: `server not empty 30 s after every bot left: ${leftover}` });
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  await proxy.close();
+  if (server) {
+    try { process.kill(-server.pid!, "SIGTERM"); } catch { /* gone */ }
+    await new Promise((r) => { const t = setTimeout(r, 5000); server!.once("exit", () => { clearTimeout(t); r(undefined); }); });
+    killServer();
+  }
+
+  const totalErrors = rows.reduce((n, r) => n + r.errors, 0) + errors.filter((e) => e.message.startsWith("server not empty")).length;
+  const summary = {
+    totalErrors,
+    serverErrorLogLines: serverErrorLines,
+    totalCuts: cuts,
+    totalJoins: rows.reduce((n, r) => n + r.counters.joins, 0),
+    totalReconnects: rows.reduce((n, r) => n + r.counters.reconnects, 0),
+    worstRate: Math.min(...rows.map((r) => r.minRate).filter(Number.isFinite)),
+    leftover,
+  };
+  console.log(`[soak] done: ${JSON.stringify(summary)}`);
+  if (args.out !== "-") {
+    const path = resolve(ROOT, args.out);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, markdown(command, started, args, rows, summary, errors));
+    console.log(`[soak] wrote ${args.out}`);
+  }
+  process.exitCode = totalErrors > 0 ? 1 : 0;
+}
+
+const HEADER = ["min", "bots in", "joins", "leaves", "cuts", "drops", "reconnects", "chat sent/seen", "errors", "patches/s min (p5, median) over 5 s", "heap MB", "RSS MB", "loop lag p99 ms", "players", "ponds"];
+
+function formatRow(r: Row): string {
+  const f = (n: number, d = 1) => Number.isFinite(n) ? n.toFixed(d) : "n/a";
+  return [
+    r.minute, r.bots, r.counters.joins, r.counters.leaves, r.cuts, r.counters.drops, r.counters.reconnects,
+    `${r.counters.chatsSent}/${r.counters.chatsSeen}`, r.errors,
+    `${f(r.minRate)} (${f(r.p5Rate)}, ${f(r.medianRate)}; ${r.windows} windows)`,
+    f(r.heapMb), f(r.rssMb), f(r.lagP99Ms), f(r.players, 0), f(r.ponds, 0),
+  ].join(" | ");
+}
+
+function markdown(command: string, started: Date, args: SoakArgs, rows: Row[], summary: Record<string, unknown>, errors: Array<{ at: number; bot: number; message: string }>): string {
+  const cpu = cpus();
+  const lines = [
+    "# Soak test",
+    "",
+    "Bots (the game's own net layer, `PondConnection`) join, swim at 60 frames/s, chat, leave and",
+    "come back, while the soak cuts random bots' TCP connections through a proxy (no close frame; the",
+    "SDK must reconnect). Each row covers one report period. **errors** should be 0: a join, leave or",
+    "reconnect that failed, an unexpected disconnect, a server notice, a failed /metrics read or a",
+    "server exit. **patches/s** is the lowest (then 5th percentile and median) rate any bot that was",
+    "steadily connected got over a 5 s window; the tick rate is " + `${DEFAULT_TICK_RATE} Hz, so ${DEFAULT_TICK_RATE} is no dip.`,
+    "Memory is the server's, read from /metrics (heap used without a forced GC, so it saws; a leak",
+    "shows as a rising floor over the run, and as heap left after everyone leaves).",
+    "",
+    `- Command: \`${command}\``,
+    `- Date: ${started.toISOString()}`,
+    `- Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${platform()} ${release()}, Node ${process.version} (shared with other work while it ran)`,
+    `- Server: ${args.url ? `already running at ${args.url}` : "started by the soak (server/main.ts, LOG_LEVEL=warn)"}; ${args.bots} bots; seed ${args.seed}`,
+    "",
+    `| ${HEADER.join(" | ")} |`,
+    `| ${HEADER.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${formatRow(r)} |`),
+    "",
+    "Summary: `" + JSON.stringify(summary) + "`",
+    "",
+  ];
+  if (errors.length > 0) {
+    lines.push("Errors (first 20):", "", ...errors.slice(0, 20).map((e) => `- bot ${e.bot}: ${e.message}`), "");
+  }
+  return lines.join("\n");
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const p = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => resolve(p));
+    });
+  });
+}
+
+async function waitForHealth(httpUrl: string, timeoutMs: number, alive: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    if (!alive()) throw new Error("the server exited while starting");
+    try {
+      await fetchHealth(httpUrl, 1000);
+      return;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${httpUrl}/health did not answer in ${timeoutMs} ms: ${last}`);
+}
+
+main().catch((error) => {
+  console.error("[soak] failed:", error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../helpers/waitFor.ts";
+import { fetchHealth, fetchPonds } from "../../scripts/soak/metrics.ts";
+import { MatchmakeError, RawPeer, reserveSeat, seatUrl } from "../../scripts/soak/rawPeer.ts";
+import { startPond, type Pond } from "./support/pond.ts";
+
+/**
+ * Admission limits against one address: open connections per IP, and seat reservations (the
+ * HTTP matchmaking call that precedes every WebSocket). A reservation holds a seat, and its join
+ * options, for the seat reservation time whether or not a socket ever comes, so without a limit
+ * one address can fill ponds (the matchmaker then opens more) and park up to 1 MiB of options per
+ * request in memory. This server runs the default join rate.
+ */
+const MAX_PER_IP = 5;
+
+/** Reserves a seat, waiting out a join-rate refusal (429): the first tests are not about that limit. */
+async function patientSeat(httpUrl: string) {
+  return waitFor(async () => {
+    try {
+      return await reserveSeat(httpUrl);
+    } catch (error) {
+      if (error instanceof MatchmakeError && error.status === 429) return undefined;
+      throw error;
+    }
+  }, { timeoutMs: 15_000, intervalMs: 300, message: "a seat (past the join rate)" });
+}
+
+async function patientJoin(httpUrl: string, wsUrl: string): Promise<RawPeer> {
+  const peer = new RawPeer(seatUrl(wsUrl, await patientSeat(httpUrl)));
+  if (!(await Promise.race([peer.joined, peer.closed.then(() => false)]))) throw new Error(`join refused: ${JSON.stringify(peer.closeInfo)} ${JSON.stringify(peer.errors)}`);
+  return peer;
+}
+
+describe("admission limits per address", () => {
+  let pond: Pond;
+  const peers: RawPeer[] = [];
+
+  beforeAll(async () => {
+    pond = await startPond({ MAX_CONNECTIONS_PER_IP: String(MAX_PER_IP), RECONNECT_GRACE_SECONDS: "1", COLYSEUS_SEAT_RESERVATION_TIME: "3" });
+  });
+
+  afterAll(async () => {
+    for (const p of peers) p.kill();
+    await pond?.stop();
+  });
+
+  it(`allows ${MAX_PER_IP} open connections from one address, refuses the next, and frees the slot when one leaves`, async () => {
+    for (let i = 0; i < MAX_PER_IP; i++) peers.push(await patientJoin(pond.httpUrl, pond.wsUrl));
+    const seat = await patientSeat(pond.httpUrl);
+    const extra = new RawPeer(seatUrl(pond.wsUrl, seat));
+    peers.push(extra);
+    const closed = await extra.closed;
+    expect(extra.reconnectionToken, "the connection over the limit was admitted").toBeUndefined();
+    expect(closed.code).toBe(4002);
+    peers[0].leave();
+    await peers[0].closed;
+    // A consented leave frees the slot at once.
+    const again = await waitFor(async () => {
+      try {
+        return await patientJoin(pond.httpUrl, pond.wsUrl);
+      } catch {
+        return undefined;
+      }
+    }, { timeoutMs: 15_000, message: "a join to succeed once a slot is free" });
+    peers.push(again);
+    for (const p of peers) p.kill();
+    await Promise.all(peers.map((p) => p.closed));
+  });
+
+  it("cannot be dodged by claiming another address in X-Forwarded-For / X-Real-IP / X-Client-IP", async () => {
+    // The server is reached directly here (no proxy in front): a forwarding header is the
+    // client's own claim. (203.0.113.0/24 is a documentation range; nothing is sent there.)
+    // First, the previous test's abruptly closed sockets release their slots (after the grace).
+    await waitFor(async () => (await fetchHealth(pond.httpUrl)).players === 0, { timeoutMs: 5000, message: "every slot free" });
+    const honest: RawPeer[] = [];
+    for (let i = 0; i < MAX_PER_IP; i++) honest.push(await patientJoin(pond.httpUrl, pond.wsUrl));
+    peers.push(...honest);
+    const admitted: string[] = [];
+    for (const header of ["X-Forwarded-For", "X-Real-IP", "X-Client-IP"]) {
+      const seat = await patientSeat(pond.httpUrl);
+      const spoofed = new RawPeer(seatUrl(pond.wsUrl, seat), { headers: { [header]: `203.0.113.${admitted.length + 10}` } });
+      peers.push(spoofed);
+      await Promise.race([spoofed.joined, spoofed.closed]);
+      if (spoofed.reconnectionToken !== undefined) admitted.push(header);
+      spoofed.kill();
+    }
+    for (const p of honest) p.leave();
+    await Promise.all(honest.map((p) => p.closed));
+    expect(admitted, "connections over the per-IP limit admitted thanks to a forwarding header").toEqual([]);
+  });
+
+  it("limits how fast one address may reserve seats", async () => {
+    let accepted = 0;
+    let refused = 0;
+    for (let i = 0; i < 150; i++) {
+      try {
+        await reserveSeat(pond.httpUrl);
+        accepted++;
+      } catch (error) {
+        if (!(error instanceof MatchmakeError)) throw error;
+        refused++;
+      }
+    }
+    const ponds = await fetchPonds(pond.httpUrl);
+    console.info(`[admission] 150 reservations from one address: ${accepted} accepted, ${refused} refused; ponds ${JSON.stringify(ponds)}`);
+    expect(refused, "reservations refused").toBeGreaterThan(0);
+    expect(ponds.length, "ponds opened by reservations alone").toBeLessThanOrEqual(1);
+    // Claiming to be someone else does not reset the limit.
+    let spoofRefused = 0;
+    for (let i = 0; i < 20; i++) {
+      await reserveSeat(pond.httpUrl, {}, "joinOrCreate", "pond", 5000, { "X-Forwarded-For": `203.0.113.${100 + i}` }).catch(() => { spoofRefused++; });
+    }
+    expect(spoofRefused, "reservations with a fresh forwarding header each, after the limit was reached").toBeGreaterThan(0);
+  });
+
+  it("refuses oversized join options", async () => {
+    let refused: unknown;
+    try {
+      await reserveSeat(pond.httpUrl, { name: "N".repeat(500_000) }, "joinOrCreate", "pond", 10_000);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused, "a 500 kB join request").toBeInstanceOf(MatchmakeError);
+  });
+});
