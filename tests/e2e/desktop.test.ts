@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import type { ServerProcess } from "../helpers/serverProcess.ts";
+import { waitFor } from "../helpers/waitFor.ts";
+import { DESKTOP, launchBrowser, type LaunchedBrowser } from "./support/browser.ts";
+import {
+  angleDiff, canvasOnlyScreenshot, chatByKeyboard, openPond, saveScreenshot, screenshotStats, snapshot, swimNear, waitForPond, type OpenedPond,
+} from "./support/pond.ts";
+import { requireBuiltClient, startGameServer } from "./support/server.ts";
+import { Swimmers } from "./support/swimmers.ts";
+
+/**
+ * The game in a real (headless) Chromium against the real server process: two desktop players
+ * in separate browser contexts see each other, chat, rename, stay safe from hostile text, and
+ * a crowd of headless swimmers fills the screen. Steps run in order and share the players.
+ */
+let server: ServerProcess | undefined;
+let chromium: LaunchedBrowser | undefined;
+let swimmers: Swimmers | undefined;
+let alice: OpenedPond;
+let bob: OpenedPond;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  requireBuiltClient();
+  // 30 swimmers + the pages all connect from 127.0.0.1: raise the per-IP limit.
+  server = await startGameServer({ env: { MAX_CONNECTIONS_PER_IP: "100" } });
+  chromium = await launchBrowser();
+}, 90_000);
+
+afterAll(async () => {
+  await swimmers?.close().catch(() => undefined);
+  await chromium?.close();
+  await server?.stop();
+}, 60_000);
+
+async function newPlayer(name: string): Promise<OpenedPond> {
+  const context = await chromium!.newContext(DESKTOP);
+  contexts.push(context);
+  return openPond(context, server!.httpUrl, name);
+}
+
+/** Centre of the viewport in CSS px (where the camera keeps our tadpole). */
+const CX = 640;
+const CY = 360;
+
+/** Resolves after `frames` animation frames of the page (a barrier, not a sleep). */
+function frames(page: Page, count: number): Promise<void> {
+  return page.evaluate((n) => new Promise<void>((resolve) => {
+    let left = n;
+    const step = (): void => {
+      if (--left <= 0) resolve();
+      else requestAnimationFrame(step);
+    };
+    requestAnimationFrame(step);
+  }), count);
+}
+
+describe("desktop: two players in one pond", () => {
+  it("loads without console errors, and the canvas draws the pond", async () => {
+    alice = await newPlayer("Alice");
+    expect(alice.joined.names).toContain("Alice");
+    expect(alice.joined.banner).toBeNull();
+
+    const page = await saveScreenshot(alice.page, "desktop");
+    const whole = screenshotStats(page);
+    // Water gradient, particles, the tadpole, mini-map, name field: far from a single colour.
+    expect(whole.distinctColors).toBeGreaterThan(30);
+
+    // The canvas alone (CSS water and DOM overlays hidden): WebGL must have drawn our tadpole
+    // at the screen centre (head, halo, tail, name) and particles around it.
+    const canvas = await canvasOnlyScreenshot(alice.page);
+    const centre = screenshotStats(canvas, { x: CX - 60, y: CY - 60, width: 120, height: 120 });
+    expect(centre.nonBlackPixels).toBeGreaterThan(300);
+    expect(centre.brightPixels).toBeGreaterThan(50);
+    const everywhere = screenshotStats(canvas);
+    expect(everywhere.nonBlackPixels - centre.nonBlackPixels).toBeGreaterThan(500);
+
+    expect(alice.watch.unexpected()).toEqual([]);
+  });
+
+  it("holding the mouse swims toward the pointer; letting go coasts to a stop", async () => {
+    const { page } = alice;
+    const start = (await snapshot(page)).pose!;
+
+    // Hold the button to the right of our tadpole: it swims right (+x).
+    await page.mouse.move(CX + 260, CY);
+    await page.mouse.down();
+    // (The heading is checked once settled: on a slow page the camera, and so where the
+    // tadpole sits on screen relative to the pointer, lags behind the swim.)
+    const right = await waitForPond(page, (s) => s.pose !== undefined && s.pose.x - start.x > 120
+      && Math.abs(angleDiff(s.pose.angle, 0)) < 0.35, "our tadpole to swim 120 units right, heading right");
+    expect(Math.abs(right.pose!.y - start.y)).toBeLessThan(right.pose!.x - start.x);
+
+    // Drag the held pointer below the tadpole: it turns and swims down (+y).
+    await page.mouse.move(CX, CY + 260, { steps: 4 });
+    await waitForPond(page, (s) => s.pose !== undefined && s.pose.y - right.pose!.y > 120
+      && Math.abs(angleDiff(s.pose.angle, Math.PI / 2)) < 0.35, "our tadpole to swim 120 units down, heading down");
+
+    // Let go: no thrust, drag slows it to rest.
+    await page.mouse.up();
+    const rest = await waitForPond(page, (s) => s.pose !== undefined && s.pose.speed < 2, "our tadpole to coast to a stop");
+    const after = await waitForPond(page, () => true, "a fresh pose");
+    expect(Math.hypot(after.pose!.x - rest.pose!.x, after.pose!.y - rest.pose!.y)).toBeLessThan(5);
+  }, 90_000);
+
+  it("a second player sees the first one's tadpole and name, and the other way round", async () => {
+    bob = await newPlayer("Bob");
+    const seen = await waitForPond(bob.page, (s) => s.names.includes("Alice") && s.count >= 2, "Bob to see Alice");
+    expect(seen.names).toEqual(expect.arrayContaining(["Alice", "Bob"]));
+    await waitForPond(alice.page, (s) => s.names.includes("Bob"), "Alice to see Bob");
+
+    // Bubbles are drawn only for tadpoles on screen: Bob swims over to Alice (steering with the
+    // mouse again, toward a point the page learns from the pond, not from us).
+    const there = (await snapshot(alice.page)).pose!;
+    const near = await swimNear(bob.page, { x: there.x - 90, y: there.y + 30 });
+    expect(Math.hypot(near.pose!.x - there.x, near.pose!.y - there.y)).toBeLessThan(300);
+  }, 90_000);
+
+  it("Enter opens the chat; the line shows as a bubble on the other page too", async () => {
+    const line = "hello from Alice, ribbit 42";
+    await chatByKeyboard(alice.page, line);
+    await waitForPond(bob.page, (s) => s.bubbles.includes(line), "Alice's line in a bubble on Bob's page");
+    await waitForPond(alice.page, (s) => s.bubbles.includes(line), "Alice's line in her own bubble");
+    // The bubble is real DOM text on Bob's page, placed on screen.
+    const bubble = bob.page.locator(".bubble-line", { hasText: line });
+    await bubble.waitFor({ state: "visible", timeout: 15_000 });
+    const box = await bubble.boundingBox();
+    expect(box).not.toBeNull();
+    expect(box!.x + box!.width).toBeGreaterThan(0);
+    expect(box!.x).toBeLessThan(DESKTOP.viewport!.width);
+    await saveScreenshot(bob.page, "chat-bubble");
+  }, 60_000);
+
+  it("`name: X` in the chat renames: the other page shows the new name", async () => {
+    await chatByKeyboard(alice.page, "name: Zed the Swift");
+    const seen = await waitForPond(bob.page, (s) => s.names.includes("Zed the Swift"), "Bob to see Alice renamed");
+    expect(seen.names).not.toContain("Alice");
+    await waitFor(() => alice.page.locator(".name-field input").inputValue().then((v) => v === "Zed the Swift"), {
+      timeoutMs: 15_000, message: "Alice's name field to show her new name",
+    });
+    // A rename is not a chat line: nobody shows it in a bubble.
+    expect((await snapshot(bob.page)).bubbles.some((b) => b.includes("name:"))).toBe(false);
+  }, 60_000);
+
+  it("hostile names and chat lines show as plain text and run nothing", async () => {
+    const hostileName = "<svg onload=alert(1)>";
+    const hostileImg = "<img src=x onerror=alert(1)>";
+    // Names are cut to 24 characters by the server, so the full <img …> is also sent as a
+    // chat line, whose bubble is DOM text: the place an injection would bite.
+    const cutImg = hostileImg.slice(0, 24);
+
+    await chatByKeyboard(alice.page, `name: ${hostileName}`);
+    await waitForPond(bob.page, (s) => s.names.includes(hostileName), "Bob to see the <svg> name as text");
+    await chatByKeyboard(alice.page, `name: ${hostileImg}`);
+    await waitForPond(bob.page, (s) => s.names.includes(cutImg), "Bob to see the <img> name (cut to 24) as text");
+    await chatByKeyboard(alice.page, hostileImg);
+
+    // While the line's bubble is on screen (it lives a few seconds), its DOM must hold the
+    // literal text and nothing parsed from it. Read both in the same instant, on both pages at once.
+    await Promise.all([alice, bob].map(async ({ page }) => {
+      const dom = await waitFor(async () => {
+        const seen = await page.evaluate(() => ({
+          hook: window.__pond?.bubbles() ?? [],
+          bubbleText: [...document.querySelectorAll(".bubble-line")].map((el) => el.textContent),
+          imgs: document.querySelectorAll("img").length,
+          handlers: document.querySelectorAll("[onerror], [onload]").length,
+          svgs: [...document.querySelectorAll("svg")].filter((el) => !el.closest(".chat-button")).length,
+        }));
+        return seen.hook.includes(hostileImg) && seen.bubbleText.includes(hostileImg) ? seen : undefined;
+      }, { timeoutMs: 20_000, intervalMs: 100, message: "the <img> chat line as a text bubble" });
+      expect(dom).toMatchObject({ imgs: 0, handlers: 0, svgs: 0 });
+    }));
+    await waitForPond(alice.page, (s) => s.names.includes(cutImg), "Alice to see her own <img> name as text");
+
+    for (const { page } of [alice, bob]) {
+      // Had an <img src=x> been injected at any time, the browser would have requested /x and
+      // run its onerror. Barrier: a later request to the same server has come back and two
+      // more frames have been drawn.
+      await page.evaluate(() => fetch("/health").then(() => undefined));
+      await frames(page, 2);
+      const requestedX = await page.evaluate(() => performance.getEntriesByType("resource").filter((e) => new URL(e.name).pathname === "/x").length);
+      expect(requestedX).toBe(0);
+    }
+    expect(await alice.page.locator(".name-field input").inputValue()).toBe(cutImg);
+    expect(alice.watch.dialogs).toEqual([]);
+    expect(bob.watch.dialogs).toEqual([]);
+    // Put the name back to something readable for the screenshots that follow.
+    await chatByKeyboard(alice.page, "name: Alice");
+    await waitForPond(bob.page, (s) => s.names.includes("Alice"), "Alice's name back");
+  }, 90_000);
+
+  it("thirty more tadpoles around: all shown, screenshot", async () => {
+    // Newcomers appear within 200 units of the pond's centre: Alice swims there first, so they
+    // spread out around her in every direction as they take up their rings.
+    const here = (await swimNear(alice.page, { x: 0, y: 0 }, 60)).pose!;
+    swimmers = await Swimmers.join(server!.wsUrl, 30, "Pollywog");
+    // Most circle inside the screen; the outer rings are off screen (the edge arrows point there).
+    swimmers.orbit({ x: here.x, y: here.y }, 80, 760, 0.3);
+    await waitForPond(alice.page, (s) => s.count >= 32 && s.names.filter((n) => n.startsWith("Pollywog")).length === 30,
+      "Alice to know all 30 swimmers", 45_000);
+    for (const probe of swimmers.probes.slice(0, 4)) probe.conn.say(`${probe.tadpole(probe.id)?.name} says hi`);
+    await waitForPond(alice.page, (s) => s.bubbles.filter((b) => b.endsWith("says hi")).length >= 1, "a swimmer's bubble on Alice's page");
+    // Let them spread onto their rings (many in view around Alice, the outer ones off screen).
+    await waitFor(() => swimmers!.onRing(80) >= 26, {
+      timeoutMs: 40_000, intervalMs: 100, message: "the swimmers to reach their rings around Alice", describe: () => swimmers!.onRing(80),
+    });
+    const png = await saveScreenshot(alice.page, "many-tadpoles");
+    expect(screenshotStats(png).distinctColors).toBeGreaterThan(30);
+  }, 120_000);
+
+  it("no console errors, uncaught exceptions or dialogs on either page all along", () => {
+    expect(alice.watch.unexpected()).toEqual([]);
+    expect(bob.watch.unexpected()).toEqual([]);
+    expect([...alice.watch.dialogs, ...bob.watch.dialogs]).toEqual([]);
+  });
+});

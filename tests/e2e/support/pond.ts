@@ -1,0 +1,201 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { BrowserContext, ConsoleMessage, Page } from "playwright-core";
+import type {} from "../../../client/scenes/testHook.ts";
+import { REPO_ROOT } from "../../helpers/process.ts";
+import { waitFor } from "../../helpers/waitFor.ts";
+import { decodePng, pixelStats, type PixelStats } from "./png.ts";
+
+export const SCREENSHOT_DIR = join(REPO_ROOT, "test-artifacts", "screenshots");
+
+/** Everything the page's test hook (window.__pond) reports, plus the connection banner. */
+export interface PondSnapshot {
+  hook: boolean;
+  connected: boolean;
+  sessionId: string | undefined;
+  pose: { x: number; y: number; angle: number; speed: number } | undefined;
+  count: number;
+  names: string[];
+  bubbles: string[];
+  /** The connection banner's text while it is shown, else null. */
+  banner: string | null;
+}
+
+/** Reads the whole hook in one round trip (the page may be slow: SwiftShader). */
+export function snapshot(page: Page): Promise<PondSnapshot> {
+  return page.evaluate(() => {
+    const pond = window.__pond;
+    const banner = document.querySelector(".banner");
+    const bannerText = banner && !banner.classList.contains("hidden") ? banner.textContent : null;
+    if (!pond) return { hook: false, connected: false, sessionId: undefined, pose: undefined, count: 0, names: [], bubbles: [], banner: bannerText };
+    return {
+      hook: true,
+      connected: pond.connected(),
+      sessionId: pond.sessionId(),
+      pose: pond.selfPose(),
+      count: pond.tadpoleCount(),
+      names: pond.names(),
+      bubbles: pond.bubbles(),
+      banner: bannerText,
+    };
+  });
+}
+
+/** Polls the page's state until `predicate` holds; the timeout error shows the last state seen. */
+export async function waitForPond(
+  page: Page,
+  predicate: (s: PondSnapshot) => boolean,
+  message: string,
+  timeoutMs = 20_000,
+): Promise<PondSnapshot> {
+  let last: PondSnapshot | undefined;
+  return waitFor(async () => {
+    last = await snapshot(page);
+    return predicate(last) ? last : undefined;
+  }, { timeoutMs, intervalMs: 100, message, describe: () => last });
+}
+
+/**
+ * What a page said that a player should never cause: console errors, uncaught exceptions and
+ * dialogs (alert/confirm/prompt, dismissed at once so the page never blocks).
+ */
+export class PageWatch {
+  readonly consoleErrors: string[] = [];
+  readonly pageErrors: string[] = [];
+  readonly dialogs: string[] = [];
+  readonly failedRequests: string[] = [];
+
+  constructor(readonly page: Page) {
+    page.on("console", (message: ConsoleMessage) => {
+      if (message.type() === "error") {
+        const where = message.location();
+        this.consoleErrors.push(`${message.text()}${where.url ? ` (${where.url}:${where.lineNumber})` : ""}`);
+      }
+    });
+    page.on("pageerror", (error) => this.pageErrors.push(`${error.name}: ${error.message}`));
+    page.on("dialog", (dialog) => {
+      this.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+      void dialog.dismiss().catch(() => undefined);
+    });
+    page.on("requestfailed", (request) => this.failedRequests.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText}`));
+  }
+
+  /** Console errors not matching any of `allowed`, plus every uncaught exception. */
+  unexpected(allowed: RegExp[] = []): string[] {
+    return [
+      ...this.consoleErrors.filter((text) => !allowed.some((re) => re.test(text))).map((t) => `console.error: ${t}`),
+      ...this.pageErrors.map((t) => `pageerror: ${t}`),
+    ];
+  }
+}
+
+export interface OpenedPond {
+  page: Page;
+  watch: PageWatch;
+  /** The state once our tadpole was on screen. */
+  joined: PondSnapshot;
+}
+
+/**
+ * Opens the game in a new page of `context` (with ?name=… when given) and waits until it is
+ * connected and its own tadpole exists.
+ */
+export async function openPond(context: BrowserContext, baseUrl: string, name?: string, timeoutMs = 45_000): Promise<OpenedPond> {
+  const page = await context.newPage();
+  const watch = new PageWatch(page);
+  const url = name === undefined ? `${baseUrl}/` : `${baseUrl}/?name=${encodeURIComponent(name)}`;
+  await page.goto(url, { waitUntil: "load", timeout: timeoutMs });
+  const joined = await waitForPond(page, (s) => s.connected && s.pose !== undefined, `the pond at ${url} to connect and show our tadpole`, timeoutMs);
+  return { page, watch, joined };
+}
+
+/** Saves a screenshot to test-artifacts/screenshots/<name>.png and returns the PNG. */
+export async function saveScreenshot(page: Page, name: string): Promise<Buffer> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const png = await page.screenshot({ timeout: 30_000, animations: "allow" });
+  writeFileSync(join(SCREENSHOT_DIR, `${name}.png`), png);
+  return png;
+}
+
+/** Colour statistics of a screenshot (whole page, or a CSS-pixel rectangle of it). */
+export function screenshotStats(png: Buffer, cssRegion?: { x: number; y: number; width: number; height: number }, dpr = 1): PixelStats {
+  const image = decodePng(png);
+  const region = cssRegion && {
+    x: Math.round(cssRegion.x * dpr),
+    y: Math.round(cssRegion.y * dpr),
+    width: Math.round(cssRegion.width * dpr),
+    height: Math.round(cssRegion.height * dpr),
+  };
+  return pixelStats(image, region);
+}
+
+/**
+ * A screenshot of what the CANVAS alone draws: the CSS water gradient, the vignette and every
+ * DOM overlay are hidden for the shot (and restored after), so non-black pixels can only come
+ * from WebGL.
+ */
+export async function canvasOnlyScreenshot(page: Page): Promise<Buffer> {
+  const style = await page.addStyleTag({
+    content: "#game { background: #000 !important; } #game::after { display: none !important; } .overlay { display: none !important; }",
+  });
+  try {
+    return await page.screenshot({ timeout: 30_000 });
+  } finally {
+    await style.evaluate((node) => (node as ChildNode).remove()).catch(() => undefined);
+  }
+}
+
+/** Types a chat line the way a keyboard player does: Enter opens the box, type, Enter sends. */
+export async function chatByKeyboard(page: Page, text: string): Promise<void> {
+  // Focus the page itself (not a text field) so Enter reaches the game.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
+  await page.keyboard.press("Enter");
+  const input = page.locator("form.chat input");
+  await input.waitFor({ state: "visible", timeout: 10_000 });
+  await waitFor(() => input.evaluate((el) => el === document.activeElement), { timeoutMs: 10_000, message: "the chat input to take focus" });
+  // One input event for the whole line (typing key by key costs a round trip per character
+  // on a page busy drawing in software).
+  await page.keyboard.insertText(text);
+  await page.keyboard.press("Enter");
+  await page.locator("form.chat").waitFor({ state: "hidden", timeout: 10_000 });
+}
+
+/**
+ * Swims a desktop page's tadpole near a world point by holding the mouse toward it (the camera
+ * keeps our tadpole near the screen centre), then lets go and waits until it is at rest.
+ */
+export async function swimNear(page: Page, target: { x: number; y: number }, within = 120, timeoutMs = 45_000): Promise<PondSnapshot> {
+  const size = page.viewportSize() ?? { width: 1280, height: 720 };
+  const cx = size.width / 2;
+  const cy = size.height / 2;
+  let held = false;
+  try {
+    await waitFor(async () => {
+      const s = await snapshot(page);
+      if (!s.pose) return false;
+      const dx = target.x - s.pose.x;
+      const dy = target.y - s.pose.y;
+      const d = Math.hypot(dx, dy);
+      if (d < within) return true;
+      // Ease off as we get close (thrust grows with the pointer's distance, full at 150 px).
+      const reach = Math.max(40, Math.min(220, d * 0.6));
+      await page.mouse.move(cx + (dx / d) * reach, cy + (dy / d) * reach);
+      if (!held) {
+        await page.mouse.down();
+        held = true;
+      }
+      return false;
+    }, { timeoutMs, intervalMs: 100, message: `swimming near (${Math.round(target.x)}, ${Math.round(target.y)})` });
+  } finally {
+    if (held) await page.mouse.up();
+  }
+  return waitForPond(page, (s) => s.pose !== undefined && s.pose.speed < 2, "our tadpole to come to rest", timeoutMs);
+}
+
+/** Angle difference in (-π, π]. */
+export function angleDiff(a: number, b: number): number {
+  let d = (a - b) % (Math.PI * 2);
+  if (d > Math.PI) d -= Math.PI * 2;
+  if (d <= -Math.PI) d += Math.PI * 2;
+  return d;
+}

@@ -1,0 +1,83 @@
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { freePort } from "../../helpers/ports.ts";
+import { REPO_ROOT, spawnTs } from "../../helpers/process.ts";
+import { waitForHealth, type ServerProcess } from "../../helpers/serverProcess.ts";
+
+export const DIST_DIR = join(REPO_ROOT, "dist");
+
+/**
+ * The e2e tests play the BUILT client that the server serves. `npm test` runs `vite build`
+ * before vitest; when running the e2e folder alone, build first (`npx vite build`). A missing
+ * build fails here, loudly; a build older than the client sources is reported on stderr (the
+ * tests would play yesterday's client).
+ */
+export function requireBuiltClient(): void {
+  const index = join(DIST_DIR, "index.html");
+  if (!existsSync(index) || !existsSync(join(DIST_DIR, "assets"))) {
+    throw new Error(`The built client is missing (${index}). Run \`npx vite build\` first (npm test does it).`);
+  }
+  const built = statSync(index).mtimeMs;
+  const newer = newestSource();
+  if (newer && newer.mtimeMs > built) {
+    console.warn(`[e2e] dist/ is older than ${newer.path}: run \`npx vite build\` to test the current client.`);
+  }
+}
+
+function newestSource(): { path: string; mtimeMs: number } | undefined {
+  let newest: { path: string; mtimeMs: number } | undefined;
+  const visit = (path: string): void => {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat) return;
+    if (stat.isDirectory()) {
+      for (const entry of readdirSync(path)) visit(join(path, entry));
+    } else if (!newest || stat.mtimeMs > newest.mtimeMs) {
+      newest = { path, mtimeMs: stat.mtimeMs };
+    }
+  };
+  for (const dir of ["client", "shared", "public", "vite.config.ts"]) visit(join(REPO_ROOT, dir));
+  return newest;
+}
+
+export interface GameServerOptions {
+  /** Listen on this port (e.g. to restart a server where the pages expect it); default: a free one. */
+  port?: number;
+  /** Extra environment (merged over the defaults below). */
+  env?: Record<string, string | undefined>;
+  timeoutMs?: number;
+  echo?: boolean;
+}
+
+/**
+ * The real game server (server/main.ts in its own process) serving dist/ and the WebSocket on
+ * one loopback port, as players get it. Always stop() it.
+ */
+export async function startGameServer(options: GameServerOptions = {}): Promise<ServerProcess> {
+  const fixed = options.port;
+  let lastError: unknown;
+  for (let attempt = 0; attempt < (fixed ? 1 : 3); attempt++) {
+    const port = fixed ?? (await freePort());
+    const proc = spawnTs("server/main.ts", [], {
+      name: `server:${port}`,
+      echo: options.echo,
+      env: {
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        CLIENT_DIR: DIST_DIR,
+        REDIS_URL: undefined,
+        LOG_LEVEL: "warn",
+        ...options.env,
+      },
+    });
+    const httpUrl = `http://127.0.0.1:${port}`;
+    try {
+      await waitForHealth(httpUrl, options.timeoutMs ?? 30_000, () => !proc.hasExited);
+      return { proc, port, httpUrl, wsUrl: `ws://127.0.0.1:${port}`, stop: (graceMs) => proc.stop(graceMs) };
+    } catch (error) {
+      await proc.stop(2000);
+      lastError = new Error(`game server on port ${port} did not become healthy: ${(error as Error).message}\n${proc.tail()}`);
+      if (!/EADDRINUSE/.test(proc.output)) break;
+    }
+  }
+  throw lastError;
+}
