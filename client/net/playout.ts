@@ -11,9 +11,18 @@
  * (two patch intervals on a clean link, as Valve's default; more when patches arrive unevenly),
  * measured from the freshest path a patch has taken recently, i.e. the windowed minimum of
  * (arrival time − server send time). The render instant then *slews* toward `now − floor − delay`:
- * it advances at 1 ms per ms, sped up or slowed down by at most ±5 %, so a change of delay is a
- * barely perceptible change of playback speed, never a jump, and never runs backwards. Only a
- * gross error (> 1 s: first patch, a tab that slept) re-seats it in one step.
+ * it advances at 1 ms per ms, slowed down by at most 5 % or sped up by at most 5 % while it
+ * follows the delay, so a change of delay is a barely perceptible change of playback speed,
+ * never a jump, and it never runs backwards.
+ *
+ * TCP stalls: when patches stop arriving (a retransmission holds the stream), the instant runs
+ * on past the newest patch for at most `maxExtrapolateMs` (remotes are extrapolated meanwhile)
+ * and then waits for data; every remote stops together. When the data comes it continues from
+ * where it stopped, now further behind than the delay asks, and catches up by playing up to
+ * 25 % fast: the world stutters in time, not in space, so nothing snaps or steps back. A gap that was not a stall
+ * (nothing changed on the server, so no patch was sent, and the next one came on time) is
+ * skipped in one step: nothing moved in it. Only a gross error (> 1 s: first patch, a tab that
+ * slept, a stall of over a second) re-seats the instant in one step.
  *
  * The SDK's lerp has a fixed `delay` and reads its instant from `clock.serverNow()` and the
  * smoothed RTT, both of which step whenever a patch updates their EMAs; this class is what feeds
@@ -31,8 +40,12 @@ export interface PlayoutOptions {
   marginMs?: number;
   /** Upper bound of the adaptive delay, ms (default 400). */
   maxDelayMs?: number;
-  /** Largest playback-speed change used to converge, as a fraction (default 0.05 = ±5 %). */
+  /** Largest playback-speed change used to follow the delay, as a fraction (default 0.05 = ±5 %). */
   maxRateChange?: number;
+  /** Largest speed-up used to catch up after the stream stalled, as a fraction (default 0.25). */
+  catchUpRate?: number;
+  /** The timeline runs at most this far past the newest patch (remotes are extrapolated that far), ms (default 100). */
+  maxExtrapolateMs?: number;
   /** An error this large (ms) gets the full rate change; smaller errors proportionally less (default 250). */
   convergeMs?: number;
   /** Past this error (ms) the render instant is re-seated instead of slewed (default 1000). */
@@ -50,6 +63,8 @@ const DEFAULTS: Required<Omit<PlayoutOptions, "fixedDelayMs">> = {
   marginMs: 10,
   maxDelayMs: 400,
   maxRateChange: 0.05,
+  catchUpRate: 0.25,
+  maxExtrapolateMs: 100,
   convergeMs: 250,
   reseatMs: 1000,
   floorWindowMs: 5000,
@@ -121,6 +136,9 @@ export class Playout {
   private readonly floor: WindowMin;
   private floorNow = NaN;
   private lastFrame = NaN;
+  /** Server time of the newest patch received. */
+  private newest = 0;
+  private patchMs = 50;
 
   constructor(options: PlayoutOptions = {}) {
     this.o = { ...DEFAULTS, ...options };
@@ -132,7 +150,21 @@ export class Playout {
   /** A patch stamped `serverTime` (server clock) arrived at local time `arrivedAt` (performance.now()). */
   onPatch(arrivedAt: number, serverTime: number): void {
     if (!(serverTime > 0)) return;
+    const previous = this.newest;
+    if (serverTime > this.newest) this.newest = serverTime;
     this.floorNow = this.floor.push(arrivedAt - serverTime, arrivedAt);
+    // We ran past the previous patch and this one leaves a gap in server time: if it came on
+    // time, the gap was idle (no change, no patch), not a stall. Skip it: nothing moved in it.
+    const r = this.renderTime;
+    const p = this.patchMs;
+    if (!Number.isNaN(r) && r > previous && serverTime - previous > 1.5 * p) {
+      const late = arrivedAt - serverTime - this.floorNow;
+      if (late <= this.targetMs - p) {
+        const desired = arrivedAt - this.floorNow - this.targetMs;
+        const to = Math.min(desired, serverTime - p);
+        if (to > r) this.renderTime = to;
+      }
+    }
   }
 
   /**
@@ -150,19 +182,26 @@ export class Playout {
       this.targetMs += (want - this.targetMs) * (1 - Math.exp(-dt / tau));
     }
 
+    this.patchMs = patchIntervalMs > 0 ? patchIntervalMs : 50;
     const floor = this.floor.min(localNow);
     if (Number.isNaN(floor)) return this.renderTime;
     this.floorNow = floor;
     const desired = localNow - floor - this.targetMs;
+    const limit = this.newest > 0 ? this.newest + this.o.maxExtrapolateMs : Infinity;
     // Where a 1 ms/ms clock would be now, and how far that is from where we want to be.
     const error = desired - (this.renderTime + dt);
     if (Number.isNaN(this.renderTime) || Math.abs(error) > this.o.reseatMs) {
-      this.renderTime = desired;
+      this.renderTime = Math.min(desired, limit);
     } else {
       let rate = error / this.o.convergeMs;
-      const max = this.o.maxRateChange;
-      rate = rate > max ? max : rate < -max ? -max : rate;
-      this.renderTime += dt * (1 + rate);
+      const slow = this.o.maxRateChange;
+      // Behind by more than the delay can explain (a stall): catch up faster.
+      const fast = error > this.o.convergeMs * slow ? this.o.catchUpRate : slow;
+      rate = rate > fast ? fast : rate < -slow ? -slow : rate;
+      let next = this.renderTime + dt * (1 + rate);
+      // Dry: past the newest patch by the extrapolation cap, wait for data (never backward).
+      if (next > limit) next = limit > this.renderTime ? limit : this.renderTime;
+      this.renderTime = next;
     }
     return this.renderTime;
   }
@@ -179,5 +218,6 @@ export class Playout {
     this.floorNow = NaN;
     this.renderTime = NaN;
     this.lastFrame = NaN;
+    this.newest = 0;
   }
 }

@@ -29,8 +29,6 @@ export interface RemotePose {
 }
 
 export interface RemoteViewOptions extends PlayoutOptions {
-  /** Longest a remote tadpole is extrapolated past the newest patch, ms (default 100). */
-  maxExtrapolateMs?: number;
   /** Time constant of the correction when fresh data disagrees with the extrapolation, ms (default 120). */
   correctionMs?: number;
   /** A jump larger than this (units) is a teleport: shown at once, never glided (default 200). */
@@ -74,10 +72,12 @@ interface Track {
  *    smoothedRtt() is 0 and the Predict's delay is 0, so the lerp renders exactly there;
  * 2. capped extrapolation: when the render instant passes the newest patch (a late or
  *    retransmitted frame) the lerp holds still; we continue along the tadpole's last heading
- *    and speed for up to `maxExtrapolateMs`, then hold;
- * 3. correction smoothing: when the late data arrives and disagrees with the extrapolation, the
- *    difference (measured at the same instant, so it is pure error) fades out over
- *    `correctionMs` instead of jumping.
+ *    and speed. The timeline itself stops `maxExtrapolateMs` past the newest patch and catches
+ *    up once data flows again (see Playout), so every remote waits together and resumes on its
+ *    true path;
+ * 3. correction smoothing: when the late data disagrees with the extrapolation (the tadpole
+ *    turned), the difference (measured at the same instant, so it is pure error) fades out over
+ *    `correctionMs` instead of jumping, without ever dragging the tadpole backward.
  *
  * Nothing here allocates per frame; one Track per remote tadpole is made when it appears.
  */
@@ -202,11 +202,15 @@ export class RemoteView {
     const newest = this.link.lastServerTime();
     const dry = newest > 0 && render > newest;
     const cap = this.maxExtrapolateMs;
+    let absorbed = false;
     if (dry) {
       const ahead = render - newest;
       const vx = Math.cos(body.angle) * body.speed;
       const vy = Math.sin(body.angle) * body.speed;
-      if (tr.extrapolating && tr.baseT !== newest) this.absorb(tr, x + vx * Math.min(ahead, cap) / 1000, y + vy * Math.min(ahead, cap) / 1000, render);
+      if (tr.extrapolating && tr.baseT !== newest) {
+        this.absorb(tr, x + vx * Math.min(ahead, cap) / 1000, y + vy * Math.min(ahead, cap) / 1000, render);
+        absorbed = true;
+      }
       tr.extrapolating = true;
       tr.baseT = newest;
       tr.baseX = x;
@@ -219,19 +223,22 @@ export class RemoteView {
     } else if (tr.extrapolating) {
       // 3. Fresh data again: what we showed vs what the lerp now says, at the same instant.
       this.absorb(tr, x, y, render);
+      absorbed = true;
       tr.extrapolating = false;
     }
 
     // Fade the correction, but never let the fade drag the drawn tadpole backward along the way
-    // it is moving (a fade toward a slower or turned path would otherwise show as a step back):
-    // the backward part of this frame's step is kept for later frames. While the interpolated
-    // position stands still although the tadpole is swimming (held past the extrapolation cap,
-    // or the lerp holding over a gap) nothing new is known, so the drawn tadpole stays put too.
+    // it is moving (interpolated: the true path's motion; extrapolated: its latest heading): the
+    // backward part of this frame's step is kept for later frames. When the raw position stands
+    // still although the tadpole is swimming (held past the extrapolation cap, or the lerp
+    // holding over a gap) nothing new is known and the direction is unclear, so the correction
+    // waits; likewise in the frame a correction was taken, whose raw step is the very jump it
+    // hides. A tadpole at rest fades freely: there is no motion to go against.
     const mx = x - tr.rawX;
     const my = y - tr.rawY;
     const m = Math.hypot(mx, my);
-    const stalled = m <= 1e-6 && body.speed > 0;
-    if (dt > 0 && !stalled && (tr.offX !== 0 || tr.offY !== 0)) {
+    const waiting = absorbed || (m <= 1e-6 && body.speed > 0);
+    if (dt > 0 && !waiting && (tr.offX !== 0 || tr.offY !== 0)) {
       const k = Math.exp(-dt / this.correctionMs);
       let offX = tr.offX * k;
       let offY = tr.offY * k;
@@ -259,6 +266,8 @@ export class RemoteView {
    * and let the offset fade.
    */
   private absorb(tr: Track, x: number, y: number, render: number): void {
+    // Capped, as it was drawn: in the frame the data resumes after a hold, the tadpole waits one
+    // frame more rather than continue along a heading the new data may contradict.
     const ahead = Math.min(Math.max(render - tr.baseT, 0), this.maxExtrapolateMs) / 1000;
     const dx = tr.baseX + tr.vx * ahead - x + tr.offX;
     const dy = tr.baseY + tr.vy * ahead - y + tr.offY;
