@@ -160,7 +160,7 @@ export class PondConnection {
     this.unsubscribe.push(
       callbacks.onAdd("tadpoles", (tadpole: Tadpole, id: string) => {
         const previous = this.tadpoles.get(id);
-        if (previous !== undefined && previous !== tadpole) this.forget(id, previous);
+        if (previous !== undefined && previous !== tadpole) this.forget(previous);
         this.tadpoles.set(id, tadpole);
         if (id === room.sessionId) this.adoptOwn(tadpole);
         else if (!this.remote.has(tadpole)) this.remote.add(tadpole);
@@ -168,7 +168,7 @@ export class PondConnection {
       }),
       callbacks.onRemove("tadpoles", (tadpole: Tadpole, id: string) => {
         if (this.tadpoles.get(id) === tadpole) this.tadpoles.delete(id);
-        this.forget(id, tadpole);
+        this.forget(tadpole);
         events.onRemove?.(id, tadpole);
       }),
     );
@@ -327,14 +327,14 @@ export class PondConnection {
     this.netsim?.detach();
   }
 
-  private forget(id: string, tadpole: Tadpole): void {
+  /** Stops predicting or interpolating `tadpole` (it left our view, or was replaced by a resync). */
+  private forget(tadpole: Tadpole): void {
     if (tadpole === this.own) {
       this.recon?.dispose();
       this.recon = undefined;
       this.own = undefined;
     }
     if (this.remote.has(tadpole)) this.remote.remove(tadpole);
-    void id;
   }
 
   private adoptOwn(tadpole: Tadpole): void {
