@@ -93,6 +93,19 @@ describeWithRedis("two processes, one matchmaker", (testRedis) => {
     expect(staleLink.session.connection!.self!.name).toBe("stale-link");
   });
 
+  it("does not bring a kicked player back by itself (application close codes end the session)", async () => {
+    const rowdy = await pool.join({ url: a.httpUrl, name: "rowdy" });
+    // The pond disconnects a client that keeps sending messages it cannot use (close code 4400).
+    for (let i = 0; i < 40; i++) rowdy.session.connection!.room.send("no-such-type", {});
+    await waitFor(() => rowdy.session.status === "offline", {
+      message: "the kicked session to go offline",
+      describe: () => rowdy.statuses,
+    });
+    expect(rowdy.statuses).not.toContain("moving");
+    expect(rowdy.session.connection).toBeUndefined();
+    expect(rowdy.session.counts.joins).toBe(1);
+  });
+
   it("answers /health (live and ready) and exposes the pond metrics", async () => {
     for (const node of [a, b]) {
       const response = await fetch(`${node.httpUrl}/health`);
