@@ -102,6 +102,17 @@ export function pondHash(roomId: string): string {
  * `away`, for RECONNECT_GRACE_SECONDS). When the pond itself is gone (its process shuts down and
  * closes with SERVER_SHUTDOWN, or reconnection fails) the session joins again through the
  * matchmaker, with backoff, under the same name, and hands out a new PondConnection.
+ * Application close codes (a kick) end the session instead (see shouldRejoin).
+ *
+ * In the browser:
+ *
+ *   const session = new PondSession({ url: location.origin, name, roomId: pondIdFromHash(location.hash) }, {
+ *     onStatus: (status) => banner.show(status),
+ *     onPondChanged: (roomId) => history.replaceState(null, "", pondHash(roomId)),
+ *     onConnection: (connection) => scene.attach(connection),
+ *   });
+ *   await session.start();
+ *   // each frame: session.connection?.frame(now, steer)
  */
 export class PondSession {
   private readonly endpoints: string[];
