@@ -1,0 +1,66 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { closeAll, PondProbe } from "../helpers/pondClient.ts";
+import { startPondServer, type InProcessPond } from "../helpers/pondServer.ts";
+import { waitFor } from "../helpers/waitFor.ts";
+import { distance, steerTo } from "./support/swim.ts";
+
+/**
+ * INTEREST=off, the benchmark's baseline: every client is sent every tadpole, however far. (Its
+ * own file: the matchmaker is a process-wide singleton, one server per file.)
+ */
+const VIEW = 300;
+
+let pond: InProcessPond;
+const probes: PondProbe[] = [];
+
+async function join(name: string): Promise<PondProbe> {
+  const probe = await PondProbe.join(pond.wsUrl, { name });
+  probes.push(probe);
+  await probe.waitForTadpole(probe.id, { timeoutMs: 5000 });
+  return probe;
+}
+
+beforeAll(async () => {
+  pond = await startPondServer({ interest: false, viewRadius: VIEW, maxPlayers: 50 });
+});
+
+afterEach(async () => {
+  await closeAll(probes.splice(0));
+  await pond.cleanup();
+});
+
+afterAll(async () => {
+  await closeAll(probes.splice(0));
+  await pond?.shutdown();
+});
+
+describe("interest off", () => {
+  it("everyone receives everyone, far beyond the view radius, newcomers included; a leaver is removed everywhere", async () => {
+    const home = await join("Home");
+    const far = await join("Far");
+    await home.waitForTadpole(far.id);
+
+    const stop = steerTo(far, { x: 1500, y: 1500 }, { ease: false });
+    const server = () => pond.room(home.room.roomId).state.tadpoles;
+    await waitFor(() => distance(server().get(home.id)!, server().get(far.id)!) > 3 * VIEW, {
+      timeoutMs: 10_000, message: "Far to swim well beyond the view radius",
+    });
+    stop();
+    await home.waitForPatches(3);
+    expect(home.removed).not.toContain(far.id);
+    expect(home.tadpole(far.id)).toBeDefined();
+    expect(far.tadpole(home.id)).toBeDefined();
+
+    const late = await join("Late");
+    await late.waitForTadpole(home.id);
+    await late.waitForTadpole(far.id);
+    await far.waitForTadpole(late.id);
+
+    await home.close();
+    probes.splice(probes.indexOf(home), 1);
+    for (const watcher of [far, late]) {
+      await waitFor(() => watcher.removed.includes(home.id), { timeoutMs: 5000, message: `${watcher.id} to see Home removed` });
+    }
+    expect([...late.conn.all.keys()].sort()).toEqual([far.id, late.id].sort());
+  });
+});
