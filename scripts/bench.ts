@@ -9,7 +9,7 @@
  * to docs/benchmarks/load.json and into docs/benchmarks/load.md between its bench markers.
  * `--help` lists the options; docs/benchmarks/load.md explains what each number means.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { ArgsError, USAGE, parseBenchArgs } from "./bench/args.ts";
 import { modelTick, type ModelResult } from "./bench/model.ts";
 import { describeMachine, detailTable, mainTable, modelTable, resultsMarkdown, updateDoc, verdicts } from "./bench/report.ts";
@@ -25,6 +25,19 @@ try {
 }
 if (args.help) {
   console.log(USAGE);
+  process.exit(0);
+}
+
+if (args.fromJson) {
+  // Re-render a saved run (e.g. after the report format changed) without running anything.
+  const saved = JSON.parse(readFileSync(args.fromJson, "utf8")) as {
+    machine: ReturnType<typeof describeMachine>; command: string; args: typeof args; models?: ModelResult[]; results: RunResult[];
+  };
+  for (const line of mainTable(saved.results, saved.args.tickRate)) console.log(line);
+  if (args.doc) {
+    updateDoc(args.doc, resultsMarkdown(saved.results, saved.models ?? [], saved.args, saved.machine, saved.command, saved.args.label || undefined));
+    console.log(`[bench] rewrote ${args.doc} from ${args.fromJson}`);
+  }
   process.exit(0);
 }
 

@@ -45,6 +45,8 @@ export interface BenchArgs {
   doc: string;
   /** JSON results file ("" = none). */
   json: string;
+  /** Re-render the tables and the doc from a saved JSON results file instead of running. */
+  fromJson: string;
   seed: number;
   /** A note printed above the results in the doc (e.g. "validation run on a shared machine"). */
   label: string;
@@ -75,6 +77,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --doc <path>           markdown file to update between <!-- bench:begin --> and <!-- bench:end -->
                          (default docs/benchmarks/load.md; "" for none)
   --json <path>          raw results (default docs/benchmarks/load.json; "" for none)
+  --from-json <path>     print the tables and rewrite the doc from a saved results file, without running
   --seed <int>           seed for the bots' targets (default 1)
   --label <text>         a note shown above the results in the doc
   --help`;
@@ -112,6 +115,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     maxServerRssMb: 4096,
     doc: "docs/benchmarks/load.md",
     json: "docs/benchmarks/load.json",
+    fromJson: "",
     seed: 1,
     label: "",
     help: false,
@@ -166,6 +170,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       case "--max-server-rss": args.maxServerRssMb = int(flag, take(), 64, 1 << 20); break;
       case "--doc": args.doc = take(); break;
       case "--json": args.json = take(); break;
+      case "--from-json": args.fromJson = take(); break;
       case "--label": args.label = take(); break;
       case "--seed": args.seed = int(flag, take(), 0, 2 ** 32 - 1); break;
       default: throw new ArgsError(`unknown option "${argv[i]}"`);
