@@ -44,6 +44,8 @@ export function createPondServer(config: ServerConfig, options: PondServerOption
     presence: config.redisUrl ? new RedisPresence(config.redisUrl) : new LocalPresence(),
     driver: config.redisUrl ? new RedisDriver(config.redisUrl) : new LocalDriver(),
     express: (app) => {
+      // Liveness for plain HTTP probes: the process answers. /health adds readiness (503 while draining).
+      app.get("/health/live", (_req, res) => { res.json({ live: true }); });
       app.get("/health", (_req, res) => {
         const ready = matchMaker.state === matchMaker.MatchMakerState.READY;
         res.status(ready ? 200 : 503).json({ live: true, ready, players: admission.playerCount });

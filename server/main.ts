@@ -1,6 +1,7 @@
 import { ConfigError, readConfig } from "./config.ts";
 import { createPondServer } from "./app.ts";
 import { createLogger } from "./logger.ts";
+import { admission } from "./rooms/admission.ts";
 
 let config;
 try {
@@ -13,6 +14,8 @@ try {
 
 const log = createLogger(config.logLevel);
 const server = createPondServer(config, { logger: log });
+server.onBeforeShutdown(() => log.info({ players: admission.playerCount }, "shutting down: locking ponds, moving players"));
+server.onShutdown(() => log.info("shutdown complete"));
 await server.listen(config.port, config.host);
 const shown = config.host === "0.0.0.0" ? "localhost" : config.host;
 log.info({ port: config.port, host: config.host, tickRate: config.tickRate, redis: Boolean(config.redisUrl) },

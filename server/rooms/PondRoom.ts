@@ -125,8 +125,10 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   /** A dropped connection keeps its tadpole for a while; the SDK reconnects by itself. */
   override async onDrop(client: Client, code?: number): Promise<void> {
     const swimmer = this.swimmers.get(client.sessionId);
-    // A client we disconnected for bad input gets no grace: its kick must stick.
-    if (swimmer === undefined || this.reconnectGraceSeconds === 0 || code === CLOSE_INVALID_INPUT) return;
+    // No grace for a client we disconnected for bad input (the kick must stick), nor at shutdown
+    // (the pond is going away; the client moves to another one).
+    if (swimmer === undefined || this.reconnectGraceSeconds === 0) return;
+    if (code === CLOSE_INVALID_INPUT || code === CloseCode.SERVER_SHUTDOWN) return;
     swimmer.tadpole.away = true;
     await this.allowReconnection(client, this.reconnectGraceSeconds);
   }
