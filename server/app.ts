@@ -6,6 +6,7 @@ import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
 import { monitor } from "@colyseus/monitor";
 import { WebSocketTransport } from "@colyseus/ws-transport";
+import { Encoder } from "@colyseus/schema";
 import type { ServerConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import { metrics } from "./metrics.ts";
@@ -31,6 +32,9 @@ export interface PondServerOptions {
 }
 
 export function createPondServer(config: ServerConfig, options: PondServerOptions = {}): Server {
+  // Every client's view of a crowded pond is encoded back to back into one shared buffer; start
+  // it big enough for hundreds of views so it does not grow (and warn) tick after tick.
+  Encoder.BUFFER_SIZE = Math.max(Encoder.BUFFER_SIZE, 1024 * 1024);
   admission.maxPlayers = config.maxPlayersPerProcess;
   admission.maxPerIp = config.maxConnectionsPerIp;
 
@@ -54,6 +58,13 @@ export function createPondServer(config: ServerConfig, options: PondServerOption
         res.setHeader("Content-Type", metrics.registry.contentType);
         res.send(await metrics.registry.metrics());
       });
+      if (config.benchHooks) {
+        // Raw tick durations since a cursor, for scripts/bench.ts: GET /debug/ticks?since=<next from the last call>.
+        app.get("/debug/ticks", (req, res) => {
+          const since = Number(req.query.since ?? 0);
+          res.json(metrics.ticks.since(Number.isSafeInteger(since) && since > 0 ? since : 0));
+        });
+      }
       app.get("/ponds", async (_req, res) => {
         const rooms = await matchMaker.query({ name: "pond" });
         const ponds: PondListing[] = rooms.map((r) => ({ roomId: r.roomId, clients: r.clients, maxClients: r.maxClients }));

@@ -30,6 +30,8 @@ export interface ServerConfig {
   publicAddress: string | undefined;
   /** pino log level (LOG_LEVEL). */
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Benchmark hooks on (BENCH_HOOKS=on): GET /debug/ticks serves raw recent tick durations. Off by default. */
+  benchHooks?: boolean;
   /** Password for the Colyseus monitor at /monitor (MONITOR_PASSWORD); unset = monitor off. */
   monitorPassword: string | undefined;
 }
@@ -102,5 +104,6 @@ export function readConfig(env: Env = process.env): ServerConfig {
     publicAddress: text(env, "PUBLIC_ADDRESS"),
     logLevel: logLevel(env),
     monitorPassword: text(env, "MONITOR_PASSWORD"),
+    benchHooks: onOff(env, "BENCH_HOOKS", false),
   };
 }

@@ -1,6 +1,43 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 /**
+ * The most recent tick durations, kept raw so a benchmark can take exact percentiles over its own
+ * window (the histogram's buckets only bound a p99 to within 10–25 ms). A fixed ring: recording
+ * allocates nothing; readers pass the cursor they got last time.
+ */
+export class TickSamples {
+  private readonly totalMs = new Float64Array(16_384);
+  private readonly stepMs = new Float64Array(16_384);
+  private readonly cpuMs = new Float64Array(16_384);
+  private next = 0;
+
+  /** One tick: wall time of its steps, wall time of steps + patch, process CPU time over the same span. */
+  record(stepMs: number, totalMs: number, cpuMs: number): void {
+    const i = this.next % this.totalMs.length;
+    this.stepMs[i] = stepMs;
+    this.totalMs[i] = totalMs;
+    this.cpuMs[i] = cpuMs;
+    this.next++;
+  }
+
+  /** Samples recorded since `cursor` (oldest first; `lost` of them were already overwritten). */
+  since(cursor: number): { next: number; totalMs: number[]; stepMs: number[]; cpuMs: number[]; lost: number } {
+    const start = Math.max(0, Math.min(cursor, this.next));
+    const from = Math.max(start, this.next - this.totalMs.length);
+    const totalMs: number[] = [];
+    const stepMs: number[] = [];
+    const cpuMs: number[] = [];
+    for (let n = from; n < this.next; n++) {
+      const i = n % this.totalMs.length;
+      totalMs.push(this.totalMs[i]);
+      stepMs.push(this.stepMs[i]);
+      cpuMs.push(this.cpuMs[i]);
+    }
+    return { next: this.next, totalMs, stepMs, cpuMs, lost: from - start };
+  }
+}
+
+/**
  * The process's Prometheus metrics (GET /metrics). One registry per process, like the process's
  * CPU and memory: every pond in the process reports into it.
  */
@@ -14,6 +51,8 @@ export class PondMetrics {
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.015, 0.025, 0.05, 0.1],
     registers: [this.registry],
   });
+  /** Raw recent tick durations (GET /debug/ticks with BENCH_HOOKS=on). */
+  readonly ticks = new TickSamples();
   readonly bytesSent = new Counter({ name: "pond_bytes_sent_total", help: "WebSocket bytes sent to clients", registers: [this.registry] });
   readonly droppedMessages = new Counter({
     name: "pond_messages_dropped_total",

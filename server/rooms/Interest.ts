@@ -37,6 +37,8 @@ export class Interest {
   private readonly enter2: number;
   private readonly leave2: number;
   private stamp = 0;
+  /** Interest off: every viewer, so a join costs O(N) once instead of every sweep costing O(N). */
+  private readonly everyone = new Set<Viewer>();
   // Sweep context for the bound callback below (avoids a closure per viewer per sweep).
   private sweeping: Viewer | undefined;
 
@@ -51,6 +53,13 @@ export class Interest {
   add(viewer: Viewer): void {
     viewer.gone = false;
     this.place(viewer, this.cellOf(viewer.tadpole));
+    if (!this.options.enabled) {
+      this.everyone.add(viewer);
+      // Everyone sees the newcomer at once; the newcomer's own view fills on its first sweep.
+      for (const other of this.everyone) {
+        if (other !== viewer && other.view !== undefined) this.see(other, other.view, viewer, 0);
+      }
+    }
   }
 
   /** Forgets a viewer; others drop it from their sets on their next sweep. */
@@ -58,6 +67,11 @@ export class Interest {
     this.unplace(viewer);
     viewer.gone = true;
     viewer.visible.clear();
+    if (!this.options.enabled) {
+      this.everyone.delete(viewer);
+      // (the state deletion already took it out of every view)
+      for (const other of this.everyone) other.visible.delete(viewer);
+    }
   }
 
   /** Moves viewers between cells after the simulation step. */
@@ -76,7 +90,10 @@ export class Interest {
     const stamp = ++this.stamp;
     const { x, y } = viewer.tadpole;
     if (!this.options.enabled) {
-      for (const cell of this.cells) for (const other of cell) this.see(viewer, view, other, stamp);
+      // Only a new or reconnected viewer lacks anyone: fill it once (O(N)), then nothing to do.
+      if (viewer.visible.size < this.everyone.size) {
+        for (const other of this.everyone) if (!viewer.visible.has(other)) this.see(viewer, view, other, stamp);
+      }
       return;
     }
     const cx = viewer.cell % this.cols;

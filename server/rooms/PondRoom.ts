@@ -31,6 +31,16 @@ export const DEFAULT_VIEW_RADIUS = 1200;
  * (inputs arriving two at a time), never enough to swim faster than the rules for long.
  */
 const MAX_STEP_CREDIT = 4;
+/**
+ * Inputs queued before a tadpole starts (or restarts, after running dry) playing them: one tick
+ * of cushion against arrival jitter, so a late input does not become a stop and a double step.
+ */
+const INPUT_CUSHION = 2;
+/**
+ * Each client's view is re-swept every this many ticks (200 ms at 20 Hz). The leave radius is
+ * 15 % wider than the enter radius, far more than two tadpoles can close in that time.
+ */
+const SWEEP_TURNS = 4;
 const CHAT_BURST = 5;
 const CHAT_PER_SECOND = 0.5;
 const INVALID_BURST = 20;
@@ -42,6 +52,8 @@ interface Swimmer extends Viewer {
   readonly ip: string | undefined;
   index: number;
   stepCredit: number;
+  /** Playing inputs from its cushion (false until INPUT_CUSHION are queued, and after running dry). */
+  playing: boolean;
   readonly chat: TokenBucket;
   readonly invalid: TokenBucket;
   countBytes: ((n: number) => void) | undefined;
@@ -61,7 +73,11 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   private readonly ips = new Map<string, string | undefined>();
   private interest!: Interest;
   private reconnectGraceSeconds = 20;
+  private sweepTurn = 0;
+  /** Start of the first fixed step since the last patch (0: none ran), and the time spent in steps. */
   private tickStarted = 0;
+  private tickCpu: NodeJS.CpuUsage | undefined;
+  private stepMs = 0;
 
   override onCreate(options: PondOptions = {}): void {
     const tickRate = options.tickRate ?? DEFAULT_TICK_RATE;
@@ -108,6 +124,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
       gone: false,
       index: this.order.length,
       stepCredit: 1,
+      playing: false,
       chat: new TokenBucket(CHAT_BURST, CHAT_PER_SECOND, now),
       invalid: new TokenBucket(INVALID_BURST, INVALID_PER_SECOND, now),
       countBytes: undefined,
@@ -144,9 +161,14 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   }
 
   override onLeave(client: Client): void {
-    this.ips.delete(client.sessionId);
+    const ip = this.ips.get(client.sessionId);
+    const admittedOnly = this.ips.delete(client.sessionId);
     const swimmer = this.swimmers.get(client.sessionId);
-    if (swimmer === undefined) return;
+    if (swimmer === undefined) {
+      // Admitted by onAuth but gone before onJoin ran (or onJoin failed): give the slot back.
+      if (admittedOnly) admission.release(ip);
+      return;
+    }
     this.swimmers.delete(client.sessionId);
     const last = this.order.pop()!;
     if (last !== swimmer) {
@@ -172,29 +194,53 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   override broadcastPatch(): boolean {
     const changed = super.broadcastPatch();
     if (this.tickStarted > 0) {
-      metrics.tickSeconds.observe((performance.now() - this.tickStarted) / 1000);
+      const totalMs = performance.now() - this.tickStarted;
+      metrics.tickSeconds.observe(totalMs / 1000);
+      const cpu = process.cpuUsage(this.tickCpu);
+      metrics.ticks.record(this.stepMs, totalMs, (cpu.user + cpu.system) / 1000);
       this.tickStarted = 0;
+      this.stepMs = 0;
     }
     return changed;
   }
 
-  /** One fixed step: each tadpole integrates its owner's inputs (at most its banked credit), then views follow. */
+  /**
+   * One fixed step. Each tadpole plays its owner's inputs one per tick from a small cushion
+   * (a jitter buffer: others see a steady path even when inputs arrive unevenly), drains a
+   * backlog one extra step per tick, and never takes more steps than it has banked credit.
+   * Views are swept in turns, a quarter of the clients per tick.
+   */
   private step(ctx: StepContext): void {
-    this.tickStarted = performance.now();
+    const started = performance.now();
+    // A late timer runs several catch-up steps before one patch: time them all.
+    if (this.tickStarted === 0) {
+      this.tickStarted = started;
+      this.tickCpu = process.cpuUsage();
+    }
     const order = this.order;
     for (let i = 0; i < order.length; i++) {
       const swimmer = order[i];
       swimmer.stepCredit = Math.min(MAX_STEP_CREDIT, swimmer.stepCredit + 1);
       const inputs = this.inputs.get(swimmer.sessionId);
-      while (swimmer.stepCredit >= 1) {
-        const input = inputs.next();
-        if (input === undefined) break;
-        stepTadpole(swimmer.tadpole, input, ctx.dt);
-        swimmer.stepCredit -= 1;
+      if (!swimmer.playing && inputs.size >= INPUT_CUSHION) swimmer.playing = true;
+      if (swimmer.playing) {
+        let steps = inputs.size > INPUT_CUSHION + 1 ? 2 : 1;
+        while (steps > 0 && swimmer.stepCredit >= 1) {
+          const input = inputs.next();
+          if (input === undefined) {
+            swimmer.playing = false; // starved: refill the cushion before moving again
+            break;
+          }
+          stepTadpole(swimmer.tadpole, input, ctx.dt);
+          swimmer.stepCredit -= 1;
+          steps--;
+        }
       }
       this.interest.relocate(swimmer);
     }
-    for (let i = 0; i < order.length; i++) this.interest.sweep(order[i]);
+    const phase = this.sweepTurn++ % SWEEP_TURNS;
+    for (let i = phase; i < order.length; i += SWEEP_TURNS) this.interest.sweep(order[i]);
+    this.stepMs += performance.now() - started;
   }
 
   /** Gives the client its view and counts the bytes we send it. */
