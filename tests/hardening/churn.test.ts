@@ -47,7 +47,8 @@ describe("churn: thousands of joins and leaves", () => {
 
   beforeAll(async () => {
     pond = await startPond({
-      MAX_CONNECTIONS_PER_IP: "400",
+      MAX_CONNECTIONS_PER_IP: "2000",
+      MAX_PLAYERS_PER_PROCESS: "5000",
       JOIN_RATE_PER_IP: "100000",
       RECONNECT_GRACE_SECONDS: String(GRACE_SECONDS),
       COLYSEUS_SEAT_RESERVATION_TIME: String(SEAT_RESERVATION_SECONDS),
