@@ -37,8 +37,10 @@ export function createPondServer(config: ServerConfig, options: PondServerOption
   Encoder.BUFFER_SIZE = Math.max(Encoder.BUFFER_SIZE, 1024 * 1024);
   admission.maxPlayers = config.maxPlayersPerProcess;
   admission.maxPerIp = config.maxConnectionsPerIp;
+  admission.joinRatePerIp = config.joinRatePerIp;
 
   const transport = new WebSocketTransport({ maxPayload: config.maxPayload });
+  dropClaimedAddresses(transport, config.trustProxy);
   const server = new Server({
     transport,
     greet: false,
@@ -92,6 +94,27 @@ export function createPondServer(config: ServerConfig, options: PondServerOption
     // joinOrCreate fills the fullest pond that has room, so players meet.
     .sortBy({ clients: -1 });
   return server;
+}
+
+/**
+ * Colyseus takes a client's address from X-Real-IP, else X-Forwarded-For, else X-Client-IP, else
+ * the socket: any client can claim any address and walk past the per-IP limits. Those headers
+ * are removed from every HTTP request and WebSocket upgrade before anything reads them (wrapping
+ * emit, because Colyseus adds its own request listener first when it starts listening).
+ */
+function dropClaimedAddresses(transport: WebSocketTransport, trustProxy: boolean): void {
+  const http = transport.server;
+  if (!http) return;
+  const emit = http.emit.bind(http) as (event: string | symbol, ...args: unknown[]) => boolean;
+  http.emit = ((event: string | symbol, ...args: unknown[]) => {
+    if (event === "request" || event === "upgrade") {
+      const headers = (args[0] as { headers: Record<string, unknown> }).headers;
+      if (!trustProxy) delete headers["x-real-ip"];
+      delete headers["x-forwarded-for"];
+      delete headers["x-client-ip"];
+    }
+    return emit(event, ...args);
+  }) as typeof http.emit;
 }
 
 function basicAuth(password: string): express.RequestHandler {

@@ -14,6 +14,15 @@ export interface ServerConfig {
   maxPlayersPerProcess: number;
   /** Open WebSocket connections allowed from one IP address (MAX_CONNECTIONS_PER_IP). */
   maxConnectionsPerIp: number;
+  /** Seat reservations (POST /matchmake) per second one IP address may make (JOIN_RATE_PER_IP), after a burst of MAX_CONNECTIONS_PER_IP (at least 10). */
+  joinRatePerIp: number;
+  /**
+   * Whether a reverse proxy in front sets the client's address (TRUST_PROXY, default off). Off:
+   * X-Real-IP, X-Forwarded-For and X-Client-IP are the client's own claims and are dropped. On:
+   * X-Real-IP is trusted (the proxy must overwrite it); the other two are still dropped, since a
+   * proxy that appends to X-Forwarded-For leaves the client's claim first, where Colyseus reads.
+   */
+  trustProxy: boolean;
   /** Largest WebSocket frame a client may send, in bytes (MAX_PAYLOAD). */
   maxPayload: number;
   /** Radius around a player's tadpole within which it receives others, in units (VIEW_RADIUS). */
@@ -95,6 +104,8 @@ export function readConfig(env: Env = process.env): ServerConfig {
     maxPlayers: integer(env, "MAX_PLAYERS", 100, 1, 5000),
     maxPlayersPerProcess: integer(env, "MAX_PLAYERS_PER_PROCESS", 2000, 1, 100_000),
     maxConnectionsPerIp: integer(env, "MAX_CONNECTIONS_PER_IP", 20, 1, 100_000),
+    joinRatePerIp: integer(env, "JOIN_RATE_PER_IP", 2, 1, 100_000),
+    trustProxy: onOff(env, "TRUST_PROXY", false),
     maxPayload: integer(env, "MAX_PAYLOAD", 4096, 256, 1 << 20),
     viewRadius: integer(env, "VIEW_RADIUS", 1200, 100, 10_000),
     interest: onOff(env, "INTEREST", true),

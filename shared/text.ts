@@ -7,6 +7,8 @@
  */
 const SPACES = /\s+/gu;
 const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}]/gu;
+/** UTF-16 units allowed per counted character: a flag or a skin-toned emoji is 4 (ZWJ sequences are already split). */
+const MAX_UNITS_PER_CHARACTER = 4;
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
 export function sanitizeText(raw: string, maxLength: number): string {
@@ -17,7 +19,8 @@ export function sanitizeText(raw: string, maxLength: number): string {
   let out = "";
   let count = 0;
   for (const { segment } of graphemes.segment(cleaned)) {
-    if (count++ === maxLength) break;
+    // One grapheme may stack any number of combining marks (Zalgo): cap the UTF-16 length too.
+    if (count++ === maxLength || out.length + segment.length > maxLength * MAX_UNITS_PER_CHARACTER) break;
     out += segment;
   }
   return out.trimEnd();

@@ -1,4 +1,4 @@
-import { CloseCode, Room, ServerError, logger, type AuthContext, type Client, type StepContext } from "@colyseus/core";
+import { CloseCode, Protocol, Room, ServerError, logger, type AuthContext, type Client, type StepContext } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import { DEFAULT_NAME, DEFAULT_TICK_RATE, HUE_COUNT, SPAWN_RADIUS } from "../../shared/constants.ts";
 import { TadpoleInput } from "../../shared/input.ts";
@@ -22,6 +22,8 @@ export interface PondOptions {
 
 /** Close code for a client that keeps sending messages we cannot use. */
 export const CLOSE_INVALID_INPUT = 4400;
+/** Close code for a client that sends far more messages than any honest client does. */
+export const CLOSE_FLOODING = 4429;
 
 /** Default view radius: a little more than half a large desktop screen's diagonal. */
 export const DEFAULT_VIEW_RADIUS = 1200;
@@ -45,6 +47,16 @@ const CHAT_BURST = 5;
 const CHAT_PER_SECOND = 0.5;
 const INVALID_BURST = 20;
 const INVALID_PER_SECOND = 2;
+/**
+ * Frames of any kind (inputs, chat, renames, pings...) a client may send: this many per
+ * simulation tick plus some slack each second, with two seconds' worth as a burst. An honest
+ * client sends one input per tick and the odd chat line; the SDK replays at most 10 queued
+ * messages after a reconnect.
+ */
+const MESSAGES_PER_TICK = 4;
+const MESSAGES_SLACK_PER_SECOND = 20;
+/** Join options are a name and little else. */
+const MAX_JOIN_OPTIONS_BYTES = 1024;
 
 /** Server-only bookkeeping per tadpole in the pond. */
 interface Swimmer extends Viewer {
@@ -56,6 +68,9 @@ interface Swimmer extends Viewer {
   playing: boolean;
   readonly chat: TokenBucket;
   readonly invalid: TokenBucket;
+  readonly messages: TokenBucket;
+  /** Set once we disconnect it, so the messages still in flight neither count nor kick again. */
+  kicked: boolean;
   countBytes: ((n: number) => void) | undefined;
 }
 
@@ -73,6 +88,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   private readonly ips = new Map<string, string | undefined>();
   private interest!: Interest;
   private reconnectGraceSeconds = 20;
+  private messagesPerSecond = DEFAULT_TICK_RATE * MESSAGES_PER_TICK + MESSAGES_SLACK_PER_SECOND;
   private sweepTurn = 0;
   /** Start of the first fixed step since the last patch (0: none ran), and the time spent in steps. */
   private tickStarted = 0;
@@ -91,10 +107,29 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     // patch carries exactly the tick that ran just before it.
     this.patchRate = 1000 / tickRate;
 
+    this.messagesPerSecond = tickRate * MESSAGES_PER_TICK + MESSAGES_SLACK_PER_SECOND;
+    this.screenFrames();
+
     this.onMessage(MessageType.chat, (client, payload: unknown) => this.onChat(client, payload));
     this.onMessage(MessageType.name, (client, payload: unknown) => this.onName(client, payload));
     this.onMessage("*", (client) => this.reject(client, "unknown_type"));
     metrics.ponds.inc();
+  }
+
+  /**
+   * Runs when a seat is requested over HTTP (POST /matchmake/...), before any WebSocket. Every
+   * reservation holds a seat and its join options for the seat reservation time (and a full
+   * pond makes the matchmaker open another), so an address may only ask so often, and join
+   * options stay small. The per-IP and per-process player limits apply when the socket arrives
+   * (onAuth below).
+   */
+  static override async onAuth(_token: string, options: unknown, context: AuthContext): Promise<boolean> {
+    if (JSON.stringify(options ?? {}).length > MAX_JOIN_OPTIONS_BYTES) throw new ServerError(400, "Join options too large.");
+    if (!admission.reserve(context.ip, Date.now())) {
+      metrics.kicked.inc({ reason: "join_rate" });
+      throw new ServerError(429, "Too many join attempts; wait a moment.");
+    }
+    return true;
   }
 
   override onAuth(client: Client, _options: unknown, context: AuthContext): boolean {
@@ -127,6 +162,8 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
       playing: false,
       chat: new TokenBucket(CHAT_BURST, CHAT_PER_SECOND, now),
       invalid: new TokenBucket(INVALID_BURST, INVALID_PER_SECOND, now),
+      messages: new TokenBucket(this.messagesPerSecond * 2, this.messagesPerSecond, now),
+      kicked: false,
       countBytes: undefined,
     };
     this.ips.delete(client.sessionId);
@@ -145,7 +182,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     // No grace for a client we disconnected for bad input (the kick must stick), nor at shutdown
     // (the pond is going away; the client moves to another one).
     if (swimmer === undefined || this.reconnectGraceSeconds === 0) return;
-    if (code === CLOSE_INVALID_INPUT || code === CloseCode.SERVER_SHUTDOWN) return;
+    if (code === CLOSE_INVALID_INPUT || code === CLOSE_FLOODING || code === CloseCode.SERVER_SHUTDOWN) return;
     swimmer.tadpole.away = true;
     await this.allowReconnection(client, this.reconnectGraceSeconds);
   }
@@ -284,13 +321,46 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     swimmer.tadpole.name = name;
   }
 
+  /**
+   * Looks at every frame a client sends before Colyseus decodes it:
+   * - a flood (past `messagesPerSecond`) is cut off with CLOSE_FLOODING. Colyseus'
+   *   maxMessagesPerSecond would close with 4002, which a dropped client replaced by its own
+   *   reconnect also gets (Room.checkReconnectionToken), so onDrop could not tell them apart;
+   * - ROOM_INPUT_UNRELIABLE frames are refused: Colyseus 0.18 decodes them with @colyseus/schema's
+   *   InputDecoder.decodeAll, whose loop steps backwards on a negative length, so one 7-byte
+   *   frame ([20, ff ff ff ff ff ff]) spins the event loop forever and freezes every pond of the
+   *   process. Our clients send inputs on the reliable channel only (room.input()'s default).
+   * Room binds `_onMessage` per client when it joins, after onCreate, so this own property is
+   * what it binds.
+   */
+  private screenFrames(): void {
+    const room = this as unknown as { _onMessage(client: Client, buffer: Buffer): void };
+    const decode = room._onMessage;
+    room._onMessage = (client: Client, buffer: Buffer) => {
+      const swimmer = this.swimmers.get(client.sessionId);
+      if (swimmer !== undefined) {
+        if (swimmer.kicked) return;
+        if (!swimmer.messages.take(Date.now())) return this.kick(client, swimmer, CLOSE_FLOODING, "flooding", "Too many messages.");
+      }
+      if (buffer !== undefined && buffer.length > 0 && (buffer[0] & 0x1f) === Protocol.ROOM_INPUT_UNRELIABLE) {
+        return this.reject(client, "unreliable_input");
+      }
+      return decode.call(this, client, buffer);
+    };
+  }
+
   /** Drops a message we cannot use; a client that keeps sending them is disconnected. */
   private reject(client: Client, reason: string): void {
     metrics.droppedMessages.inc({ reason });
     const swimmer = this.swimmers.get(client.sessionId);
-    if (swimmer && !swimmer.invalid.take(Date.now())) {
-      metrics.kicked.inc({ reason: "invalid_messages" });
-      client.leave(CLOSE_INVALID_INPUT, "Too many invalid messages.");
+    if (swimmer && !swimmer.kicked && !swimmer.invalid.take(Date.now())) {
+      this.kick(client, swimmer, CLOSE_INVALID_INPUT, "invalid_messages", "Too many invalid messages.");
     }
+  }
+
+  private kick(client: Client, swimmer: Swimmer, code: number, reason: string, text: string): void {
+    swimmer.kicked = true;
+    metrics.kicked.inc({ reason });
+    client.leave(code, text);
   }
 }
