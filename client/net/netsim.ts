@@ -23,6 +23,8 @@
  * HTTP matchmaking request and the WebSocket upgrade before it are not.
  */
 
+import { createRng } from "../../shared/rng.ts";
+
 /** One direction of the link. */
 export interface LinkShape {
   /** Added one-way delay, ms. */
@@ -142,18 +144,6 @@ export function netSimFromQuery(query: string): NetSimOptions | undefined {
   return options;
 }
 
-/** mulberry32: small, fast, good enough for jitter and loss draws. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Time source and timers, injectable so tests can drive a link without waiting. */
 export interface NetSimTimers {
   now(): number;
@@ -192,7 +182,7 @@ export class SimLink<T> {
     private readonly deliver: (item: T) => void,
     private readonly timers: NetSimTimers = realTimers,
   ) {
-    this.random = seededRandom(seed);
+    this.random = createRng(seed);
   }
 
   /**

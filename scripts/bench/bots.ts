@@ -5,6 +5,7 @@ import { WORLD_HALF } from "../../shared/constants.ts";
 import { TadpoleInput, type Steer } from "../../shared/input.ts";
 import { stepTadpole } from "../../shared/movement.ts";
 import type { Body } from "../../shared/state.ts";
+import type { Rng } from "../../shared/rng.ts";
 import type { BotKind, BotTotals } from "./protocol.ts";
 
 /** Low five bits of a frame's first byte: the protocol code (see @colyseus/shared-types). */
@@ -18,20 +19,6 @@ export const TIMED_HEADER_BYTES = 9;
 const TARGET_MARGIN = 100;
 /** Within this distance of its target a bot picks the next one. */
 const ARRIVE_DISTANCE = 60;
-
-export type Rng = () => number;
-
-/** mulberry32: seeded so a run's targets can be replayed. */
-export function createRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Server patch intervals (from the patches' sNow stamps), 1 ms bins. */
 export class IntervalHistogram {

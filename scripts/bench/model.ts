@@ -4,7 +4,7 @@ import { WORLD_HALF } from "../../shared/constants.ts";
 import type { Steer } from "../../shared/input.ts";
 import { stepTadpole } from "../../shared/movement.ts";
 import { PondState, Tadpole } from "../../shared/state.ts";
-import { createRng } from "./bots.ts";
+import { createRng } from "../../shared/rng.ts";
 import { percentile } from "./stats.ts";
 
 /**

@@ -6,7 +6,8 @@
  */
 import "./transport.ts"; // first: chooses the WebSocket implementation before the SDK loads
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { BenchBot, IntervalHistogram, createRng, emptyTotals } from "./bots.ts";
+import { createRng } from "../../shared/rng.ts";
+import { BenchBot, IntervalHistogram, emptyTotals } from "./bots.ts";
 import type { BotReport, BotTotals, FromWorker, JoinReport, ToWorker, WorkerInit } from "./protocol.ts";
 
 if (!process.send) {

@@ -1,7 +1,7 @@
 import { PondConnection, type Pose } from "../../client/net/PondConnection.ts";
 import type { Steer } from "../../shared/input.ts";
 import { chatLine, renameLine } from "./chatter.ts";
-import { between, type Rng } from "./rng.ts";
+import { between, type Rng } from "../../shared/rng.ts";
 import { countTraffic, type TrafficCounter } from "./traffic.ts";
 import { Wander } from "./wander.ts";
 

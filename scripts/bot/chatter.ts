@@ -1,4 +1,4 @@
-import { pick, type Rng } from "./rng.ts";
+import { pick, type Rng } from "../../shared/rng.ts";
 
 const OPENERS = ["hi", "hello", "blub", "hey", "yo", "psst", "ahoy", "hm", "oh", "ok"];
 const LINES = [

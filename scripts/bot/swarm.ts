@@ -1,5 +1,5 @@
 import { Bot } from "./bot.ts";
-import { createRng } from "./rng.ts";
+import { createRng } from "../../shared/rng.ts";
 import { FrameTicker } from "./ticker.ts";
 
 export interface SwarmOptions {

@@ -1,7 +1,7 @@
 import { angleDelta } from "../../shared/angle.ts";
 import { WORLD_HALF } from "../../shared/constants.ts";
 import type { Steer } from "../../shared/input.ts";
-import { between, type Rng } from "./rng.ts";
+import { between, type Rng } from "../../shared/rng.ts";
 
 const TWO_PI = Math.PI * 2;
 

@@ -1,17 +1,12 @@
 import { PondConnection } from "../../client/net/PondConnection.ts";
 import { WORLD_HALF } from "../../shared/constants.ts";
+import { createRng } from "../../shared/rng.ts";
 
-/** A seeded PRNG (mulberry32). */
+/** The shared seeded PRNG (shared/rng.ts) with the soak's call style: rng.next(), rng.between(). */
 export class Rng {
-  private state: number;
+  readonly next: () => number;
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = createRng(seed);
   }
   between(min: number, max: number): number {
     return min + (max - min) * this.next();

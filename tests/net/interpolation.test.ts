@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Playout, WindowMin, targetDelayMs } from "../../client/net/playout.ts";
 import { angleDelta } from "../../shared/angle.ts";
 import { stepTadpole } from "../../shared/movement.ts";
-import { seededRandom } from "../../client/net/netsim.ts";
+import { createRng } from "../../shared/rng.ts";
 import { FakeLink } from "./support/fakeLink.ts";
 
 const FRAME = 1000 / 60;
@@ -136,7 +136,7 @@ describe("remote interpolation", () => {
     // A swimmer on the real movement step with random steering (sharp turns, stops, slow
     // glides, server ticks without its input), and a downlink where each patch has a 5 %
     // chance of a 300 ms retransmission.
-    const rnd = seededRandom(11);
+    const rnd = createRng(11);
     const body = { x: 0, y: 0, angle: 0, speed: 0 };
     const steer = { angle: 0, thrust: 1 };
     const history = new Map<number, { x: number; y: number; angle: number; speed: number }>();

@@ -6,7 +6,7 @@ import { spawnPoint, stepTadpole } from "../../shared/movement.ts";
 import type { Steer } from "../../shared/input.ts";
 import { ArgsError, DEFAULT_URL, MAX_BOTS, parseBotArgs } from "../../scripts/bot/args.ts";
 import { chatLine, renameLine } from "../../scripts/bot/chatter.ts";
-import { createRng } from "../../scripts/bot/rng.ts";
+import { createRng } from "../../shared/rng.ts";
 import { formatSummary } from "../../scripts/bot/swarm.ts";
 import { FrameTicker } from "../../scripts/bot/ticker.ts";
 import { byteLength } from "../../scripts/bot/traffic.ts";

@@ -6,7 +6,7 @@ import type { Steer } from "../../shared/input.ts";
 import { spawnPoint, stepTadpole } from "../../shared/movement.ts";
 import { quantum, snap } from "../../shared/quantize.ts";
 import type { Body } from "../../shared/state.ts";
-import { createRng } from "../../scripts/bot/rng.ts";
+import { createRng } from "../../shared/rng.ts";
 
 const TWO_PI = Math.PI * 2;
 const DTS = [1 / 60, 1 / 30, 1 / 20, 1 / 10];

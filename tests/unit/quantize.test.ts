@@ -5,7 +5,7 @@ import { ANGLE_GRID, POSITION_GRID, SPEED_GRID, THRUST_GRID } from "../../shared
 import { TadpoleInput } from "../../shared/input.ts";
 import { clampGrid, quantum, snap, wrapGrid, type Grid } from "../../shared/quantize.ts";
 import { Tadpole } from "../../shared/state.ts";
-import { createRng } from "../../scripts/bot/rng.ts";
+import { createRng } from "../../shared/rng.ts";
 
 const TWO_PI = Math.PI * 2;
 

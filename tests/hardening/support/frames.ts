@@ -1,17 +1,12 @@
 import { pack } from "msgpackr";
 import { Code, TIMED } from "../../../scripts/soak/rawPeer.ts";
+import { createRng } from "../../../shared/rng.ts";
 
-/** A small seeded PRNG (mulberry32) so a failing fuzz run can be replayed from its seed. */
+/** The shared seeded PRNG (shared/rng.ts) with helpers for fuzzing, so a failing fuzz run can be replayed from its seed. */
 export class Rng {
-  private state: number;
+  readonly next: () => number;
   constructor(readonly seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = createRng(seed);
   }
   int(min: number, maxInclusive: number): number {
     return min + Math.floor(this.next() * (maxInclusive - min + 1));

@@ -1,6 +1,11 @@
-/** A small seeded PRNG (mulberry32): bots are random but a run can be replayed with --seed. */
+/**
+ * mulberry32, the one seeded PRNG of the project: bots, benchmarks, the soak, the fuzz tests and
+ * the simulated network all draw from it so any run can be replayed from its seed. Small and fast;
+ * not for anything that needs to be unpredictable.
+ */
 export type Rng = () => number;
 
+/** A generator of uniform numbers in [0, 1), fully determined by `seed` (taken as uint32). */
 export function createRng(seed: number): Rng {
   let a = seed >>> 0;
   return () => {
