@@ -4,11 +4,7 @@
  * scrapes (what happened between them, not since the process started).
  */
 
-export interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
+import { parseSamples, parseValue, type Sample } from "../lib/prometheus.ts";
 
 export interface Histogram {
   /** Upper bounds in ascending order; the last one is +Inf. */
@@ -24,27 +20,8 @@ export interface Scrape {
   samples: Sample[];
 }
 
-const LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/;
-const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
-
 export function parseMetrics(text: string, at = performance.now()): Scrape {
-  const samples: Sample[] = [];
-  for (const raw of text.split("\n")) {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) continue;
-    const m = LINE.exec(line);
-    if (!m) continue;
-    const labels: Record<string, string> = {};
-    if (m[2]) for (const l of m[2].matchAll(LABEL)) labels[l[1]] = l[2];
-    samples.push({ name: m[1], labels, value: parseValue(m[3]) });
-  }
-  return { at, samples };
-}
-
-function parseValue(text: string): number {
-  if (text === "+Inf") return Infinity;
-  if (text === "-Inf") return -Infinity;
-  return Number(text);
+  return { at, samples: parseSamples(text) };
 }
 
 /** The value of an unlabelled (or first matching) sample; undefined when absent. */

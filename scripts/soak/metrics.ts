@@ -2,11 +2,7 @@
  * Reads the server's Prometheus text (GET /metrics) into numbers. Only what the hardening tests
  * and the soak need: sums of a metric over its label sets, optionally filtered by labels.
  */
-export interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
+import { parseSamples, type Sample } from "../lib/prometheus.ts";
 
 export class MetricsSnapshot {
   constructor(readonly samples: readonly Sample[]) {}
@@ -38,22 +34,8 @@ export class MetricsSnapshot {
   }
 }
 
-const LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/;
-const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
-
 export function parsePrometheus(text: string): MetricsSnapshot {
-  const samples: Sample[] = [];
-  for (const raw of text.split("\n")) {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) continue;
-    const match = LINE.exec(line);
-    if (!match) continue;
-    const labels: Record<string, string> = {};
-    if (match[2]) for (const l of match[2].matchAll(LABEL)) labels[l[1]] = l[2].replace(/\\(.)/g, "$1");
-    const value = match[3] === "+Inf" ? Infinity : match[3] === "-Inf" ? -Infinity : Number(match[3]);
-    samples.push({ name: match[1], labels, value });
-  }
-  return new MetricsSnapshot(samples);
+  return new MetricsSnapshot(parseSamples(text));
 }
 
 /** GET <httpUrl>/metrics, parsed. */
