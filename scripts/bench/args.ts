@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import os from "node:os";
+import { ArgsError, flagValue, numberInRange, splitFlag } from "../lib/args.ts";
 /** Command line of `npm run bench` (scripts/bench.ts). */
 
 /**
@@ -82,7 +83,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --label <text>         a note shown above the results in the doc
   --help`;
 
-export class ArgsError extends Error {}
+export { ArgsError };
 
 function canPin(): boolean {
   if (os.availableParallelism() < 2 || process.platform !== "linux") return false;
@@ -121,23 +122,16 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     help: false,
   };
   for (let i = 0; i < argv.length; i++) {
-    let flag = argv[i];
-    let inline: string | undefined;
-    const eq = flag.indexOf("=");
-    if (flag.startsWith("--") && eq > 0) {
-      inline = flag.slice(eq + 1);
-      flag = flag.slice(0, eq);
-    }
+    const { flag, inline } = splitFlag(argv[i]);
     if (flag === "--help" || flag === "-h") { args.help = true; continue; }
     if (flag === "--pin") { args.pin = true; continue; }
     if (flag === "--no-pin") { args.pin = false; continue; }
     if (flag === "--no-model") { args.model = false; continue; }
     if (flag === "--model-only") { args.modelOnly = true; continue; }
     const take = (): string => {
-      if (inline !== undefined) return inline;
-      const v = argv[++i];
-      if (v === undefined) throw new ArgsError(`${flag} needs a value`);
-      return v;
+      const taken = flagValue(argv, i, flag, inline);
+      i = taken.i;
+      return taken.value;
     };
     switch (flag) {
       case "--sizes":
@@ -191,9 +185,7 @@ function parseModes(text: string): Mode[] {
 }
 
 function num(flag: string, text: string, min: number, max: number): number {
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isFinite(n) || n < min || n > max) throw new ArgsError(`${flag} must be a number from ${min} to ${max}, got "${text}"`);
-  return n;
+  return numberInRange(flag, text, min, max);
 }
 
 function int(flag: string, text: string, min: number, max: number): number {

@@ -1,3 +1,5 @@
+import { ArgsError, flagValue, numberInRange, splitFlag } from "../lib/args.ts";
+
 /** Command line of `npm run bots`. */
 export interface BotArgs {
   /** How many bots to run. */
@@ -33,7 +35,7 @@ export const USAGE = `Usage: npm run bots -- [options]
   --seed <int>         random seed (default: time-based)
   --help               show this help`;
 
-export class ArgsError extends Error {}
+export { ArgsError };
 
 type Spec = { key: keyof BotArgs; min: number; max: number; integer?: boolean };
 
@@ -60,33 +62,21 @@ export function parseBotArgs(argv: readonly string[], now: number = Date.now()):
     help: false,
   };
   for (let i = 0; i < argv.length; i++) {
-    let flag = argv[i];
-    let value: string | undefined;
-    const eq = flag.indexOf("=");
-    if (flag.startsWith("--") && eq > 0) {
-      value = flag.slice(eq + 1);
-      flag = flag.slice(0, eq);
-    }
+    const { flag, inline } = splitFlag(argv[i]);
     if (flag === "--help" || flag === "-h") {
       args.help = true;
       continue;
     }
     if (flag !== "--url" && !(flag in NUMERIC)) throw new ArgsError(`unknown option "${argv[i]}"`);
-    if (value === undefined) {
-      value = argv[++i];
-      if (value === undefined) throw new ArgsError(`${flag} needs a value`);
-    }
+    const taken = flagValue(argv, i, flag, inline);
+    const value = taken.value;
+    i = taken.i;
     if (flag === "--url") {
       args.url = parseUrl(value);
       continue;
     }
     const spec = NUMERIC[flag];
-    const number = Number(value);
-    if (value.trim() === "" || !Number.isFinite(number) || (spec.integer && !Number.isInteger(number))
-      || number < spec.min || number > spec.max) {
-      throw new ArgsError(`${flag} must be ${spec.integer ? "an integer" : "a number"} from ${spec.min} to ${spec.max}, got "${value}"`);
-    }
-    (args as unknown as Record<string, number>)[spec.key] = number;
+    (args as unknown as Record<string, number>)[spec.key] = numberInRange(flag, value, spec.min, spec.max, spec.integer);
   }
   return args;
 }

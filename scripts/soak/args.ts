@@ -1,3 +1,5 @@
+import { ArgsError, flagValue, numberInRange, splitFlag } from "../lib/args.ts";
+
 /** Command line of `npm run soak`. */
 export interface SoakArgs {
   /** How long to run, in minutes (fractions allowed, e.g. 0.5). */
@@ -24,33 +26,20 @@ export const USAGE = `Usage: npm run soak -- [options]
   --seed <int>         random seed (default: time-based)
   --help`;
 
-export class ArgsError extends Error {}
+export { ArgsError };
 
 export function parseSoakArgs(argv: readonly string[], now = Date.now()): SoakArgs {
   const args: SoakArgs = { minutes: 30, url: undefined, bots: 40, reportEverySec: 60, out: "docs/benchmarks/soak.md", seed: now >>> 0, help: false };
   for (let i = 0; i < argv.length; i++) {
-    let flag = argv[i];
-    let value: string | undefined;
-    const eq = flag.indexOf("=");
-    if (flag.startsWith("--") && eq > 0) {
-      value = flag.slice(eq + 1);
-      flag = flag.slice(0, eq);
-    }
+    const { flag, inline } = splitFlag(argv[i]);
     if (flag === "--help" || flag === "-h") {
       args.help = true;
       continue;
     }
-    if (value === undefined) {
-      value = argv[++i];
-      if (value === undefined) throw new ArgsError(`${flag} needs a value`);
-    }
-    const number = Number(value);
-    const numeric = (min: number, max: number, integer = false) => {
-      if (value!.trim() === "" || !Number.isFinite(number) || (integer && !Number.isInteger(number)) || number < min || number > max) {
-        throw new ArgsError(`${flag} must be ${integer ? "an integer" : "a number"} from ${min} to ${max}, got "${value}"`);
-      }
-      return number;
-    };
+    const taken = flagValue(argv, i, flag, inline);
+    const value = taken.value;
+    i = taken.i;
+    const numeric = (min: number, max: number, integer = false) => numberInRange(flag, value, min, max, integer);
     switch (flag) {
       case "--minutes": args.minutes = numeric(0.05, 24 * 60); break;
       case "--bots": args.bots = numeric(1, MAX_BOTS, true); break;
