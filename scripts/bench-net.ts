@@ -1,6 +1,6 @@
 /**
  * Netcode benchmark (`npm run bench:net`): how the game feels on a perfect link, a decent one and
- * a bad one. Starts the real server (`npx tsx server/main.ts` on 127.0.0.1, a free port, no page),
+ * a bad one. Starts the real server (`node --import tsx server/main.ts` on 127.0.0.1, a free port, no page),
  * then for each link runs scripted swimmers and an observer through the network simulator
  * (client/net/netsim.ts) plus a truth client on a perfect link, frames at 60 fps from one timer,
  * and prints a table that it also writes to docs/benchmarks/net.md.
@@ -15,7 +15,7 @@ import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { runLink, type LinkResult, type LinkSpec } from "./bench-net/measure.ts";
-import { GameServer, REPO_ROOT } from "./bench-net/server.ts";
+import { REPO_ROOT, ServerProcess } from "./lib/benchServer.ts";
 
 const LINKS: LinkSpec[] = [
   { name: "perfect", query: "" },
@@ -109,7 +109,8 @@ async function main(): Promise<void> {
 
   const host = machine();
   console.log(`bench:net — ${links.length} link(s) × ${seconds} s, seed ${seed}\n${host}`);
-  const server = await GameServer.start();
+  // Quiet logs, and never a Redis from the caller's environment: one standalone server.
+  const server = await ServerProcess.start({ env: { LOG_LEVEL: "warn", REDIS_URL: undefined }, startTimeoutMs: 60_000 });
   const stop = () => { void server.stop(1000).then(() => process.exit(130)); };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

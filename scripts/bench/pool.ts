@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { FromWorker, ToWorker, WorkerInit } from "./protocol.ts";
-import { REPO_ROOT, delay } from "./server.ts";
+import { REPO_ROOT, delay } from "../lib/benchServer.ts";
 
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
 

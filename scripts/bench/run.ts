@@ -6,7 +6,7 @@ import { TIMED_HEADER_BYTES } from "./bots.ts";
 import { BotWorker } from "./pool.ts";
 import { bucketQuantile, histogram, histogramDelta, value, type BucketQuantile, type Scrape } from "./prometheus.ts";
 import type { BotKind, BotReport, WorkerHealth } from "./protocol.ts";
-import { ServerProcess, delay } from "./server.ts";
+import { ServerProcess, delay } from "../lib/benchServer.ts";
 import { binCount, binMax, binPercentile, mean, min, percentile } from "./stats.ts";
 
 const POND_AREA = (2 * WORLD_HALF) ** 2;

@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import { parseMetrics, type Scrape } from "./prometheus.ts";
+import { freePort } from "../../tests/helpers/ports.ts";
+import { parseMetrics, type Scrape } from "../bench/prometheus.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 export interface ServerOptions {
-  env: Record<string, string>;
+  /** Merged over this process's environment; undefined removes a variable (e.g. REDIS_URL). */
+  env: Record<string, string | undefined>;
   /** CPUs to pin the server to (taskset -c), or undefined to let the OS schedule it. */
   cpus?: string;
   /** How long to wait for /health to report ready (ms). */
@@ -15,7 +16,8 @@ export interface ServerOptions {
 
 /**
  * The real game server (`node --import tsx server/main.ts`) on 127.0.0.1 and a free port, in its
- * own process group so a stop takes everything it started with it.
+ * own process group so a stop takes everything it started with it. The load and network
+ * benchmarks both measure through it, so they start the server the same way.
  */
 export class ServerProcess {
   readonly httpUrl: string;
@@ -39,7 +41,12 @@ export class ServerProcess {
     let lastError: unknown;
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await freePort();
-      const env = { ...process.env, ...options.env, PORT: String(port), HOST: "127.0.0.1", CLIENT_DIR: "" };
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      for (const [key, value] of Object.entries(options.env)) {
+        if (value === undefined) delete env[key];
+        else env[key] = value;
+      }
+      Object.assign(env, { PORT: String(port), HOST: "127.0.0.1", CLIENT_DIR: "" });
       const node = [process.execPath, "--import", "tsx", "server/main.ts"];
       const [command, ...args] = options.cpus ? ["taskset", "-c", options.cpus, ...node] : node;
       const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
@@ -128,19 +135,6 @@ const live = new Set<ServerProcess>();
 process.once("exit", () => {
   for (const server of live) signalGroup(server.child, "SIGKILL");
 });
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => (port ? resolve(port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
