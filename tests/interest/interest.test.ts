@@ -1,8 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { POSITION_GRID } from "../../shared/grids.ts";
 import { quantum, snap } from "../../shared/quantize.ts";
-import { closeAll, PondProbe } from "../helpers/pondClient.ts";
-import { startPondServer, type InProcessPond } from "../helpers/pondServer.ts";
+import { PondProbe } from "../helpers/pondClient.ts";
+import { usePondServer } from "../helpers/pondFixture.ts";
+import type { InProcessPond } from "../helpers/pondServer.ts";
 import { waitFor } from "../helpers/waitFor.ts";
 import { distance, park, steerTo, type Point } from "./support/swim.ts";
 
@@ -56,19 +57,7 @@ function expectViewMatchesServer(probe: PondProbe): void {
   }
 }
 
-beforeAll(async () => {
-  pond = await startPondServer({ viewRadius: VIEW, maxPlayers: 50 });
-});
-
-afterEach(async () => {
-  await closeAll(probes.splice(0));
-  await pond.cleanup();
-});
-
-afterAll(async () => {
-  await closeAll(probes.splice(0));
-  await pond?.shutdown();
-});
+usePondServer({ viewRadius: VIEW, maxPlayers: 50 }, probes, (started) => { pond = started; });
 
 describe("interest management", () => {
   it("a tadpole that swims out of range disappears from a client, and comes back when it returns", async () => {

@@ -1,6 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { closeAll, PondProbe } from "../helpers/pondClient.ts";
-import { startPondServer, type InProcessPond } from "../helpers/pondServer.ts";
+import { describe, expect, it } from "vitest";
+import { PondProbe } from "../helpers/pondClient.ts";
+import { usePondServer } from "../helpers/pondFixture.ts";
+import type { InProcessPond } from "../helpers/pondServer.ts";
 import { waitFor } from "../helpers/waitFor.ts";
 import { distance, steerTo } from "./support/swim.ts";
 
@@ -20,19 +21,7 @@ async function join(name: string): Promise<PondProbe> {
   return probe;
 }
 
-beforeAll(async () => {
-  pond = await startPondServer({ interest: false, viewRadius: VIEW, maxPlayers: 50 });
-});
-
-afterEach(async () => {
-  await closeAll(probes.splice(0));
-  await pond.cleanup();
-});
-
-afterAll(async () => {
-  await closeAll(probes.splice(0));
-  await pond?.shutdown();
-});
+usePondServer({ interest: false, viewRadius: VIEW, maxPlayers: 50 }, probes, (started) => { pond = started; });
 
 describe("interest off", () => {
   it("everyone receives everyone, far beyond the view radius, newcomers included; a leaver is removed everywhere", async () => {

@@ -1,11 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { angleDelta } from "../../shared/angle.ts";
 import { CLOSE_INVALID_INPUT } from "../../server/rooms/PondRoom.ts";
 import { MAX_SPEED, NAME_MAX_LENGTH } from "../../shared/constants.ts";
 import { POSITION_GRID } from "../../shared/grids.ts";
 import { quantum } from "../../shared/quantize.ts";
-import { closeAll, PondProbe } from "../helpers/pondClient.ts";
-import { startPondServer, type InProcessPond } from "../helpers/pondServer.ts";
+import { PondProbe } from "../helpers/pondClient.ts";
+import { usePondServer } from "../helpers/pondFixture.ts";
+import type { InProcessPond } from "../helpers/pondServer.ts";
 import { waitFor } from "../helpers/waitFor.ts";
 
 /**
@@ -35,19 +36,7 @@ function distance(p: { x: number; y: number }, q: { x: number; y: number }): num
   return Math.hypot(p.x - q.x, p.y - q.y);
 }
 
-beforeAll(async () => {
-  pond = await startPondServer();
-});
-
-afterEach(async () => {
-  await closeAll(probes.splice(0));
-  await pond.cleanup();
-});
-
-afterAll(async () => {
-  await closeAll(probes.splice(0));
-  await pond?.shutdown();
-});
+usePondServer({}, probes, (started) => { pond = started; });
 
 describe("PondRoom: presence", () => {
   it("two clients see each other appear, with the names they joined with", async () => {
