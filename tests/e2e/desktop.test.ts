@@ -6,7 +6,7 @@ import { DESKTOP, launchBrowser, type LaunchedBrowser } from "./support/browser.
 import {
   angleDiff, canvasOnlyScreenshot, chatByKeyboard, openPond, saveScreenshot, screenshotStats, snapshot, swimNear, waitForPond, type OpenedPond,
 } from "./support/pond.ts";
-import { requireBuiltClient, startGameServer } from "./support/server.ts";
+import { copyBuiltClient, startGameServer, type ClientCopy } from "./support/server.ts";
 import { Swimmers } from "./support/swimmers.ts";
 
 /**
@@ -16,15 +16,16 @@ import { Swimmers } from "./support/swimmers.ts";
  */
 let server: ServerProcess | undefined;
 let chromium: LaunchedBrowser | undefined;
+let client: ClientCopy | undefined;
 let swimmers: Swimmers | undefined;
 let alice: OpenedPond;
 let bob: OpenedPond;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  requireBuiltClient();
+  client = await copyBuiltClient();
   // 30 swimmers + the pages all connect from 127.0.0.1: raise the per-IP limit.
-  server = await startGameServer({ env: { MAX_CONNECTIONS_PER_IP: "100" } });
+  server = await startGameServer({ clientDir: client.dir, env: { MAX_CONNECTIONS_PER_IP: "100" } });
   chromium = await launchBrowser();
 }, 90_000);
 
@@ -32,6 +33,7 @@ afterAll(async () => {
   await swimmers?.close().catch(() => undefined);
   await chromium?.close();
   await server?.stop();
+  client?.remove();
 }, 60_000);
 
 async function newPlayer(name: string): Promise<OpenedPond> {
@@ -150,6 +152,15 @@ describe("desktop: two players in one pond", () => {
     // chat line, whose bubble is DOM text: the place an injection would bite.
     const cutImg = hostileImg.slice(0, 24);
 
+    // What the UI itself draws as elements (icons…), before any hostile text arrives.
+    const census = (page: Page) => page.evaluate(() => ({
+      imgs: document.querySelectorAll("img").length,
+      svgs: document.querySelectorAll("svg").length,
+      handlers: document.querySelectorAll("[onerror], [onload]").length,
+    }));
+    const baseline = await Promise.all([census(alice.page), census(bob.page)]);
+    expect(baseline.map((b) => b.handlers)).toEqual([0, 0]);
+
     await chatByKeyboard(alice.page, `name: ${hostileName}`);
     await waitForPond(bob.page, (s) => s.names.includes(hostileName), "Bob to see the <svg> name as text");
     await chatByKeyboard(alice.page, `name: ${hostileImg}`);
@@ -158,18 +169,20 @@ describe("desktop: two players in one pond", () => {
 
     // While the line's bubble is on screen (it lives a few seconds), its DOM must hold the
     // literal text and nothing parsed from it. Read both in the same instant, on both pages at once.
-    await Promise.all([alice, bob].map(async ({ page }) => {
+    await Promise.all([alice, bob].map(async ({ page }, i) => {
       const dom = await waitFor(async () => {
         const seen = await page.evaluate(() => ({
           hook: window.__pond?.bubbles() ?? [],
           bubbleText: [...document.querySelectorAll(".bubble-line")].map((el) => el.textContent),
+          // A bubble line is text only: no element inside it.
+          elementsInLines: document.querySelectorAll(".bubble-line *").length,
           imgs: document.querySelectorAll("img").length,
+          svgs: document.querySelectorAll("svg").length,
           handlers: document.querySelectorAll("[onerror], [onload]").length,
-          svgs: [...document.querySelectorAll("svg")].filter((el) => !el.closest(".chat-button")).length,
         }));
         return seen.hook.includes(hostileImg) && seen.bubbleText.includes(hostileImg) ? seen : undefined;
       }, { timeoutMs: 20_000, intervalMs: 100, message: "the <img> chat line as a text bubble" });
-      expect(dom).toMatchObject({ imgs: 0, handlers: 0, svgs: 0 });
+      expect(dom).toMatchObject({ elementsInLines: 0, imgs: baseline[i].imgs, svgs: baseline[i].svgs, handlers: 0 });
     }));
     await waitForPond(alice.page, (s) => s.names.includes(cutImg), "Alice to see her own <img> name as text");
 

@@ -5,7 +5,7 @@ import type { ServerProcess } from "../helpers/serverProcess.ts";
 import { waitFor } from "../helpers/waitFor.ts";
 import { launchBrowser, PHONE, type LaunchedBrowser } from "./support/browser.ts";
 import { angleDiff, openPond, saveScreenshot, screenshotStats, snapshot, waitForPond, type OpenedPond } from "./support/pond.ts";
-import { requireBuiltClient, startGameServer } from "./support/server.ts";
+import { copyBuiltClient, startGameServer, type ClientCopy } from "./support/server.ts";
 
 /**
  * A phone: 390x844 CSS px at DPR 3, mobile emulation, touch only. The player swims by holding
@@ -14,6 +14,7 @@ import { requireBuiltClient, startGameServer } from "./support/server.ts";
  */
 let server: ServerProcess | undefined;
 let chromium: LaunchedBrowser | undefined;
+let client: ClientCopy | undefined;
 let friend: PondProbe | undefined;
 let phone: OpenedPond;
 let cdp: CDPSession;
@@ -22,8 +23,8 @@ const W = PHONE.viewport!.width;
 const H = PHONE.viewport!.height;
 
 beforeAll(async () => {
-  requireBuiltClient();
-  server = await startGameServer();
+  client = await copyBuiltClient();
+  server = await startGameServer({ clientDir: client.dir });
   chromium = await launchBrowser();
 }, 90_000);
 
@@ -31,6 +32,7 @@ afterAll(async () => {
   await closeAll([friend]);
   await chromium?.close();
   await server?.stop();
+  client?.remove();
 }, 60_000);
 
 /** Puts one finger down at (x, y) CSS px, or moves it there. */

@@ -1,76 +1,96 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServerProcess } from "../helpers/serverProcess.ts";
 import { DESKTOP, launchBrowser, type LaunchedBrowser } from "./support/browser.ts";
-import { openPond, saveScreenshot, waitForPond, type OpenedPond } from "./support/pond.ts";
-import { requireBuiltClient, startGameServer } from "./support/server.ts";
+import { openPond, saveScreenshot, snapshot, waitForPond, type OpenedPond } from "./support/pond.ts";
+import { copyBuiltClient, startGameServer, type ClientCopy } from "./support/server.ts";
 
 /**
- * The server goes away under an open page and comes back on the same port (a deploy, a
- * crash and restart): the page says it lost the connection, keeps retrying, and rejoins by
- * itself with the same name, a new tadpole on screen and the banner gone.
+ * The server goes away under an open page and comes back on the same port: first a crash
+ * (SIGKILL: the socket just drops), then a graceful stop (SIGTERM: the server closes its ponds
+ * and tells the clients). Either way the page must say so (a banner, connected() false), keep
+ * trying, and rejoin by itself with the same name and its tadpole on screen, the banner gone.
  */
-let first: ServerProcess | undefined;
-let second: ServerProcess | undefined;
+let servers: ServerProcess[] = [];
 let chromium: LaunchedBrowser | undefined;
+let client: ClientCopy | undefined;
 let player: OpenedPond;
+let port = 0;
 
 /**
- * While the server is down the browser reports each refused WebSocket (and the SDK logs the
- * failed join): those console errors are the expected sound of retrying, nothing else is.
+ * While the server is down the browser reports each refused WebSocket and failed join request:
+ * those console errors are the expected sound of retrying, nothing else is.
  */
 const RETRY_NOISE = [
   /WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/.*' failed/,
   /^Failed to load resource: net::ERR_CONNECTION_REFUSED/,
 ];
 /**
- * KNOWN CLIENT BUG (reported, fix proposed): when the connection drops, PondSession.lost()
- * calls PondConnection.leave(), which calls room.leave(true) and so sends LEAVE_ROOM on the
- * already-closed socket; Chromium logs this error once per drop. Allowed at most once (one
- * drop here); any other error, or a second one, still fails.
+ * KNOWN CLIENT BUG (reported, fix proposed): when the connection drops, the session calls
+ * PondConnection.leave(), which calls room.leave(true) and so sends LEAVE_ROOM on the
+ * already-closed socket; Chromium logs this error once per drop. Allowed at most once per drop;
+ * any other error, or more of these, still fails.
  */
 const SEND_ON_CLOSED = /^WebSocket is already in CLOSING or CLOSED state\./;
 
 beforeAll(async () => {
-  requireBuiltClient();
-  first = await startGameServer();
+  client = await copyBuiltClient();
+  const first = await startGameServer({ clientDir: client.dir });
+  servers.push(first);
+  port = first.port;
   chromium = await launchBrowser();
+  const context = await chromium.newContext(DESKTOP);
+  player = await openPond(context, first.httpUrl, "Remy");
 }, 90_000);
 
 afterAll(async () => {
   await chromium?.close();
-  await first?.stop();
-  await second?.stop();
+  await Promise.all(servers.map((s) => s.stop()));
+  servers = [];
+  client?.remove();
 }, 60_000);
 
-describe("reconnect: the page survives a server restart", () => {
-  it("shows the banner while the server is down and rejoins when it is back on the same port", async () => {
-    const context = await chromium!.newContext(DESKTOP);
-    player = await openPond(context, first!.httpUrl, "Remy");
-    const before = player.joined;
-    expect(before.banner).toBeNull();
+/** Takes the running server down (crash or graceful), checks the page notices, restarts it. */
+async function restart(how: "crash" | "graceful", shot: string): Promise<void> {
+  const before = await snapshot(player.page);
+  expect(before.connected).toBe(true);
+  const old = servers[servers.length - 1];
+  if (how === "crash") {
+    old.proc.signal("SIGKILL");
+    await old.proc.waitForExit(10_000);
+  } else {
+    await old.stop(15_000);
+  }
+  const lost = await waitForPond(player.page, (s) => !s.connected && s.banner !== null && s.banner.trim() !== "",
+    `the page to show it lost the server (${how})`, 30_000);
+  await saveScreenshot(player.page, shot);
+  console.log(`[e2e] ${how}: banner "${lost.banner}", status ${lost.status ?? "(not reported)"}`);
 
-    await first!.stop();
-    const lost = await waitForPond(player.page, (s) => !s.connected && s.banner !== null, "the page to notice the server is gone", 30_000);
-    expect(lost.banner).toMatch(/connection lost.*reconnecting/i);
-    // The dead pond is cleared: no stale tadpoles swim on while offline.
-    expect(lost.count).toBe(0);
-    expect(lost.pose).toBeUndefined();
-    await saveScreenshot(player.page, "reconnecting");
+  const next = await startGameServer({ clientDir: client!.dir, port });
+  servers.push(next);
+  // Retry delays grow (PondSession), so allow a few rounds of them.
+  const back = await waitForPond(player.page, (s) => s.connected && s.pose !== undefined && s.banner === null,
+    `the page to rejoin the restarted server (${how})`, 45_000);
+  expect(back.sessionId).toBeDefined();
+  expect(back.sessionId).not.toBe(before.sessionId);
+  expect(back.names).toContain("Remy");
+  // The server agrees: exactly one player, this page.
+  const health = (await (await fetch(`${next.httpUrl}/health`)).json()) as { players: number };
+  expect(health.players).toBe(1);
+}
 
-    second = await startGameServer({ port: first!.port });
-    // The retry delay grows toward 10 s (PondSession), so allow a few rounds of it.
-    const back = await waitForPond(player.page, (s) => s.connected && s.pose !== undefined && s.banner === null,
-      "the page to rejoin the restarted server", 45_000);
-    expect(back.sessionId).toBeDefined();
-    expect(back.sessionId).not.toBe(before.sessionId);
-    expect(back.names).toContain("Remy");
-    expect(back.count).toBeGreaterThanOrEqual(1);
-    // The server agrees: one player connected.
-    const health = (await (await fetch(`${second.httpUrl}/health`)).json()) as { players: number };
-    expect(health.players).toBe(1);
+describe("reconnect: the page survives server restarts on the same port", () => {
+  it("after a crash (SIGKILL)", async () => {
+    await restart("crash", "reconnecting");
     await saveScreenshot(player.page, "reconnected");
-
-    expect(player.watch.unexpected([...RETRY_NOISE, SEND_ON_CLOSED])).toEqual([]);
-    expect(player.watch.consoleErrors.filter((e) => SEND_ON_CLOSED.test(e)).length).toBeLessThanOrEqual(1);
   }, 120_000);
+
+  it("after a graceful stop (SIGTERM)", async () => {
+    await restart("graceful", "reconnecting-graceful");
+  }, 120_000);
+
+  it("said nothing but retry noise on the console all along", () => {
+    expect(player.watch.unexpected([...RETRY_NOISE, SEND_ON_CLOSED])).toEqual([]);
+    expect(player.watch.consoleErrors.filter((e) => SEND_ON_CLOSED.test(e)).length).toBeLessThanOrEqual(2);
+    expect(player.watch.dialogs).toEqual([]);
+  });
 });

@@ -19,6 +19,8 @@ export interface PondSnapshot {
   bubbles: string[];
   /** The connection banner's text while it is shown, else null. */
   banner: string | null;
+  /** The session's status, where the hook reports it (diagnostics only). */
+  status?: string;
 }
 
 /** Reads the whole hook in one round trip (the page may be slow: SwiftShader). */
@@ -37,6 +39,7 @@ export function snapshot(page: Page): Promise<PondSnapshot> {
       names: pond.names(),
       bubbles: pond.bubbles(),
       banner: bannerText,
+      status: (pond as { status?: () => string }).status?.(),
     };
   });
 }
@@ -105,8 +108,13 @@ export async function openPond(context: BrowserContext, baseUrl: string, name?: 
   const watch = new PageWatch(page);
   const url = name === undefined ? `${baseUrl}/` : `${baseUrl}/?name=${encodeURIComponent(name)}`;
   await page.goto(url, { waitUntil: "load", timeout: timeoutMs });
-  const joined = await waitForPond(page, (s) => s.connected && s.pose !== undefined, `the pond at ${url} to connect and show our tadpole`, timeoutMs);
-  return { page, watch, joined };
+  try {
+    const joined = await waitForPond(page, (s) => s.connected && s.pose !== undefined, `the pond at ${url} to connect and show our tadpole`, timeoutMs);
+    return { page, watch, joined };
+  } catch (error) {
+    const said = [...watch.unexpected(), ...watch.failedRequests.map((r) => `request failed: ${r}`)];
+    throw new Error(`${(error as Error).message}${said.length ? `\npage said:\n  ${said.join("\n  ")}` : ""}`);
+  }
 }
 
 /** Saves a screenshot to test-artifacts/screenshots/<name>.png and returns the PNG. */

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../../helpers/ports.ts";
 import { REPO_ROOT, spawnTs } from "../../helpers/process.ts";
@@ -24,6 +25,39 @@ export function requireBuiltClient(): void {
   }
 }
 
+export interface ClientCopy {
+  /** A private copy of dist/ for CLIENT_DIR. */
+  dir: string;
+  remove(): void;
+}
+
+/**
+ * Checks the build (requireBuiltClient) and copies it to a temp folder the servers serve from,
+ * so a `vite build` run meanwhile (it empties dist/ and writes new hashed chunks) cannot pull
+ * the assets out from under a page that is loading. The copy is checked to be whole: every
+ * asset index.html refers to is in it (a copy taken mid-build is retried).
+ */
+export async function copyBuiltClient(): Promise<ClientCopy> {
+  requireBuiltClient();
+  let lastProblem = "";
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const dir = mkdtempSync(join(tmpdir(), "tadpole-dist-"));
+    try {
+      cpSync(DIST_DIR, dir, { recursive: true });
+      const html = readFileSync(join(dir, "index.html"), "utf8");
+      const assets = [...html.matchAll(/(?:src|href)="\/?(assets\/[^"]+)"/g)].map((m) => m[1]);
+      const missing = assets.filter((a) => !existsSync(join(dir, a)));
+      if (assets.length > 0 && missing.length === 0) return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+      lastProblem = assets.length === 0 ? "index.html names no assets" : `missing ${missing.join(", ")}`;
+    } catch (error) {
+      lastProblem = (error as Error).message;
+    }
+    rmSync(dir, { recursive: true, force: true });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`could not take a whole copy of dist/ (${lastProblem}); is a build running? Run \`npx vite build\`.`);
+}
+
 function newestSource(): { path: string; mtimeMs: number } | undefined {
   let newest: { path: string; mtimeMs: number } | undefined;
   const visit = (path: string): void => {
@@ -40,6 +74,8 @@ function newestSource(): { path: string; mtimeMs: number } | undefined {
 }
 
 export interface GameServerOptions {
+  /** The built client to serve (default dist/; tests pass their copyBuiltClient() folder). */
+  clientDir?: string;
   /** Listen on this port (e.g. to restart a server where the pages expect it); default: a free one. */
   port?: number;
   /** Extra environment (merged over the defaults below). */
@@ -63,7 +99,7 @@ export async function startGameServer(options: GameServerOptions = {}): Promise<
       env: {
         PORT: String(port),
         HOST: "127.0.0.1",
-        CLIENT_DIR: DIST_DIR,
+        CLIENT_DIR: options.clientDir ?? DIST_DIR,
         REDIS_URL: undefined,
         LOG_LEVEL: "warn",
         ...options.env,

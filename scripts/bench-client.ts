@@ -1,0 +1,261 @@
+/**
+ * Client benchmark (`npm run bench:client`): how smoothly the browser client draws a crowded
+ * pond. Starts the real server (serving dist/) on a free loopback port, joins bots in a separate
+ * process that circle the pond's centre on rings up to --spread units (so they are all in view),
+ * opens the game in headless Chromium as a player at the centre, and records every animation
+ * frame for --seconds: frame interval p50/p90/p99/max, dropped vsync slots, and the main-thread
+ * time of each frame's callbacks (Phaser's step: scene update plus WebGL command submission).
+ * Prints a table and writes docs/benchmarks/client.md, with the machine, the WebGL renderer and
+ * the gzipped bundle sizes.
+ *
+ *   npm run bench:client -- [--bots 200] [--seconds 20] [--warmup 5] [--spread 300]
+ *                           [--width 1280 --height 720 --dpr 1] [--trace 3] [--no-write]
+ *
+ * Build the client first (`npx vite build`). Headless Chromium renders WebGL in software
+ * (SwiftShader): the numbers bound what the software renderer on this CPU manages, not a GPU.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { spawnTs, REPO_ROOT, type ManagedProcess } from "../tests/helpers/process.ts";
+import type { ServerProcess } from "../tests/helpers/serverProcess.ts";
+import { waitFor } from "../tests/helpers/waitFor.ts";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser, type LaunchedBrowser } from "../tests/e2e/support/browser.ts";
+import { openPond, saveScreenshot, snapshot, waitForPond } from "../tests/e2e/support/pond.ts";
+import { copyBuiltClient, startGameServer, type ClientCopy } from "../tests/e2e/support/server.ts";
+import { bundleSizes, type BundleFile } from "./bench-client/bundle.ts";
+import { INSTRUMENT, RENDERER, START, STOP, summarize, type FrameSummary, type Recording } from "./bench-client/page.ts";
+import { traceFrames, type FrameBreakdown } from "./bench-client/trace.ts";
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return fallback;
+  const hit = process.argv[i];
+  const raw = hit.includes("=") ? hit.slice(hit.indexOf("=") + 1) : process.argv[i + 1];
+  const value = Number(raw);
+  if (raw === undefined || !Number.isFinite(value) || value < 0) {
+    console.error(`bench:client: --${name} must be a non-negative number, got "${raw}"`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const bots = Math.round(arg("bots", 200));
+const seconds = arg("seconds", 20);
+const warmup = arg("warmup", 5);
+const spread = arg("spread", 300);
+const traceSeconds = arg("trace", 3);
+const width = Math.round(arg("width", 1280));
+const height = Math.round(arg("height", 720));
+const dpr = arg("dpr", 1);
+const write = !process.argv.includes("--no-write");
+const command = `npm run bench:client${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
+
+interface Machine {
+  nproc: string;
+  cpu: string;
+  node: string;
+  chromium: string;
+  renderer: string;
+  loadStart: string;
+  loadEnd: string;
+}
+
+function cpuModel(): string {
+  try {
+    return /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1]?.trim() ?? os.cpus()[0]?.model ?? "unknown";
+  } catch {
+    return os.cpus()[0]?.model ?? "unknown";
+  }
+}
+
+function nproc(): string {
+  try {
+    return execFileSync("nproc", { encoding: "utf8" }).trim();
+  } catch {
+    return String(os.availableParallelism());
+  }
+}
+
+const load = (): string => os.loadavg().map((l) => l.toFixed(2)).join(" ");
+
+async function main(): Promise<void> {
+  const loadStart = load();
+  let client: ClientCopy | undefined;
+  let server: ServerProcess | undefined;
+  let botRun: ManagedProcess | undefined;
+  let chromium: LaunchedBrowser | undefined;
+  try {
+    // Bots and the page connect from 127.0.0.1, and all must share one pond.
+    // Serve a private copy of dist/ (a build running meanwhile must not swap the assets).
+    client = await copyBuiltClient();
+    server = await startGameServer({
+      clientDir: client.dir,
+      env: { MAX_CONNECTIONS_PER_IP: String(bots + 50), MAX_PLAYERS: String(bots + 50), LOG_LEVEL: "warn" },
+    });
+    console.log(`[bench:client] server on ${server.httpUrl}`);
+
+    chromium = await launchBrowser();
+    const context = await chromium.newContext({ viewport: { width, height }, deviceScaleFactor: dpr });
+    await context.addInitScript(INSTRUMENT);
+    const player = await openPond(context, server.httpUrl, "bench", 60_000);
+    const page = player.page;
+    const renderer = String(await page.evaluate(RENDERER));
+    const centre = player.joined.pose!;
+    console.log(`[bench:client] page joined at (${centre.x.toFixed(0)}, ${centre.y.toFixed(0)}); WebGL: ${renderer}`);
+
+    if (bots > 0) {
+      botRun = spawnTs("scripts/bench-client/bots.ts", [
+        "--url", server.wsUrl, "--count", String(bots), "--spread", String(spread),
+        "--centre-x", centre.x.toFixed(1), "--centre-y", centre.y.toFixed(1), "--max-seconds", String(Math.ceil(warmup + seconds + 600)),
+      ], { name: "bench-bots" });
+      const ready = await botRun.waitForOutput(/\[bench-bots\] ready (\d+)/, 60_000 + bots * 200);
+      console.log(`[bench:client] ${ready[1]}/${bots} bots joined`);
+      await waitForPond(page, (s) => s.count >= bots + 1, `the page to know ${bots} bots`, 60_000);
+    }
+    // Warm-up: let the bots spread onto their rings and the page settle (JIT, texture uploads).
+    await new Promise((resolve) => setTimeout(resolve, warmup * 1000));
+    const before = await snapshot(page);
+
+    console.log(`[bench:client] recording ${seconds} s of frames with ${before.count} tadpoles known to the page…`);
+    await page.evaluate(START);
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    const recording = (await page.evaluate(STOP)) as Recording;
+    const after = await snapshot(page);
+    await saveScreenshot(page, "bench-client");
+    // Then a short trace (tracing itself costs a little, so it is kept out of the recording).
+    let breakdown: FrameBreakdown | undefined;
+    if (traceSeconds > 0) {
+      console.log(`[bench:client] tracing ${traceSeconds} s to see where frame time goes…`);
+      breakdown = await traceFrames(context, page, traceSeconds);
+    }
+
+    const summary = summarize(recording);
+    const machine: Machine = {
+      nproc: nproc(),
+      cpu: cpuModel(),
+      node: process.version,
+      chromium: chromium.browser.version(),
+      renderer,
+      loadStart,
+      loadEnd: load(),
+    };
+    const bundle = bundleSizes(client.dir);
+    const problems = player.watch.unexpected();
+    if (!after.connected) problems.push("the page lost its connection during the run");
+
+    printSummary(summary, machine, bundle, after.count, breakdown);
+    if (problems.length) console.warn(`[bench:client] warnings:\n  ${problems.join("\n  ")}`);
+    if (write) {
+      const path = join(REPO_ROOT, "docs", "benchmarks", "client.md");
+      mkdirSync(join(REPO_ROOT, "docs", "benchmarks"), { recursive: true });
+      writeFileSync(path, report(summary, machine, bundle, after.count, problems, breakdown));
+      console.log(`[bench:client] wrote ${path}`);
+    }
+  } finally {
+    await botRun?.stop(8000);
+    await chromium?.close();
+    await server?.stop();
+    client?.remove();
+  }
+}
+
+const f = (v: number | undefined, digits = 1): string => (v !== undefined && Number.isFinite(v) ? v.toFixed(digits) : "–");
+const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+
+function printSummary(s: FrameSummary, m: Machine, bundle: BundleFile[], tadpoles: number, t: FrameBreakdown | undefined): void {
+  console.log("");
+  console.log(`tadpoles known to the page: ${tadpoles}; frames: ${s.frames} over ${f(s.seconds)} s (${f(s.fps)} fps)`);
+  console.log(`frame interval ms: p50 ${f(s.intervalP50)}  p90 ${f(s.intervalP90)}  p99 ${f(s.intervalP99)}  max ${f(s.intervalMax)}`);
+  console.log(`dropped vsync slots: ${s.dropped} (${f(s.droppedShare * 100)} %); frames > 33 ms: ${s.slowFrames}`);
+  console.log(`main-thread time per frame ms: p50 ${f(s.costP50, 2)}  p90 ${f(s.costP90, 2)}  p99 ${f(s.costP99, 2)}  mean ${f(s.costMean, 2)}; long tasks: ${s.longTasks}`);
+  console.log(`scene update (pond:update marks): ${s.updateP50 === undefined ? "not marked by the client" : `p50 ${f(s.updateP50, 2)} p99 ${f(s.updateP99, 2)} ms`}`);
+  if (t) {
+    console.log(`per committed frame (trace, ${t.frames} frames in ${t.seconds} s): game JS ${f(t.rafMs, 2)} ms, commit ${f(t.commitMs, 1)} ms `
+      + `of which WebGL readback wait ${f(t.readbackMs, 1)} ms; GPU process (SwiftShader) ${f(t.gpuMs, 1)} ms`);
+  }
+  console.log(`machine: ${m.nproc} CPU, ${m.cpu}, Node ${m.node}, Chromium ${m.chromium}; load ${m.loadStart} → ${m.loadEnd}`);
+  console.log(`WebGL: ${m.renderer}`);
+  for (const b of bundle) console.log(`bundle ${b.name}: ${kb(b.raw)} raw, ${kb(b.gzip)} gzip`);
+}
+
+/** What makes this run less than the reference run (200 bots, 20 s, quiet machine). */
+function caveats(m: Machine): string[] {
+  const out: string[] = [];
+  if (bots !== 200 || seconds < 20) out.push(`A validation run (${bots} bots, ${seconds} s), not the reference run (\`npm run bench:client\`: 200 bots, 20 s).`);
+  const startLoad = Number(m.loadStart.split(" ")[0]);
+  if (startLoad >= Number(m.nproc)) out.push(`The machine was busy (1-minute load ${startLoad.toFixed(1)} on ${m.nproc} cores at the start): frame times are pessimistic even for SwiftShader.`);
+  return out;
+}
+
+function report(s: FrameSummary, m: Machine, bundle: BundleFile[], tadpoles: number, problems: string[], t: FrameBreakdown | undefined): string {
+  const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  const totalRaw = bundle.reduce((a, b) => a + b.raw, 0);
+  const totalGzip = bundle.reduce((a, b) => a + b.gzip, 0);
+  return `# Client benchmark
+
+How smoothly the browser client draws a crowded pond: ${bots} bots circling within ${spread} units of
+the player (all in view of a ${width}x${height} window at DPR ${dpr}), measured in headless Chromium.
+
+> **Software rendering.** Headless Chromium here has no GPU: WebGL runs through **SwiftShader**
+> (\`${m.renderer}\`), on the CPU, sharing ${m.nproc} cores with the server, the bots and whatever
+> else the machine was doing. Frame times below are bounded by the software renderer and
+> this machine's load; they are **not representative of a player's GPU**. Use them to compare
+> client versions on the same machine, not as absolute numbers.
+
+${caveats(m).map((c) => `> **Note.** ${c}\n`).join("\n")}
+- Command: \`${command}\`
+- Date: ${date}
+- Machine: ${m.nproc} CPU (nproc), ${m.cpu}; Node ${m.node}; Chromium ${m.chromium}
+- Load average (1/5/15 min): ${m.loadStart} at start, ${m.loadEnd} at end
+- Chromium flags: \`${CHROMIUM_ARGS.join(" ")}\` (executable \`${CHROMIUM_PATH}\`)
+
+## Frames (${f(s.seconds)} s recorded after ${warmup} s warm-up; ${tadpoles} tadpoles known to the page)
+
+| metric | value |
+| --- | --- |
+| frames / fps | ${s.frames} / ${f(s.fps)} |
+| frame interval p50 / p90 / p99 / max (ms) | ${f(s.intervalP50)} / ${f(s.intervalP90)} / ${f(s.intervalP99)} / ${f(s.intervalMax)} |
+| dropped vsync slots (1/60 s with no frame) | ${s.dropped} (${f(s.droppedShare * 100)} % of slots) |
+| frames longer than 33 ms | ${s.slowFrames} |
+| main-thread time per frame p50 / p90 / p99 / mean (ms) | ${f(s.costP50, 2)} / ${f(s.costP90, 2)} / ${f(s.costP99, 2)} / ${f(s.costMean, 2)} |
+| long tasks (> 50 ms) | ${s.longTasks} |
+| scene update alone (\`pond:update\` marks) | ${s.updateP50 === undefined ? "not measurable: the client marks none (see below)" : `p50 ${f(s.updateP50, 2)} / p99 ${f(s.updateP99, 2)} ms`} |
+${problems.length ? `\nWarnings during the run: ${problems.map((p) => `\`${p}\``).join("; ")}\n` : ""}
+How it is measured: an init script (scripts/bench-client/page.ts, added from outside; the
+client is unchanged) wraps \`requestAnimationFrame\`. Each frame's timestamp gives the interval
+since the previous frame; the time its callbacks ran gives the main-thread cost of Phaser's step
+(the pond scene's update plus building and submitting the WebGL commands). The rasterizing
+itself happens in Chromium's GPU process (SwiftShader) and shows up as longer intervals, not as
+main-thread cost. A dropped slot is a 1/60 s vsync that passed without a frame. The scene's update
+alone can only be separated if the client wraps it in \`performance.measure("pond:update", …)\`;
+the benchmark collects such entries when present.
+
+${t ? `## Where a frame's time goes (${t.seconds} s trace, ${t.frames} committed frames)
+
+| per committed frame | ms |
+| --- | --- |
+| game JS on the page's main thread (requestAnimationFrame callbacks) | ${f(t.rafMs, 2)} |
+| main thread in the commit | ${f(t.commitMs, 1)} |
+| … of which waiting for the WebGL canvas readback (\`GLES2::ReadPixels\`) | ${f(t.readbackMs, 1)} |
+| GPU process executing the WebGL commands (SwiftShader, CPU) | ${f(t.gpuMs, 1)} |
+
+Without a GPU, Chromium composites in software, so every frame the WebGL canvas is read back
+from SwiftShader; the page's main thread blocks in the commit until SwiftShader has rendered the
+frame. When the readback wait dwarfs the game's own JS, the frame rate here says how fast
+SwiftShader rasterizes a ${width}x${height} canvas on this CPU, not how heavy the client's code is.
+
+` : ""}## Bundle (dist/assets/*.js)
+
+| file | raw | gzip (\`gzip -c FILE \\| wc -c\`) |
+| --- | --- | --- |
+${bundle.map((b) => `| ${b.name} | ${b.raw.toLocaleString("en-US")} B (${kb(b.raw)}) | ${b.gzip.toLocaleString("en-US")} B (${kb(b.gzip)}) |`).join("\n")}
+| **total** | ${totalRaw.toLocaleString("en-US")} B (${kb(totalRaw)}) | ${totalGzip.toLocaleString("en-US")} B (${kb(totalGzip)}) |
+`;
+}
+
+main().catch((error) => {
+  console.error(`[bench:client] failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  process.exitCode = 1;
+});
