@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { stopAll } from "../helpers/process.ts";
+import { afterEach, expect, it } from "vitest";
 import { waitFor } from "../helpers/waitFor.ts";
-import { describeWithRedis, freshDatabase, getPonds, socketPort, startNode, type ClusterNode, type PondListing } from "./support/cluster.ts";
+import { describeWithRedis, getPonds, socketPort, type ClusterNode, type PondListing } from "./support/cluster.ts";
+import { useTwoNodes } from "./support/twoNodes.ts";
 import { SessionPool, type RecordedSession } from "./support/sessions.ts";
 
 /** This file's Redis database (see freshDatabase): the other cluster files use 12 and 13. */
@@ -13,13 +13,7 @@ describeWithRedis("two processes, one matchmaker", (testRedis) => {
   let b: ClusterNode;
   const pool = new SessionPool();
 
-  beforeAll(async () => {
-    const redisUrl = await freshDatabase(testRedis, DB);
-    [a, b] = await Promise.all([
-      startNode({ redisUrl, maxPlayers: MAX_PLAYERS }),
-      startNode({ redisUrl, maxPlayers: MAX_PLAYERS }),
-    ]);
-  });
+  useTwoNodes(testRedis, DB, MAX_PLAYERS, pool, (first, second) => { a = first; b = second; });
 
   afterEach(async () => {
     await pool.closeAll();
@@ -27,12 +21,6 @@ describeWithRedis("two processes, one matchmaker", (testRedis) => {
     if (a && !a.proc.hasExited) {
       await waitFor(async () => (await getPonds(a)).length === 0, { timeoutMs: 10_000, message: "every pond to be disposed" });
     }
-  });
-
-  afterAll(async () => {
-    await pool.closeAll();
-    await Promise.all([a?.stop(), b?.stop()]);
-    await stopAll();
   });
 
   const sorted = (ponds: PondListing[]) => ponds.map((p) => `${p.roomId}:${p.clients}/${p.maxClients}`).sort();

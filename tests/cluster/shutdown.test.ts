@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { stopAll } from "../helpers/process.ts";
+import { expect, it } from "vitest";
 import { waitFor } from "../helpers/waitFor.ts";
-import { describeWithRedis, freshDatabase, getPonds, socketPort, startNode, type ClusterNode } from "./support/cluster.ts";
+import { describeWithRedis, getPonds, socketPort, type ClusterNode } from "./support/cluster.ts";
+import { useTwoNodes } from "./support/twoNodes.ts";
 import { SessionPool, type RecordedSession } from "./support/sessions.ts";
 
 /** This file's Redis database (see freshDatabase). */
@@ -18,19 +18,7 @@ describeWithRedis("graceful shutdown of one process", (testRedis) => {
   let b: ClusterNode;
   const pool = new SessionPool();
 
-  beforeAll(async () => {
-    const redisUrl = await freshDatabase(testRedis, DB);
-    [a, b] = await Promise.all([
-      startNode({ redisUrl, maxPlayers: MAX_PLAYERS }),
-      startNode({ redisUrl, maxPlayers: MAX_PLAYERS }),
-    ]);
-  });
-
-  afterAll(async () => {
-    await pool.closeAll();
-    await Promise.all([a?.stop(), b?.stop()]);
-    await stopAll();
-  });
+  useTwoNodes(testRedis, DB, MAX_PLAYERS, pool, (first, second) => { a = first; b = second; });
 
   it("moves every player of the stopping process to the other one, none lost", async () => {
     // Both endpoints, like bots given the process list (a browser has one proxy URL instead).
