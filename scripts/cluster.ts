@@ -21,6 +21,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { createConnection, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../tests/helpers/ports.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -77,18 +78,6 @@ async function ensureFree(port: number, host: string): Promise<void> {
   });
 }
 
-async function freeLoopbackPort(): Promise<number> {
-  return await new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 /** Resolves once Redis answers PING on `port`; rejects after `timeoutMs`. */
 async function waitForRedis(port: number, timeoutMs: number, alive: () => boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -112,7 +101,7 @@ async function waitForRedis(port: number, timeoutMs: number, alive: () => boolea
 }
 
 async function startPrivateRedis(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freeLoopbackPort();
+  const port = await freePort();
   const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"], {
     stdio: ["ignore", "ignore", "inherit"],
     detached: true,

@@ -10,7 +10,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync, mkdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, totalmem, release, platform } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,6 +18,7 @@ import { Rng, SoakBot, emptyCounters, type PeriodCounters } from "./soak/bot.ts"
 import { fetchHealth, fetchMetrics, fetchPonds } from "./soak/metrics.ts";
 import { CutProxy } from "./soak/proxy.ts";
 import { DEFAULT_TICK_RATE } from "../shared/constants.ts";
+import { freePort } from "../tests/helpers/ports.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const WINDOW_MS = 5000;
@@ -314,18 +314,6 @@ function markdown(command: string, started: Date, args: SoakArgs, rows: Row[], s
     lines.push("Errors (first 20):", "", ...errors.slice(0, 20).map((e) => `- bot ${e.bot}: ${e.message}`), "");
   }
   return lines.join("\n");
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const p = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(p));
-    });
-  });
 }
 
 async function waitForHealth(httpUrl: string, timeoutMs: number, alive: () => boolean): Promise<void> {
