@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll } from "vitest";
 import type { ServerConfig } from "../../server/config.ts";
-import { closeAll, type PondProbe } from "./pondClient.ts";
+import { closeAll, PondProbe } from "./pondClient.ts";
 import { startPondServer, type InProcessPond } from "./pondServer.ts";
 
 /**
@@ -27,4 +27,15 @@ export function usePondServer(overrides: Partial<ServerConfig>, probes: PondProb
     await closeAll(probes.splice(0));
     await pond?.shutdown();
   });
+}
+
+/**
+ * Joins as `name`, records the probe for usePondServer's cleanup, and returns once the probe sees
+ * its own tadpole: tests that check what a client holds need it in the pond first.
+ */
+export async function joinAndSpawn(url: string, probes: PondProbe[], name: string): Promise<PondProbe> {
+  const probe = await PondProbe.join(url, { name });
+  probes.push(probe);
+  await probe.waitForTadpole(probe.id, { timeoutMs: 5000 });
+  return probe;
 }

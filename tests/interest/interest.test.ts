@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { POSITION_GRID } from "../../shared/grids.ts";
 import { quantum, snap } from "../../shared/quantize.ts";
 import { PondProbe } from "../helpers/pondClient.ts";
-import { usePondServer } from "../helpers/pondFixture.ts";
+import { joinAndSpawn, usePondServer } from "../helpers/pondFixture.ts";
 import type { InProcessPond } from "../helpers/pondServer.ts";
 import { waitFor } from "../helpers/waitFor.ts";
 import { distance, park, steerTo, type Point } from "./support/swim.ts";
@@ -20,12 +20,7 @@ const LEAVE = VIEW * 1.15;
 let pond: InProcessPond;
 const probes: PondProbe[] = [];
 
-async function join(name: string): Promise<PondProbe> {
-  const probe = await PondProbe.join(pond.wsUrl, { name });
-  probes.push(probe);
-  await probe.waitForTadpole(probe.id, { timeoutMs: 5000 });
-  return probe;
-}
+const join = (name: string): Promise<PondProbe> => joinAndSpawn(pond.wsUrl, probes, name);
 
 /** The server's own tadpole for session `id` (authoritative x, y, speed). */
 function server(probe: PondProbe, id = probe.id) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PondProbe } from "../helpers/pondClient.ts";
-import { usePondServer } from "../helpers/pondFixture.ts";
+import { joinAndSpawn, usePondServer } from "../helpers/pondFixture.ts";
 import type { InProcessPond } from "../helpers/pondServer.ts";
 import { waitFor } from "../helpers/waitFor.ts";
 import { distance, steerTo } from "./support/swim.ts";
@@ -14,12 +14,7 @@ const VIEW = 300;
 let pond: InProcessPond;
 const probes: PondProbe[] = [];
 
-async function join(name: string): Promise<PondProbe> {
-  const probe = await PondProbe.join(pond.wsUrl, { name });
-  probes.push(probe);
-  await probe.waitForTadpole(probe.id, { timeoutMs: 5000 });
-  return probe;
-}
+const join = (name: string): Promise<PondProbe> => joinAndSpawn(pond.wsUrl, probes, name);
 
 usePondServer({ interest: false, viewRadius: VIEW, maxPlayers: 50 }, probes, (started) => { pond = started; });
 
