@@ -1,40 +1,65 @@
 import * as Phaser from "phaser";
 import { DEFAULT_NAME } from "../shared/constants.ts";
 import { isTypingTarget, Steering } from "./input/Steering.ts";
+import { PondSession, pondHash, pondIdFromHash, type SessionStatus } from "./net/PondSession.ts";
 import { PondScene } from "./scenes/PondScene.ts";
-import { PondSession } from "./scenes/PondSession.ts";
 import { installTestHook } from "./scenes/testHook.ts";
 import { ChatBox } from "./ui/ChatBox.ts";
+import { copyText } from "./ui/clipboard.ts";
 import { ConnectionBanner } from "./ui/ConnectionBanner.ts";
 import { NameField, rememberName, storedName } from "./ui/NameField.ts";
+import { PondPanel, shortPondId } from "./ui/PondPanel.ts";
 import { StatsOverlay } from "./ui/StatsOverlay.ts";
 import { Viewport } from "./render/Viewport.ts";
 import "./style.css";
 
 /**
  * Boot: build the DOM overlays, start Phaser with the pond scene, and once the scene is up join
- * the pond on the page's own origin (the server serves this page and the WebSocket together).
+ * a pond on the page's own origin (the server serves this page and the WebSocket together):
+ * the one the link names (`/#/pond/<id>`) if it is still open, else the matchmaker's choice.
+ * The session (client/net/PondSession.ts, shared with the bots) rides out network blips and
+ * moves us to another pond when ours closes; this file only shows what it reports.
  */
 const params = new URLSearchParams(location.search);
 const gameRoot = document.getElementById("game") ?? document.body;
 const overlay = document.createElement("div");
 overlay.className = "overlay";
 document.body.appendChild(overlay);
+// Top-left column: the pond panel, and the stats below it when shown.
+const hudLeft = document.createElement("div");
+hudLeft.className = "hud-left";
+overlay.appendChild(hudLeft);
 
 const serverUrl = `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}`;
 /** The name to join with: ?name= for links and tests, else the one remembered. */
 let joinName = params.get("name")?.trim() || storedName();
 
+/**
+ * The SDK re-attaches a dropped socket to the same tadpole for as long as the server holds it
+ * (RECONNECT_GRACE_SECONDS, 20 s by default); past that it is hopeless, so give up at about the
+ * same time (200+400+800+1600 ms, then 3 s x 5 ≈ 18 s) and let the session join a pond afresh.
+ */
+const RECONNECTION = { maxRetries: 9, maxDelay: 3000 };
+
+let session: PondSession | undefined;
+/** The pond the player asked for (link, list), until joined: to tell them if they landed elsewhere. */
+let requestedPond: string | undefined;
+let everConnected = false;
+let sceneReady = false;
+
+const panel = new PondPanel(hudLeft, {
+  join: (roomId) => switchPond(roomId),
+  copyLink: (roomId) => void shareLink(roomId),
+}, gameRoot);
 const banner = new ConnectionBanner(overlay);
-const stats = new StatsOverlay(overlay, params.get("stats") === "1");
+const stats = new StatsOverlay(hudLeft, params.get("stats") === "1");
 let chat: ChatBox | undefined;
 const steering = new Steering(gameRoot, () => chat?.open === true || isTypingTarget(document.activeElement));
 
-let session: PondSession | undefined;
 chat = new ChatBox(
   overlay,
   (text) => {
-    const connection = session?.connection;
+    const connection = session?.status === "connected" ? session.connection : undefined;
     if (connection) connection.say(text);
     else banner.notify("Not connected: your message was not sent.");
   },
@@ -44,7 +69,7 @@ chat = new ChatBox(
 );
 const nameField = new NameField(overlay, (name) => {
   joinName = name;
-  session?.connection?.rename(name);
+  session?.rename(name);
 });
 if (joinName) nameField.show(joinName);
 
@@ -52,11 +77,14 @@ const scene = new PondScene({
   steering,
   stats,
   overlay,
-  onReady: () => session?.start(),
+  onReady: () => {
+    sceneReady = true;
+    startSession(pondIdFromHash(location.hash));
+  },
   onOwnName: (name) => {
     nameField.show(name);
     // Remember a name set in any way (name field or a `name: …` chat line) for next visit and
-    // for rejoining after a dropped connection.
+    // for the next pond.
     if (name !== joinName && name !== DEFAULT_NAME) {
       joinName = name;
       rememberName(name);
@@ -64,27 +92,138 @@ const scene = new PondScene({
   },
 });
 
-let everConnected = false;
-let connectingTimer: ReturnType<typeof setTimeout> | undefined;
-session = new PondSession(serverUrl, () => joinName, {
-  onStatus: (status) => {
-    clearTimeout(connectingTimer);
-    if (status.kind === "connected") {
+/**
+ * A fresh session, joining `roomId` if given (PondSession falls back to any pond when that one
+ * is gone or full). The previous session, if any, leaves its pond for good. Every handler checks
+ * it still belongs to the current session: a closing one may still report.
+ */
+function startSession(roomId: string | undefined): void {
+  const previous = session;
+  session = undefined;
+  if (previous) void previous.close().catch(() => undefined);
+  scene.setConnection(undefined);
+  panel.setPond(undefined);
+  panel.setStatus("connecting");
+  requestedPond = roomId;
+
+  const s: PondSession = new PondSession(
+    {
+      url: serverUrl,
+      name: joinName,
+      roomId,
+      // `?lag=150&jitter=30&loss=5%` in the page URL simulates a worse network (net/netsim.ts).
+      connection: { netsimQuery: location.search },
+      reconnection: RECONNECTION,
+    },
+    {
+      onStatus: (status, detail) => {
+        if (session === s) showStatus(s, status, detail.code);
+      },
+      onConnection: (connection) => {
+        if (session === s) scene.setConnection(connection);
+      },
+      onPondChanged: (id, from) => {
+        if (session === s) pondChanged(id, from);
+      },
+      onAdd: (id, tadpole) => {
+        if (session === s) scene.addTadpole(id, tadpole);
+      },
+      onRemove: (id) => {
+        if (session === s) scene.removeTadpole(id);
+      },
+      onChat: (line) => {
+        if (session === s) scene.showChat(line);
+      },
+      onNotice: (notice) => {
+        if (session === s) banner.notify(notice.text);
+      },
+    },
+  );
+  session = s;
+  // Rejects only when the session is closed (a newer one replaced it) or gives up, which
+  // onStatus already shows.
+  s.start().catch(() => undefined);
+}
+
+/** Join `roomId` now (from the list or a changed link), unless we are already there or on our way. */
+function switchPond(roomId: string): void {
+  if (!sceneReady) return;
+  if (session && (session.roomId === roomId || (session.roomId === undefined && requestedPond === roomId && session.status === "connecting"))) return;
+  startSession(roomId);
+}
+
+let slowTimer: ReturnType<typeof setTimeout> | undefined;
+let slowPoll: ReturnType<typeof setInterval> | undefined;
+
+function showStatus(s: PondSession, status: SessionStatus, code: number | undefined): void {
+  clearTimeout(slowTimer);
+  clearInterval(slowPoll);
+  document.body.classList.toggle("pond-reconnecting", status === "reconnecting");
+  panel.setStatus(status);
+  switch (status) {
+    case "connected":
       everConnected = true;
       banner.hide();
-    } else if (status.kind === "connecting") {
-      // Only mention a slow first join; a quick one should not flash a banner.
-      connectingTimer = setTimeout(() => banner.show("Joining the pond…"), 700);
-    } else {
-      banner.show(everConnected ? "Connection lost — reconnecting…" : "Can't reach the pond — retrying…");
+      // A reconnect keeps the connection (and every tadpole with it); a join brings a new one.
+      scene.setConnection(s.connection);
+      break;
+    case "connecting": {
+      // Only mention a slow join; a quick one should not flash a banner.
+      const say = (): void => banner.show(s.counts.failedAttempts > 0 ? "Can't reach the pond — retrying…" : "Joining the pond…");
+      slowTimer = setTimeout(() => {
+        say();
+        slowPoll = setInterval(say, 1000);
+      }, 700);
+      break;
     }
-  },
-  onConnected: (connection) => scene.setConnection(connection),
-  onDisconnected: () => scene.setConnection(undefined),
-  onAdd: (id, tadpole) => scene.addTadpole(id, tadpole),
-  onRemove: (id) => scene.removeTadpole(id),
-  onChat: (line) => scene.showChat(line),
-  onNotice: (notice) => banner.notify(notice.text),
+    case "reconnecting":
+      // The SDK is re-attaching our socket: the pond stays on screen (dimmed), our tadpole waits.
+      banner.show("Connection lost — reconnecting…");
+      break;
+    case "moving":
+      // Our pond is gone: clear it, the session joins another.
+      scene.setConnection(undefined);
+      panel.setPond(undefined);
+      banner.show("Moving to another pond…");
+      break;
+    case "offline":
+      scene.setConnection(undefined);
+      panel.setPond(undefined);
+      banner.offline(offlineText(code), "Join again", () => startSession(pondIdFromHash(location.hash)));
+      break;
+  }
+}
+
+function offlineText(code: number | undefined): string {
+  if (code === 4400) return "The pond disconnected you (too many bad messages).";
+  if (!everConnected) return "Couldn't join a pond.";
+  return "Disconnected from the pond.";
+}
+
+function pondChanged(roomId: string, from: string | undefined): void {
+  panel.setPond(roomId);
+  // The address bar now links to this pond (no reload, no history entry): share it as is.
+  if (pondIdFromHash(location.hash) !== roomId) history.replaceState(history.state, "", pondHash(roomId));
+  const asked = requestedPond;
+  requestedPond = undefined;
+  if (asked !== undefined && asked !== roomId) {
+    banner.notify(`Pond ${shortPondId(asked)} is closed or full — you're in pond ${shortPondId(roomId)}.`, 5000);
+  } else if (from !== undefined) {
+    banner.notify(`Your pond closed — you're in pond ${shortPondId(roomId)} now.`, 5000);
+  }
+}
+
+async function shareLink(roomId: string): Promise<void> {
+  const link = `${location.origin}${location.pathname}${pondHash(roomId)}`;
+  if (await copyText(link)) banner.notify("Link copied: send it to a friend to swim together.");
+  else banner.notify(`Share this link: ${link}`, 8000);
+}
+
+// A pasted or clicked `#/pond/<id>` link while playing: go to that pond. (Our own
+// history.replaceState does not fire hashchange.)
+window.addEventListener("hashchange", () => {
+  const roomId = pondIdFromHash(location.hash);
+  if (roomId !== undefined) switchPond(roomId);
 });
 
 const viewport = new Viewport();
@@ -104,11 +243,16 @@ new Phaser.Game({
   scene: [scene],
 });
 
+/** Up and in a pond: not while joining, reconnecting (the socket is down), moving or offline. */
+const connected = (): boolean => session?.status === "connected" && session.connection !== undefined;
+
 installTestHook({
-  sessionId: () => scene.sessionId,
+  sessionId: () => (connected() ? scene.sessionId : undefined),
   selfPose: () => scene.ownPose,
   tadpoleCount: () => scene.tadpoleCount,
   names: () => scene.names(),
   bubbles: () => scene.bubbleTexts(),
-  connected: () => session?.connection !== undefined,
+  connected,
+  pondId: () => (connected() ? session?.roomId : undefined),
+  status: () => session?.status ?? "offline",
 });

@@ -12,7 +12,7 @@ import { TadpoleView } from "../render/TadpoleView.ts";
 import { createTextures, HEAD_RADIUS } from "../render/Textures.ts";
 import { Viewport } from "../render/Viewport.ts";
 import { Water } from "../render/Water.ts";
-import type { ClientStats, NetStats, StatsOverlay } from "../ui/StatsOverlay.ts";
+import type { ClientStats, StatsOverlay } from "../ui/StatsOverlay.ts";
 
 /** How quickly the camera catches up with your tadpole (1/s): smooth, never seasick. */
 const CAMERA_FOLLOW = 5;
@@ -32,11 +32,6 @@ export interface PondSceneDeps {
   onOwnName(name: string): void;
 }
 
-/** The net layer's optional stats() (added by the net engineer); undefined until it exists. */
-function netStats(connection: PondConnection | undefined): NetStats | undefined {
-  const stats = (connection as unknown as { stats?: () => NetStats } | undefined)?.stats;
-  return typeof stats === "function" ? stats.call(connection) : undefined;
-}
 
 /**
  * The pond: draws every tadpole the connection knows, follows yours with the camera and feeds
@@ -212,7 +207,7 @@ export class PondScene extends Phaser.Scene {
       c.fps = this.game.loop.actualFps;
       c.tadpoles = this.views.length;
       c.onScreen = onScreen;
-      stats.update(time, netStats(connection), c);
+      stats.update(time, connection?.stats(), c);
     }
   }
 

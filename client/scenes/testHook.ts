@@ -8,7 +8,10 @@
  * - tadpoleCount(): tadpoles this client knows of (ours included)
  * - names(): their names
  * - bubbles(): texts of the chat lines in bubbles now on screen
- * - connected(): whether the pond connection is up
+ * - connected(): whether the pond connection is up (false while joining, reconnecting, moving
+ *   or offline)
+ * - pondId(): the room id of the pond we are in, undefined while not connected
+ * - status(): the session's status: "connecting" | "connected" | "reconnecting" | "moving" | "offline"
  */
 export interface PondTestHook {
   sessionId(): string | undefined;
@@ -17,6 +20,8 @@ export interface PondTestHook {
   names(): string[];
   bubbles(): string[];
   connected(): boolean;
+  pondId(): string | undefined;
+  status(): string;
 }
 
 declare global {

@@ -1,0 +1,298 @@
+/** One pond as GET /ponds lists it (server/app.ts PondListing). */
+export interface PondListing {
+  roomId: string;
+  clients: number;
+  maxClients: number;
+}
+
+/** Refresh the list this often while it is open (ms). */
+const OPEN_POLL_MS = 5_000;
+/**
+ * Refresh the player count this often while the list is closed (ms), and only while the tab is
+ * visible: every open page polls, so the closed-state rate is what the server mostly sees.
+ */
+const CLOSED_POLL_MS = 30_000;
+const FETCH_TIMEOUT_MS = 4_000;
+
+/** The first characters of a room id: enough to tell ponds apart at a glance. */
+export function shortPondId(roomId: string): string {
+  return roomId.length > 6 ? roomId.slice(0, 5) : roomId;
+}
+
+function players(n: number): string {
+  return n === 1 ? "1 player" : `${n} players`;
+}
+
+/** GET /ponds, validated: anything malformed is dropped rather than trusted. */
+export async function fetchPonds(signal?: AbortSignal): Promise<PondListing[]> {
+  const response = await fetch("/ponds", { cache: "no-store", signal });
+  if (!response.ok) throw new Error(`GET /ponds: HTTP ${response.status}`);
+  const body: unknown = await response.json();
+  if (!Array.isArray(body)) throw new Error("GET /ponds: not a list");
+  const ponds: PondListing[] = [];
+  for (const item of body) {
+    if (typeof item !== "object" || item === null) continue;
+    const { roomId, clients, maxClients } = item as Record<string, unknown>;
+    if (typeof roomId !== "string" || !/^[A-Za-z0-9_-]{1,64}$/.test(roomId)) continue;
+    if (typeof clients !== "number" || !Number.isFinite(clients)) continue;
+    ponds.push({ roomId, clients: Math.max(0, Math.floor(clients)), maxClients: typeof maxClients === "number" && Number.isFinite(maxClients) ? maxClients : Infinity });
+  }
+  return ponds;
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+
+/** A chain-link icon, built as DOM nodes. */
+function linkIcon(): SVGSVGElement {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  for (const d of ["M10 14a4.5 4.5 0 0 0 6.4 0l3-3a4.5 4.5 0 0 0-6.4-6.4l-1.2 1.2", "M14 10a4.5 4.5 0 0 0-6.4 0l-3 3a4.5 4.5 0 0 0 6.4 6.4l1.2-1.2"]) {
+    const path = document.createElementNS(SVG, "path");
+    path.setAttribute("d", d);
+    path.setAttribute("fill", "none");
+    path.setAttribute("stroke", "currentColor");
+    path.setAttribute("stroke-width", "1.8");
+    path.setAttribute("stroke-linecap", "round");
+    svg.appendChild(path);
+  }
+  return svg;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** The session's status, as the panel shows it (the dot's colour; the label when not in a pond). */
+export type PanelStatus = "connecting" | "connected" | "reconnecting" | "moving" | "offline";
+
+export interface PondPanelHandlers {
+  /** The player picked another pond from the list. */
+  join(roomId: string): void;
+  /** Copy (or otherwise hand out) the link to the current pond. */
+  copyLink(roomId: string): void;
+}
+
+/**
+ * The pond panel, top-left: the current pond's short id and player count, a copy-link button,
+ * and a toggle that opens the list of ponds (GET /ponds) with a join button each. The counts come
+ * from the server's pond list, not from the state (which only holds the tadpoles in view).
+ * Escape, or a touch on the pond, closes the list. Plain DOM, text through textContent only;
+ * it never listens to the steering keys.
+ */
+export class PondPanel {
+  private readonly root: HTMLDivElement;
+  private readonly toggleButton: HTMLButtonElement;
+  private readonly nameEl: HTMLSpanElement;
+  private readonly countEl: HTMLSpanElement;
+  private readonly copyButton: HTMLButtonElement;
+  private readonly listBox: HTMLDivElement;
+  private readonly list: HTMLUListElement;
+  private readonly note: HTMLParagraphElement;
+  private pond: string | undefined;
+  private linkStatus: PanelStatus = "connecting";
+  private ponds: PondListing[] | undefined;
+  private listFailed = false;
+  private isOpen = false;
+  private pollTimer: ReturnType<typeof setTimeout> | undefined;
+  private followUp: ReturnType<typeof setTimeout> | undefined;
+  private inFlight: AbortController | undefined;
+
+  constructor(parent: HTMLElement, private readonly handlers: PondPanelHandlers, closeOnPointerDownIn?: HTMLElement) {
+    this.root = el("div", "pond-panel");
+
+    const bar = el("div", "pond-bar");
+    this.toggleButton = el("button", "pond-toggle");
+    this.toggleButton.type = "button";
+    this.toggleButton.setAttribute("aria-expanded", "false");
+    this.toggleButton.setAttribute("aria-controls", "pond-list");
+    this.toggleButton.title = "Ponds";
+    this.nameEl = el("span", "pond-name");
+    this.countEl = el("span", "pond-count");
+    const chevron = el("span", "pond-chevron", "▾");
+    chevron.setAttribute("aria-hidden", "true");
+    this.toggleButton.append(el("span", "pond-dot"), this.nameEl, this.countEl, chevron);
+
+    this.copyButton = el("button", "pond-copy");
+    this.copyButton.type = "button";
+    this.copyButton.title = "Copy a link to this pond";
+    this.copyButton.setAttribute("aria-label", "Copy a link to this pond");
+    this.copyButton.appendChild(linkIcon());
+    bar.append(this.toggleButton, this.copyButton);
+
+    this.listBox = el("div", "pond-list hidden");
+    this.listBox.id = "pond-list";
+    this.listBox.setAttribute("role", "region");
+    this.listBox.setAttribute("aria-label", "Ponds");
+    this.listBox.appendChild(el("div", "pond-list-title", "Ponds"));
+    this.list = el("ul", "pond-rows");
+    this.note = el("p", "pond-note");
+    this.listBox.append(this.list, this.note);
+
+    this.root.append(bar, this.listBox);
+    parent.appendChild(this.root);
+
+    this.toggleButton.addEventListener("click", (e) => {
+      this.toggle();
+      // A mouse or touch click should not leave focus on the button (keyboard users keep it).
+      if (e.detail > 0) this.toggleButton.blur();
+    });
+    this.copyButton.addEventListener("click", (e) => {
+      if (this.pond) this.handlers.copyLink(this.pond);
+      if (e.detail > 0) this.copyButton.blur();
+    });
+    window.addEventListener("keydown", (e) => {
+      if (e.key !== "Escape" || !this.isOpen) return;
+      e.preventDefault();
+      const hadFocus = this.root.contains(document.activeElement);
+      this.close();
+      if (hadFocus) this.toggleButton.focus();
+    });
+    closeOnPointerDownIn?.addEventListener("pointerdown", () => this.close());
+    document.addEventListener("visibilitychange", () => {
+      if (!document.hidden) this.schedule(0);
+    });
+    this.render();
+  }
+
+  get open(): boolean {
+    return this.isOpen;
+  }
+
+  /** The pond we are in (undefined while joining or offline). */
+  setPond(roomId: string | undefined): void {
+    if (roomId === this.pond) return;
+    this.pond = roomId;
+    this.render();
+    if (roomId !== undefined) {
+      // The count of a new pond: ask now, and once more shortly, as the server's listing of
+      // its player count can trail our join by a moment.
+      this.schedule(0);
+      clearTimeout(this.followUp);
+      this.followUp = setTimeout(() => this.schedule(0), 2000);
+    }
+  }
+
+  setStatus(status: PanelStatus): void {
+    if (status === this.linkStatus) return;
+    this.linkStatus = status;
+    this.render();
+  }
+
+  toggle(): void {
+    if (this.isOpen) this.close();
+    else this.openList();
+  }
+
+  openList(): void {
+    if (this.isOpen) return;
+    this.isOpen = true;
+    this.listBox.classList.remove("hidden");
+    this.toggleButton.setAttribute("aria-expanded", "true");
+    this.render();
+    this.schedule(0);
+  }
+
+  close(): void {
+    if (!this.isOpen) return;
+    this.isOpen = false;
+    this.listBox.classList.add("hidden");
+    this.toggleButton.setAttribute("aria-expanded", "false");
+    if (this.root.contains(document.activeElement) && document.activeElement !== this.toggleButton) {
+      (document.activeElement as HTMLElement).blur();
+    }
+    this.schedule(CLOSED_POLL_MS);
+  }
+
+  /** The next refresh in `delayMs` (replacing any scheduled one). */
+  private schedule(delayMs: number): void {
+    clearTimeout(this.pollTimer);
+    this.pollTimer = setTimeout(() => void this.refresh(), delayMs);
+  }
+
+  private async refresh(): Promise<void> {
+    clearTimeout(this.pollTimer);
+    const next = this.isOpen ? OPEN_POLL_MS : CLOSED_POLL_MS;
+    if (document.hidden || (!this.isOpen && this.pond === undefined)) {
+      // Nothing to show: wait for the tab to come back or a pond to be joined.
+      if (!document.hidden) this.schedule(next);
+      return;
+    }
+    this.inFlight?.abort();
+    const controller = new AbortController();
+    this.inFlight = controller;
+    const timeout = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
+    try {
+      this.ponds = await fetchPonds(controller.signal);
+      this.listFailed = false;
+    } catch {
+      if (controller !== this.inFlight) return;
+      this.listFailed = true;
+    } finally {
+      clearTimeout(timeout);
+    }
+    if (controller !== this.inFlight) return;
+    this.inFlight = undefined;
+    this.render();
+    this.schedule(this.isOpen ? OPEN_POLL_MS : CLOSED_POLL_MS);
+  }
+
+  private render(): void {
+    const pond = this.pond;
+    const current = pond !== undefined ? this.ponds?.find((p) => p.roomId === pond) : undefined;
+    this.root.dataset.status = this.linkStatus;
+    if (pond === undefined) {
+      this.nameEl.textContent = this.linkStatus === "offline" ? "Not in a pond" : "Joining a pond…";
+      this.countEl.textContent = "";
+      this.toggleButton.removeAttribute("data-pond");
+    } else {
+      this.nameEl.textContent = `Pond ${shortPondId(pond)}`;
+      this.countEl.textContent = current ? players(current.clients) : "";
+      this.toggleButton.dataset.pond = pond;
+    }
+    this.toggleButton.setAttribute("aria-label", pond === undefined
+      ? `Ponds (${this.linkStatus === "offline" ? "not in a pond" : "joining"})`
+      : `Pond ${pond}${current ? `, ${players(current.clients)}` : ""}. Show all ponds`);
+    this.copyButton.disabled = pond === undefined;
+    if (this.isOpen) this.renderList();
+  }
+
+  private renderList(): void {
+    const rows: HTMLLIElement[] = [];
+    const ponds = [...(this.ponds ?? [])].sort((a, b) => b.clients - a.clients || a.roomId.localeCompare(b.roomId));
+    for (const p of ponds) {
+      const here = p.roomId === this.pond;
+      const row = el("li", here ? "pond-row current" : "pond-row");
+      row.dataset.pond = p.roomId;
+      const id = el("span", "pond-row-id", shortPondId(p.roomId));
+      id.title = p.roomId;
+      const full = p.clients >= p.maxClients;
+      const fill = el("span", "pond-row-count", Number.isFinite(p.maxClients) ? `${p.clients}/${p.maxClients}` : `${p.clients}`);
+      fill.title = players(p.clients);
+      let action: HTMLElement;
+      if (here) {
+        action = el("span", "pond-row-here", "you're here");
+      } else {
+        const button = el("button", "pond-row-join", full ? "full" : "join");
+        button.type = "button";
+        button.disabled = full;
+        button.setAttribute("aria-label", `Join pond ${p.roomId}`);
+        button.addEventListener("click", () => {
+          this.close();
+          this.handlers.join(p.roomId);
+        });
+        action = button;
+      }
+      row.append(id, fill, action);
+      rows.push(row);
+    }
+    this.list.replaceChildren(...rows);
+    if (this.ponds === undefined) this.note.textContent = this.listFailed ? "Couldn't load the ponds." : "Loading…";
+    else if (this.listFailed) this.note.textContent = "Couldn't refresh the list.";
+    else if (ponds.length === 0) this.note.textContent = "No ponds open.";
+    else this.note.textContent = "New players join the fullest pond with room.";
+  }
+}
