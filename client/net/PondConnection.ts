@@ -323,7 +323,9 @@ export class PondConnection {
     for (const off of this.unsubscribe.splice(0)) off();
     this.predict.dispose();
     this.recon = undefined;
-    await this.room.leave(true);
+    // A closed socket has nobody to say goodbye to: room.leave() would send LEAVE_ROOM on it
+    // (Chromium logs an error) and never resolve. onLeave has already run in that case.
+    if (this.room.connection?.isOpen) await this.room.leave(true);
     this.netsim?.detach();
   }
 
