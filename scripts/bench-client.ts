@@ -99,7 +99,9 @@ async function main(): Promise<void> {
     chromium = await launchBrowser();
     const context = await chromium.newContext({ viewport: { width, height }, deviceScaleFactor: dpr });
     await context.addInitScript(INSTRUMENT);
-    const player = await openPond(context, server.httpUrl, "bench", 60_000);
+    // ?perf=1 asks the client to mark its scene update (performance.measure "pond:update"),
+    // where it supports that; a client that does not simply ignores it.
+    const player = await openPond(context, server.httpUrl, "bench", 60_000, { perf: "1" });
     const page = player.page;
     const renderer = String(await page.evaluate(RENDERER));
     const centre = player.joined.pose!;
@@ -229,8 +231,8 @@ since the previous frame; the time its callbacks ran gives the main-thread cost 
 (the pond scene's update plus building and submitting the WebGL commands). The rasterizing
 itself happens in Chromium's GPU process (SwiftShader) and shows up as longer intervals, not as
 main-thread cost. A dropped slot is a 1/60 s vsync that passed without a frame. The scene's update
-alone can only be separated if the client wraps it in \`performance.measure("pond:update", …)\`;
-the benchmark collects such entries when present.
+alone can only be separated if the client wraps it in \`performance.measure("pond:update", …)\`
+(the page is opened with \`?perf=1\` for that); the benchmark collects such entries when present.
 
 ${t ? `## Where a frame's time goes (${t.seconds} s trace, ${t.frames} committed frames)
 

@@ -120,17 +120,30 @@ describe("desktop: two players in one pond", () => {
   }, 90_000);
 
   it("Enter opens the chat; the line shows as a bubble on the other page too", async () => {
-    const line = "hello from Alice, ribbit 42";
+    // A bubble lives 4 s plus 60 ms a character (ChatBubble.ts): a long line stays up long
+    // enough to be checked on two slow pages at once.
+    const line = "hello from Alice, ribbit 42 - a line long enough to stay up while slow pages look";
     await chatByKeyboard(alice.page, line);
-    await waitForPond(bob.page, (s) => s.bubbles.includes(line), "Alice's line in a bubble on Bob's page");
-    await waitForPond(alice.page, (s) => s.bubbles.includes(line), "Alice's line in her own bubble");
-    // The bubble is real DOM text on Bob's page, placed on screen.
-    const bubble = bob.page.locator(".bubble-line", { hasText: line });
-    await bubble.waitFor({ state: "visible", timeout: 15_000 });
-    const box = await bubble.boundingBox();
-    expect(box).not.toBeNull();
-    expect(box!.x + box!.width).toBeGreaterThan(0);
-    expect(box!.x).toBeLessThan(DESKTOP.viewport!.width);
+    const [onBob] = await Promise.all([
+      // On Bob's page: in the hook and as real DOM text placed on screen, read in one go.
+      waitFor(async () => {
+        const seen = await bob.page.evaluate((text) => {
+          const el = [...document.querySelectorAll(".bubble-line")].find((e) => e.textContent === text);
+          const box = el?.getBoundingClientRect();
+          return {
+            hook: window.__pond?.bubbles().includes(text) ?? false,
+            box: box ? { x: box.x, y: box.y, width: box.width, height: box.height } : undefined,
+          };
+        }, line);
+        return seen.hook && seen.box ? seen : undefined;
+      }, { timeoutMs: 20_000, intervalMs: 100, message: "Alice's line in a bubble on Bob's page" }),
+      waitForPond(alice.page, (s) => s.bubbles.includes(line), "Alice's line in her own bubble"),
+    ]);
+    const box = onBob.box!;
+    expect(box.width).toBeGreaterThan(0);
+    expect(box.x + box.width).toBeGreaterThan(0);
+    expect(box.x).toBeLessThan(DESKTOP.viewport!.width);
+    expect(box.y).toBeLessThan(DESKTOP.viewport!.height);
     await saveScreenshot(bob.page, "chat-bubble");
   }, 60_000);
 
@@ -148,6 +161,9 @@ describe("desktop: two players in one pond", () => {
   it("hostile names and chat lines show as plain text and run nothing", async () => {
     const hostileName = "<svg onload=alert(1)>";
     const hostileImg = "<img src=x onerror=alert(1)>";
+    // The chat line carries the <img> plus words that keep its bubble up a while (4 s + 60 ms a
+    // character) for slow pages to be checked.
+    const hostileLine = `${hostileImg} is only text here, nothing runs`;
     // Names are cut to 24 characters by the server, so the full <img …> is also sent as a
     // chat line, whose bubble is DOM text: the place an injection would bite.
     const cutImg = hostileImg.slice(0, 24);
@@ -165,7 +181,7 @@ describe("desktop: two players in one pond", () => {
     await waitForPond(bob.page, (s) => s.names.includes(hostileName), "Bob to see the <svg> name as text");
     await chatByKeyboard(alice.page, `name: ${hostileImg}`);
     await waitForPond(bob.page, (s) => s.names.includes(cutImg), "Bob to see the <img> name (cut to 24) as text");
-    await chatByKeyboard(alice.page, hostileImg);
+    await chatByKeyboard(alice.page, hostileLine);
 
     // While the line's bubble is on screen (it lives a few seconds), its DOM must hold the
     // literal text and nothing parsed from it. Read both in the same instant, on both pages at once.
@@ -180,7 +196,7 @@ describe("desktop: two players in one pond", () => {
           svgs: document.querySelectorAll("svg").length,
           handlers: document.querySelectorAll("[onerror], [onload]").length,
         }));
-        return seen.hook.includes(hostileImg) && seen.bubbleText.includes(hostileImg) ? seen : undefined;
+        return seen.hook.includes(hostileLine) && seen.bubbleText.includes(hostileLine) ? seen : undefined;
       }, { timeoutMs: 20_000, intervalMs: 100, message: "the <img> chat line as a text bubble" });
       expect(dom).toMatchObject({ elementsInLines: 0, imgs: baseline[i].imgs, svgs: baseline[i].svgs, handlers: 0 });
     }));

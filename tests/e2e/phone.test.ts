@@ -130,22 +130,26 @@ describe("phone: touch to swim, chat button to talk", () => {
     expect(box.width).toBeGreaterThan(W * 0.7);
     expect(box.y + box.height).toBeLessThanOrEqual(H);
 
-    const line = "typed on a phone 📱";
+    // Long enough that its bubble (4 s + 60 ms a character) outlives a slow check.
+    const line = "typed on a phone 📱 with a thumb, slowly, in the dark pond";
     await page.keyboard.insertText(line);
     // The phone keyboard's "send" key submits the form, like Enter.
     await page.keyboard.press("Enter");
     const id = (await snapshot(page)).sessionId!;
-    const heard = await friend!.waitForChat((l) => l.id === id, { timeoutMs: 15_000 });
+    const [heard] = await Promise.all([
+      friend!.waitForChat((l) => l.id === id, { timeoutMs: 15_000 }),
+      waitForPond(page, (s) => s.bubbles.includes(line), "the phone's own bubble", 15_000),
+    ]);
     expect(heard.text).toBe(line);
-    await waitForPond(page, (s) => s.bubbles.includes(line), "the phone's own bubble", 15_000);
     await saveScreenshot(page, "phone-chat-own");
     await page.locator("form.chat").waitFor({ state: "hidden", timeout: 10_000 });
 
     // And the other way: the friend swims over (bubbles show only on screen) and says hi.
     const here = (await snapshot(page)).pose!;
     await swimTo(friend!, here.x + 60, here.y - 40);
-    friend!.conn.say("hi Pip!");
-    await waitForPond(page, (s) => s.bubbles.includes("hi Pip!"), "the friend's line on the phone", 15_000);
+    const hello = "hi Pip! swim over here, the water is fine tonight";
+    friend!.conn.say(hello);
+    await waitForPond(page, (s) => s.bubbles.includes(hello), "the friend's line on the phone", 15_000);
     await saveScreenshot(page, "phone-chat");
     expect(phone.watch.unexpected()).toEqual([]);
     expect(phone.watch.dialogs).toEqual([]);

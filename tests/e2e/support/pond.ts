@@ -100,13 +100,21 @@ export interface OpenedPond {
 }
 
 /**
- * Opens the game in a new page of `context` (with ?name=… when given) and waits until it is
- * connected and its own tadpole exists.
+ * Opens the game in a new page of `context` (with ?name=… when given, plus any other query
+ * parameters) and waits until it is connected and its own tadpole exists.
  */
-export async function openPond(context: BrowserContext, baseUrl: string, name?: string, timeoutMs = 45_000): Promise<OpenedPond> {
+export async function openPond(
+  context: BrowserContext,
+  baseUrl: string,
+  name?: string,
+  timeoutMs = 45_000,
+  query: Record<string, string> = {},
+): Promise<OpenedPond> {
   const page = await context.newPage();
   const watch = new PageWatch(page);
-  const url = name === undefined ? `${baseUrl}/` : `${baseUrl}/?name=${encodeURIComponent(name)}`;
+  const params = new URLSearchParams(query);
+  if (name !== undefined) params.set("name", name);
+  const url = `${baseUrl}/${params.size ? `?${params}` : ""}`;
   await page.goto(url, { waitUntil: "load", timeout: timeoutMs });
   try {
     const joined = await waitForPond(page, (s) => s.connected && s.pose !== undefined, `the pond at ${url} to connect and show our tadpole`, timeoutMs);
