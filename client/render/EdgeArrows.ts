@@ -108,9 +108,10 @@ export class EdgeArrows {
       // The label sits inward from the arrow, kept on screen.
       const lx = Math.max(label.width / 2 + 4, Math.min(cssW - label.width / 2 - 4, px - ux * (12 + label.width * 0.5 * Math.abs(ux))));
       const ly = Math.max(8, Math.min(cssH - 8, py - uy * (12 + 6 * Math.abs(uy))));
-      // Nearer tadpoles were placed first; a farther one whose label would collide keeps only
-      // its arrow.
-      let clear = true;
+      // A tadpole just past the edge is still drawn (cull margin) with its own name: its arrow
+      // needs no second label. Nearer tadpoles were placed first; a farther one whose label
+      // would collide keeps only its arrow.
+      let clear = !v.drawn;
       for (let k = 0; k < placed; k++) {
         if (Math.abs(this.placedX[k] - lx) < 60 && Math.abs(this.placedY[k] - ly) < 14) {
           clear = false;

@@ -18,6 +18,8 @@ import type { ClientStats, StatsOverlay } from "../ui/StatsOverlay.ts";
 const CAMERA_FOLLOW = 5;
 /** Extra world units around the screen inside which a tadpole still counts as on screen. */
 const CULL_MARGIN = 60;
+/** `?perf=1`: time each update as performance.measure("pond:update") for bench:client. */
+const PERF_MARKS = new URLSearchParams(location.search).get("perf") === "1";
 /** Longest frame step the animation integrates (s): a background tab must not fling tails. */
 const MAX_DT = 0.1;
 
@@ -152,6 +154,13 @@ export class PondScene extends Phaser.Scene {
   // --- The frame ------------------------------------------------------------------------
 
   override update(time: number, delta: number): void {
+    if (!PERF_MARKS) return this.frame(time, delta);
+    const start = performance.now();
+    this.frame(time, delta);
+    performance.measure("pond:update", { start });
+  }
+
+  private frame(time: number, delta: number): void {
     const dt = Math.min(MAX_DT, Math.max(0, delta / 1000));
     const seconds = time / 1000;
     const v = this.viewport;
