@@ -7,8 +7,9 @@ export default defineConfig({
     // inside a test has its own deadline.
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Two cores: run test files one or two at a time so timing-sensitive checks are fair.
-    maxWorkers: 2,
+    // Two cores, and many files start real servers, browsers and bot swarms whose patch rates
+    // they measure: run one file at a time so no file's load skews another's figures.
+    fileParallelism: false,
     reporters: ["default"],
   },
 });
