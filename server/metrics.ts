@@ -11,7 +11,7 @@ export class TickSamples {
   private readonly cpuMs = new Float64Array(16_384);
   private next = 0;
 
-  /** One tick: wall time of its steps, wall time of steps + patch, process CPU time over the same span. */
+  /** One tick: time in its steps, time in its steps plus its patch encode, process CPU time from step start to patch end. */
   record(stepMs: number, totalMs: number, cpuMs: number): void {
     const i = this.next % this.totalMs.length;
     this.stepMs[i] = stepMs;
