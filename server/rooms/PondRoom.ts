@@ -58,6 +58,11 @@ const MESSAGES_SLACK_PER_SECOND = 20;
 /** Join options are a name and little else. */
 const MAX_JOIN_OPTIONS_BYTES = 1024;
 
+/** What the static onAuth hands each client (as `client.auth`). */
+interface PondAuth {
+  ip: string | undefined;
+}
+
 /** Server-only bookkeeping per tadpole in the pond. */
 interface Swimmer extends Viewer {
   readonly sessionId: string;
@@ -84,7 +89,6 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   private readonly swimmers = new Map<string, Swimmer>();
   /** The same swimmers as an array: the tick walks it without allocating iterator entries. */
   private readonly order: Swimmer[] = [];
-  private readonly ips = new Map<string, string | undefined>();
   private interest!: Interest;
   private reconnectGraceSeconds = 20;
   private messagesPerSecond = DEFAULT_TICK_RATE * MESSAGES_PER_TICK + MESSAGES_SLACK_PER_SECOND;
@@ -119,29 +123,28 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
    * Runs when a seat is requested over HTTP (POST /matchmake/...), before any WebSocket. Every
    * reservation holds a seat and its join options for the seat reservation time (and a full
    * pond makes the matchmaker open another), so an address may only ask so often, and join
-   * options stay small. The per-IP and per-process player limits apply when the socket arrives
-   * (onAuth below).
+   * options stay small. The per-IP and per-process player limits apply when the player joins
+   * (onJoin), in the same step that creates its tadpole, so a slot is never held without one.
    */
-  static override async onAuth(_token: string, options: unknown, context: AuthContext): Promise<boolean> {
+  static override async onAuth(_token: string, options: unknown, context: AuthContext): Promise<PondAuth> {
     if (JSON.stringify(options ?? {}).length > MAX_JOIN_OPTIONS_BYTES) throw new ServerError(400, "Join options too large.");
     if (!admission.reserve(context.ip, Date.now())) {
       metrics.kicked.inc({ reason: "join_rate" });
       throw new ServerError(429, "Too many join attempts; wait a moment.");
     }
-    return true;
+    // The address rides along as client.auth: Colyseus skips an instance-level onAuth when a
+    // static one exists, so onJoin applies the per-address and per-process limits.
+    const auth: PondAuth = { ip: context.ip };
+    return auth;
   }
 
-  override onAuth(client: Client, _options: unknown, context: AuthContext): boolean {
-    const refused = admission.admit(context.ip);
+  override onJoin(client: Client, options?: { name?: unknown }): void {
+    const ip = (client.auth as PondAuth | undefined)?.ip;
+    const refused = admission.admit(ip);
     if (refused !== null) {
       metrics.kicked.inc({ reason: refused });
       throw new ServerError(503, refused === "process_full" ? "This server is full." : "Too many connections from your address.");
     }
-    this.ips.set(client.sessionId, context.ip);
-    return true;
-  }
-
-  override onJoin(client: Client, options?: { name?: unknown }): void {
     const tadpole = new Tadpole();
     spawnPoint(Math.random(), Math.random(), SPAWN_RADIUS, tadpole);
     tadpole.name = parseName({ name: options?.name }) ?? DEFAULT_NAME;
@@ -149,7 +152,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     const now = Date.now();
     const swimmer: Swimmer = {
       sessionId: client.sessionId,
-      ip: this.ips.get(client.sessionId),
+      ip,
       tadpole,
       view: undefined,
       visible: new Map(),
@@ -164,7 +167,6 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
       messages: new TokenBucket(this.messagesPerSecond * 2, this.messagesPerSecond, now),
       kicked: false,
     };
-    this.ips.delete(client.sessionId);
     this.swimmers.set(client.sessionId, swimmer);
     this.order.push(swimmer);
     this.state.tadpoles.set(client.sessionId, tadpole);
@@ -196,14 +198,8 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   }
 
   override onLeave(client: Client): void {
-    const ip = this.ips.get(client.sessionId);
-    const admittedOnly = this.ips.delete(client.sessionId);
     const swimmer = this.swimmers.get(client.sessionId);
-    if (swimmer === undefined) {
-      // Admitted by onAuth but gone before onJoin ran (or onJoin failed): give the slot back.
-      if (admittedOnly) admission.release(ip);
-      return;
-    }
+    if (swimmer === undefined) return;
     this.swimmers.delete(client.sessionId);
     const last = this.order.pop()!;
     if (last !== swimmer) {
