@@ -1,12 +1,4 @@
-/** What the net layer reports (PondConnection.stats()). */
-export interface NetStats {
-  pingMs: number;
-  jitterMs: number;
-  patchesPerSecond: number;
-  bytesPerSecondDown: number;
-  correctionsPerSecond: number;
-  interpolationDelayMs: number;
-}
+import type { NetStats } from "../net/PondConnection.ts";
 
 /** Extra numbers the client itself knows. */
 export interface ClientStats {
