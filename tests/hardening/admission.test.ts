@@ -123,3 +123,32 @@ describe("admission limits per address", () => {
     expect(refused, "a 500 kB join request").toBeInstanceOf(MatchmakeError);
   });
 });
+
+/**
+ * The per-address connection limit on its own, with the join rate out of the way: Colyseus skips
+ * an instance-level onAuth when the room also has a static one, which once silently disabled this
+ * limit while the join-rate burst above happened to hold the line.
+ */
+describe("the per-address connection limit alone", () => {
+  let pond: Pond;
+  const peers: RawPeer[] = [];
+
+  beforeAll(async () => {
+    pond = await startPond({ MAX_CONNECTIONS_PER_IP: "3", JOIN_RATE_PER_IP: "1000", RECONNECT_GRACE_SECONDS: "1" });
+  });
+
+  afterAll(async () => {
+    for (const p of peers) p.kill();
+    await pond?.stop();
+  });
+
+  it("refuses a fourth open connection from one address although the join rate would allow it", async () => {
+    for (let i = 0; i < 3; i++) peers.push(await patientJoin(pond.httpUrl, pond.wsUrl));
+    const extra = new RawPeer(seatUrl(pond.wsUrl, await reserveSeat(pond.httpUrl)));
+    peers.push(extra);
+    const closed = await extra.closed;
+    expect(extra.reconnectionToken, "the connection over the limit was admitted").toBeUndefined();
+    expect(closed.code).toBe(4002);
+    expect((await fetchHealth(pond.httpUrl)).players).toBe(3);
+  });
+});
