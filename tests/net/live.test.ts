@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PondConnection, type Pose } from "../../client/net/PondConnection.ts";
+import { angleDelta } from "../../shared/angle.ts";
 import type { Steer } from "../../shared/input.ts";
 import { countTraffic } from "../../scripts/bot/traffic.ts";
 import { startPondServer, type InProcessPond } from "../helpers/pondServer.ts";
@@ -143,7 +144,9 @@ describe("PondConnection against the real server", () => {
       const other = watcher.all.get(swimmer.sessionId);
       if (!other) return false;
       watcher.pose(other, pose);
-      if (Number.isFinite(last.x) && other.speed > 100) {
+      // It spawns facing a random way and first turns toward 0.5 rad; judge the motion only once
+      // the drawn heading is there (before that, "backward" along 0.5 is just the turn).
+      if (Number.isFinite(last.x) && other.speed > 100 && Math.abs(angleDelta(pose.angle, 0.5)) < 0.02) {
         samples++;
         // Heading 0.5 rad: motion is along (cos 0.5, sin 0.5).
         if ((pose.x - last.x) * Math.cos(0.5) + (pose.y - last.y) * Math.sin(0.5) < -0.01) backward++;
