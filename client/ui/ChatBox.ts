@@ -1,21 +1,14 @@
 import { CHAT_MAX_LENGTH } from "../../shared/constants.ts";
 import { isTypingTarget } from "../input/Steering.ts";
+import { strokedIcon } from "./icon.ts";
 
-const SVG = "http://www.w3.org/2000/svg";
-
-/** A speech-bubble icon, built as DOM nodes (an emoji may be missing from the system fonts). */
+/** A speech-bubble icon. */
 function chatIcon(): SVGSVGElement {
-  const svg = document.createElementNS(SVG, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("aria-hidden", "true");
-  const path = document.createElementNS(SVG, "path");
-  path.setAttribute("d", "M4 5.5C4 4.67 4.67 4 5.5 4h13c.83 0 1.5.67 1.5 1.5v9c0 .83-.67 1.5-1.5 1.5H10l-4.2 3.6c-.33.28-.8.05-.8-.38V16h-.5C3.67 16 3 15.33 3 14.5z");
-  path.setAttribute("fill", "none");
-  path.setAttribute("stroke", "currentColor");
-  path.setAttribute("stroke-width", "1.6");
-  path.setAttribute("stroke-linejoin", "round");
-  svg.appendChild(path);
-  return svg;
+  return strokedIcon(
+    ["M4 5.5C4 4.67 4.67 4 5.5 4h13c.83 0 1.5.67 1.5 1.5v9c0 .83-.67 1.5-1.5 1.5H10l-4.2 3.6c-.33.28-.8.05-.8-.38V16h-.5C3.67 16 3 15.33 3 14.5z"],
+    1.6,
+    { "stroke-linejoin": "round" },
+  );
 }
 
 /**

@@ -1,3 +1,5 @@
+import { strokedIcon } from "./icon.ts";
+
 /** One pond as GET /ponds lists it (server/app.ts PondListing). */
 export interface PondListing {
   roomId: string;
@@ -40,23 +42,13 @@ export async function fetchPonds(signal?: AbortSignal): Promise<PondListing[]> {
   return ponds;
 }
 
-const SVG = "http://www.w3.org/2000/svg";
-
-/** A chain-link icon, built as DOM nodes. */
+/** A chain-link icon. */
 function linkIcon(): SVGSVGElement {
-  const svg = document.createElementNS(SVG, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("aria-hidden", "true");
-  for (const d of ["M10 14a4.5 4.5 0 0 0 6.4 0l3-3a4.5 4.5 0 0 0-6.4-6.4l-1.2 1.2", "M14 10a4.5 4.5 0 0 0-6.4 0l-3 3a4.5 4.5 0 0 0 6.4 6.4l1.2-1.2"]) {
-    const path = document.createElementNS(SVG, "path");
-    path.setAttribute("d", d);
-    path.setAttribute("fill", "none");
-    path.setAttribute("stroke", "currentColor");
-    path.setAttribute("stroke-width", "1.8");
-    path.setAttribute("stroke-linecap", "round");
-    svg.appendChild(path);
-  }
-  return svg;
+  return strokedIcon(
+    ["M10 14a4.5 4.5 0 0 0 6.4 0l3-3a4.5 4.5 0 0 0-6.4-6.4l-1.2 1.2", "M14 10a4.5 4.5 0 0 0-6.4 0l-3 3a4.5 4.5 0 0 0 6.4 6.4l1.2-1.2"],
+    1.8,
+    { "stroke-linecap": "round" },
+  );
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
