@@ -12,13 +12,8 @@ import type { Logger } from "./logger.ts";
 import { metrics } from "./metrics.ts";
 import { admission } from "./rooms/admission.ts";
 import { PondRoom } from "./rooms/PondRoom.ts";
+import type { PondListing } from "../shared/protocol.ts";
 
-/** The public summary of one pond, as listed by GET /ponds. */
-export interface PondListing {
-  roomId: string;
-  clients: number;
-  maxClients: number;
-}
 
 /**
  * The game server: the `pond` room over WebSocket, and over HTTP the built client, /health,

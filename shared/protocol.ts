@@ -19,3 +19,10 @@ export interface Notice {
   code: "chat_throttled" | "invalid_message";
   text: string;
 }
+
+/** HTTP GET /ponds answers an array of these: the open ponds and their player counts. */
+export interface PondListing {
+  roomId: string;
+  clients: number;
+  maxClients: number;
+}

@@ -1,11 +1,5 @@
+import type { PondListing } from "../../shared/protocol.ts";
 import { strokedIcon } from "./icon.ts";
-
-/** One pond as GET /ponds lists it (server/app.ts PondListing). */
-export interface PondListing {
-  roomId: string;
-  clients: number;
-  maxClients: number;
-}
 
 /** Refresh the list this often while it is open (ms). */
 const OPEN_POLL_MS = 5_000;

@@ -3,6 +3,7 @@ import { freePort } from "../../helpers/ports.ts";
 import { spawnTs, type ManagedProcess } from "../../helpers/process.ts";
 import { waitForHealth } from "../../helpers/serverProcess.ts";
 import { redisCommand, redisUrlWithDb } from "./redis.ts";
+import type { PondListing } from "../../../shared/protocol.ts";
 
 /**
  * Scale-out tests need a real Redis: CI exports TEST_REDIS_URL (a private redis-server that
@@ -104,11 +105,7 @@ export async function startNode(options: NodeOptions): Promise<ClusterNode> {
   throw lastError;
 }
 
-export interface PondListing {
-  roomId: string;
-  clients: number;
-  maxClients: number;
-}
+export type { PondListing };
 
 export async function getPonds(node: { httpUrl: string }): Promise<PondListing[]> {
   const response = await fetch(`${node.httpUrl}/ponds`, { signal: AbortSignal.timeout(3000) });
