@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { timingSafeEqual } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import express from "express";
 import { LocalDriver, LocalPresence, Server, matchMaker } from "@colyseus/core";
 import { RedisDriver } from "@colyseus/redis-driver";
@@ -11,6 +12,7 @@ import type { ServerConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import { metrics } from "./metrics.ts";
 import { admission } from "./rooms/admission.ts";
+import { stampClientAddress } from "./clientAddress.ts";
 import { PondRoom } from "./rooms/PondRoom.ts";
 import type { PondListing } from "../shared/protocol.ts";
 
@@ -35,7 +37,7 @@ export function createPondServer(config: ServerConfig, options: PondServerOption
   admission.joinRatePerIp = config.joinRatePerIp;
 
   const transport = new WebSocketTransport({ maxPayload: config.maxPayload });
-  dropClaimedAddresses(transport, config.trustProxy);
+  stampAddresses(transport, config.trustProxy);
   const server = new Server({
     transport,
     greet: false,
@@ -92,22 +94,16 @@ export function createPondServer(config: ServerConfig, options: PondServerOption
 }
 
 /**
- * Colyseus takes a client's address from X-Real-IP, else X-Forwarded-For, else X-Client-IP, else
- * the socket: any client can claim any address and walk past the per-IP limits. Those headers
- * are removed from every HTTP request and WebSocket upgrade before anything reads them (wrapping
- * emit, because Colyseus adds its own request listener first when it starts listening).
+ * Stamps each HTTP request and WebSocket upgrade with its client's real address (see
+ * stampClientAddress) before anything reads it: wrapping emit, because Colyseus adds its own
+ * request listener first when it starts listening.
  */
-function dropClaimedAddresses(transport: WebSocketTransport, trustProxy: boolean): void {
+function stampAddresses(transport: WebSocketTransport, trustProxy: boolean): void {
   const http = transport.server;
   if (!http) return;
   const emit = http.emit.bind(http) as (event: string | symbol, ...args: unknown[]) => boolean;
   http.emit = ((event: string | symbol, ...args: unknown[]) => {
-    if (event === "request" || event === "upgrade") {
-      const headers = (args[0] as { headers: Record<string, unknown> }).headers;
-      if (!trustProxy) delete headers["x-real-ip"];
-      delete headers["x-forwarded-for"];
-      delete headers["x-client-ip"];
-    }
+    if (event === "request" || event === "upgrade") stampClientAddress(args[0] as IncomingMessage, trustProxy);
     return emit(event, ...args);
   }) as typeof http.emit;
 }

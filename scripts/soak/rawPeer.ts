@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import WebSocket from "ws";
 
 /**
@@ -39,26 +40,45 @@ export class MatchmakeError extends Error {
   }
 }
 
+export interface ReserveRequest {
+  /** Matchmaking method (default joinOrCreate). */
+  method?: string;
+  /** Room name, or the room id for `reconnect` (default pond). */
+  roomName?: string;
+  timeoutMs?: number;
+  headers?: Record<string, string>;
+  /** Local source address to connect from (e.g. 127.0.0.2), for per-address limits. */
+  localAddress?: string;
+}
+
 /** POST /matchmake/<method>/<room> with `options` as the join options. */
-export async function reserveSeat(
-  httpUrl: string,
-  options: Record<string, unknown> = {},
-  method = "joinOrCreate",
-  roomName = "pond",
-  timeoutMs = 5000,
-  headers: Record<string, string> = {},
-): Promise<SeatReservation> {
-  const response = await fetch(`${httpUrl}/matchmake/${method}/${roomName}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json", ...headers },
-    body: JSON.stringify(options),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const body = await response.text();
-  if (!response.ok) throw new MatchmakeError(response.status, body);
+export async function reserveSeat(httpUrl: string, options: Record<string, unknown> = {}, request: ReserveRequest = {}): Promise<SeatReservation> {
+  const { method = "joinOrCreate", roomName = "pond", timeoutMs = 5000, headers = {}, localAddress } = request;
+  const { status, body } = await postJson(`${httpUrl}/matchmake/${method}/${roomName}`, JSON.stringify(options), headers, timeoutMs, localAddress);
+  if (status < 200 || status >= 300) throw new MatchmakeError(status, body);
   const seat = JSON.parse(body) as SeatReservation;
-  if (typeof seat.sessionId !== "string" || typeof seat.roomId !== "string") throw new MatchmakeError(response.status, body);
+  if (typeof seat.sessionId !== "string" || typeof seat.roomId !== "string") throw new MatchmakeError(status, body);
   return seat;
+}
+
+/** A JSON POST over node:http, which (unlike fetch) can choose the local source address. */
+function postJson(url: string, body: string, headers: Record<string, string>, timeoutMs: number, localAddress: string | undefined): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, {
+      method: "POST",
+      localAddress,
+      timeout: timeoutMs,
+      headers: { "Content-Type": "application/json", Accept: "application/json", "Content-Length": String(Buffer.byteLength(body)), ...headers },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    req.on("timeout", () => req.destroy(new Error(`POST ${url} timed out after ${timeoutMs} ms`)));
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 /** The room socket URL the SDK would open for this seat. */
@@ -81,6 +101,8 @@ export interface RawPeerOptions {
   onFrame?: (data: Buffer) => void;
   /** Extra headers on the WebSocket upgrade request. */
   headers?: Record<string, string>;
+  /** Local source address to connect from (e.g. 127.0.0.2). */
+  localAddress?: string;
 }
 
 /** One raw socket. `closed` resolves however it ends (never rejects). */
@@ -104,7 +126,7 @@ export class RawPeer {
 
   constructor(url: string, options: RawPeerOptions = {}) {
     const ack = options.ack ?? true;
-    this.ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 8 * 1024 * 1024, handshakeTimeout: 5000, headers: options.headers });
+    this.ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 8 * 1024 * 1024, handshakeTimeout: 5000, headers: options.headers, localAddress: options.localAddress });
     this.ws.binaryType = "nodebuffer";
     let resolveJoined!: (joined: boolean) => void;
     this.joined = new Promise((resolve) => { resolveJoined = resolve; });
@@ -178,7 +200,7 @@ function parseError(data: Buffer): { code: number; message: string } {
 
 /** Reserves a seat and opens it; resolves once joined (JOIN_ROOM received), or rejects. */
 export async function joinRaw(httpUrl: string, wsUrl: string, options: RawPeerOptions & { joinOptions?: Record<string, unknown>; timeoutMs?: number } = {}): Promise<{ peer: RawPeer; seat: SeatReservation }> {
-  const seat = await reserveSeat(httpUrl, options.joinOptions ?? {});
+  const seat = await reserveSeat(httpUrl, options.joinOptions ?? {}, { localAddress: options.localAddress });
   const peer = new RawPeer(seatUrl(wsUrl, seat), options);
   const timeoutMs = options.timeoutMs ?? 5000;
   let timer: NodeJS.Timeout | undefined;

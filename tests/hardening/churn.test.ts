@@ -107,7 +107,7 @@ describe("churn: thousands of joins and leaves", () => {
       const token = peer.reconnectionToken!;
       peer.kill();
       await peer.closed;
-      const again = await reserveSeat(pond.httpUrl, { reconnectionToken: token }, "reconnect", seat.roomId);
+      const again = await reserveSeat(pond.httpUrl, { reconnectionToken: token }, { method: "reconnect", roomName: seat.roomId });
       const back = new RawPeer(seatUrl(pond.wsUrl, again, { reconnectionToken: token }));
       open.add(back);
       const rejoined = await Promise.race([back.joined, delay(5000).then(() => false)]);

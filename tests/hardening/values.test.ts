@@ -162,7 +162,7 @@ describe("hostile names and chat are stored as short plain text", () => {
     // …and its reconnection token opens nothing.
     let refused: unknown;
     try {
-      await reserveSeat(pond.httpUrl, { reconnectionToken: peer.reconnectionToken }, "reconnect", seat.roomId);
+      await reserveSeat(pond.httpUrl, { reconnectionToken: peer.reconnectionToken }, { method: "reconnect", roomName: seat.roomId });
     } catch (error) {
       refused = error;
     }
@@ -186,7 +186,7 @@ describe("hostile names and chat are stored as short plain text", () => {
     await waitFor(() => !observer.conn.all.has(seat.sessionId), { timeoutMs: 3000, message: "the flooder's tadpole to leave the pond (not after the 20 s grace)" });
     let refused: unknown;
     try {
-      await reserveSeat(pond.httpUrl, { reconnectionToken: peer.reconnectionToken }, "reconnect", seat.roomId);
+      await reserveSeat(pond.httpUrl, { reconnectionToken: peer.reconnectionToken }, { method: "reconnect", roomName: seat.roomId });
     } catch (error) {
       refused = error;
     }
