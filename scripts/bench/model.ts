@@ -1,8 +1,8 @@
 import { Encoder, StateView } from "@colyseus/schema";
 import { Interest, type Viewer } from "../../server/rooms/Interest.ts";
+import { PondSim, type InputSource } from "../../server/sim/PondSim.ts";
 import { WORLD_HALF } from "../../shared/constants.ts";
 import type { Steer } from "../../shared/input.ts";
-import { stepTadpole } from "../../shared/movement.ts";
 import { PondState, Tadpole } from "../../shared/state.ts";
 import { createRng } from "../../shared/rng.ts";
 import { percentile } from "./stats.ts";
@@ -13,8 +13,8 @@ import { percentile } from "./stats.ts";
  * Interest class, then one patch encoded the way Colyseus' SchemaSerializer does it for filtered
  * state (a shared encode, then encodeView per client's StateView). No network, no bots: it shows
  * what the tick itself costs and which part grows how with N, independent of what else runs on
- * the machine (it reports CPU time). PondRoom's step loop is mirrored here in a few lines: keep
- * them in step if PondRoom.step changes.
+ * the machine (it reports CPU time). The step is the server's own simulation core (PondSim), fed
+ * by steering sources that always hold an input.
  */
 export interface ModelResult {
   size: number;
@@ -38,20 +38,24 @@ export function modelTick(size: number, interest: boolean, viewRadius: number, o
   const rng = createRng(options.seed ?? 7);
   const state = new PondState();
   const encoder = new Encoder(state);
-  const grid = new Interest({ enterRadius: viewRadius, leaveRadius: viewRadius * 1.15, enabled: interest });
-  const viewers: Array<Viewer & { steer: Steer }> = [];
+  type Extras = { tadpole: Tadpole; view: StateView | undefined; visible: Map<Viewer, number>; gone: boolean; steer: Steer };
+  const sim = new PondSim<Extras>({ cellSize: viewRadius * 1.15, random: rng });
+  const grid = new Interest<Viewer & Extras>({ enterRadius: viewRadius, leaveRadius: viewRadius * 1.15, enabled: interest }, sim.grid);
+  const viewers = sim.swimmers;
   const span = 2 * (WORLD_HALF - 100);
   for (let i = 0; i < size; i++) {
     const t = new Tadpole();
-    t.x = -span / 2 + rng() * span;
-    t.y = -span / 2 + rng() * span;
-    t.angle = 0;
-    t.speed = 0;
     t.name = `bench${i}`;
     t.hue = i % 12;
     state.tadpoles.set(`s${i}`, t);
-    const viewer = { tadpole: t, view: new StateView(), visible: new Map(), cell: 0, slot: 0, gone: false, steer: { angle: rng() * Math.PI * 2, thrust: 1 } };
-    viewers.push(viewer);
+    const steer: Steer = { angle: rng() * Math.PI * 2, thrust: 1 };
+    // Always one input more than the cushion: one step per tick, like a client on a clean link.
+    const inputs: InputSource = { size: 3, next: () => steer };
+    const viewer = sim.spawn(`s${i}`, inputs, t, { tadpole: t, view: new StateView(), visible: new Map(), gone: false, steer });
+    // Spread over the pond instead of the spawn circle.
+    t.x = -span / 2 + rng() * span;
+    t.y = -span / 2 + rng() * span;
+    sim.grid.update(viewer);
     grid.add(viewer);
     grid.sweep(viewer);
   }
@@ -73,9 +77,8 @@ export function modelTick(size: number, interest: boolean, viewRadius: number, o
         if (rng() < 0.02 || Math.abs(v.tadpole.x) > WORLD_HALF - 150 || Math.abs(v.tadpole.y) > WORLD_HALF - 150) {
           v.steer.angle = Math.atan2(-v.tadpole.y + (rng() - 0.5) * 2000, -v.tadpole.x + (rng() - 0.5) * 2000);
         }
-        stepTadpole(v.tadpole, v.steer, 0.05);
-        grid.relocate(v);
       }
+      sim.step(0.05);
       const t1 = performance.now();
       for (let i = 0; i < viewers.length; i++) grid.sweep(viewers[i]);
       const t2 = performance.now();

@@ -1,17 +1,16 @@
 import type { StateView } from "@colyseus/schema";
-import { WORLD_HALF } from "../../shared/constants.ts";
 import type { Tadpole } from "../../shared/state.ts";
+import type { SimSwimmer } from "../sim/PondSim.ts";
+import type { SpatialGrid } from "../sim/SpatialGrid.ts";
 
-/** A tadpole as the interest manager sees it: where it is, and what its owner may see. */
-export interface Viewer {
+/** A swimmer as the interest manager sees it: its tadpole, and what its owner may see. */
+export interface Viewer extends SimSwimmer {
   readonly tadpole: Tadpole;
   /** The owner's state view (undefined while it has none, e.g. before its join completes). */
   view: StateView | undefined;
   /** Tadpoles currently in `view`, with the sweep stamp at which each was last found in range. */
   readonly visible: Map<Viewer, number>;
-  /** Grid bookkeeping, owned by Interest. */
-  cell: number;
-  slot: number;
+  /** Set once it left the pond. */
   gone: boolean;
 }
 
@@ -26,33 +25,23 @@ export interface InterestOptions {
 
 /**
  * Interest management: each client's StateView holds the tadpoles near its own, found through
- * a uniform grid whose cells are as wide as the leave radius (so a 3×3 block covers it).
- * Sweeps allocate nothing: cells are arrays with swap-remove, and the visible sets are walked
- * with a callback bound once.
+ * the simulation's spatial grid. Sweeps allocate nothing: the visible sets are walked, and the
+ * grid queried, with callbacks bound once.
  */
-export class Interest {
-  private readonly cellSize: number;
-  private readonly cols: number;
-  private readonly cells: Viewer[][];
+export class Interest<V extends Viewer = Viewer> {
   private readonly enter2: number;
-  private readonly leave2: number;
   private stamp = 0;
   /** Interest off: every viewer, so a join costs O(N) once instead of every sweep costing O(N). */
-  private readonly everyone = new Set<Viewer>();
-  // Sweep context for the bound callback below (avoids a closure per viewer per sweep).
-  private sweeping: Viewer | undefined;
+  private readonly everyone = new Set<V>();
+  // Sweep context for the bound callbacks below (avoids a closure per viewer per sweep).
+  private sweeping: V | undefined;
 
-  constructor(private readonly options: InterestOptions) {
-    this.cellSize = options.leaveRadius;
-    this.cols = Math.ceil((2 * WORLD_HALF) / this.cellSize) + 1;
-    this.cells = Array.from({ length: this.cols * this.cols }, () => []);
+  constructor(private readonly options: InterestOptions, private readonly grid: SpatialGrid<V>) {
     this.enter2 = options.enterRadius ** 2;
-    this.leave2 = options.leaveRadius ** 2;
   }
 
-  add(viewer: Viewer): void {
+  add(viewer: V): void {
     viewer.gone = false;
-    this.place(viewer, this.cellOf(viewer.tadpole));
     if (!this.options.enabled) {
       this.everyone.add(viewer);
       // Everyone sees the newcomer at once; the newcomer's own view fills on its first sweep.
@@ -63,8 +52,7 @@ export class Interest {
   }
 
   /** Forgets a viewer; others drop it from their sets on their next sweep. */
-  remove(viewer: Viewer): void {
-    this.unplace(viewer);
+  remove(viewer: V): void {
     viewer.gone = true;
     viewer.visible.clear();
     if (!this.options.enabled) {
@@ -74,21 +62,12 @@ export class Interest {
     }
   }
 
-  /** Moves viewers between cells after the simulation step. */
-  relocate(viewer: Viewer): void {
-    const cell = this.cellOf(viewer.tadpole);
-    if (cell !== viewer.cell) {
-      this.unplace(viewer);
-      this.place(viewer, cell);
-    }
-  }
-
   /** Brings one viewer's StateView up to date with who is near it now. */
-  sweep(viewer: Viewer): void {
+  sweep(viewer: V): void {
     const view = viewer.view;
     if (view === undefined) return;
     const stamp = ++this.stamp;
-    const { x, y } = viewer.tadpole;
+    const { x, y } = viewer.body;
     if (!this.options.enabled) {
       // Only a new or reconnected viewer lacks anyone: fill it once (O(N)), then nothing to do.
       if (viewer.visible.size < this.everyone.size) {
@@ -96,28 +75,21 @@ export class Interest {
       }
       return;
     }
-    const cx = viewer.cell % this.cols;
-    const cy = (viewer.cell - cx) / this.cols;
-    for (let gy = cy - 1; gy <= cy + 1; gy++) {
-      if (gy < 0 || gy >= this.cols) continue;
-      for (let gx = cx - 1; gx <= cx + 1; gx++) {
-        if (gx < 0 || gx >= this.cols) continue;
-        const cell = this.cells[gy * this.cols + gx];
-        for (let i = 0; i < cell.length; i++) {
-          const other = cell[i];
-          const dx = other.tadpole.x - x;
-          const dy = other.tadpole.y - y;
-          const d2 = dx * dx + dy * dy;
-          if (d2 <= this.enter2 || (d2 <= this.leave2 && viewer.visible.has(other))) this.see(viewer, view, other, stamp);
-        }
-      }
-    }
     this.sweeping = viewer;
+    this.grid.forEachNear(x, y, this.options.leaveRadius, this.consider);
     viewer.visible.forEach(this.forgetUnseen);
     this.sweeping = undefined;
   }
 
-  private see(viewer: Viewer, view: StateView, other: Viewer, stamp: number): void {
+  /** One tadpole within the leave radius of the viewer being swept: in view if inside the enter radius, or already in view. */
+  private readonly consider = (other: V): void => {
+    const viewer = this.sweeping!;
+    const dx = other.body.x - viewer.body.x;
+    const dy = other.body.y - viewer.body.y;
+    if (dx * dx + dy * dy <= this.enter2 || viewer.visible.has(other)) this.see(viewer, viewer.view!, other, this.stamp);
+  };
+
+  private see(viewer: V, view: StateView, other: V, stamp: number): void {
     if (!viewer.visible.has(other)) view.add(other.tadpole);
     viewer.visible.set(other, stamp);
   }
@@ -129,29 +101,4 @@ export class Interest {
     if (!other.gone) viewer.view!.remove(other.tadpole);
     viewer.visible.delete(other);
   };
-
-  private cellOf(t: Tadpole): number {
-    const last = this.cols - 1;
-    let gx = Math.floor((t.x + WORLD_HALF) / this.cellSize);
-    let gy = Math.floor((t.y + WORLD_HALF) / this.cellSize);
-    gx = gx < 0 ? 0 : gx > last ? last : gx;
-    gy = gy < 0 ? 0 : gy > last ? last : gy;
-    return gy * this.cols + gx;
-  }
-
-  private place(viewer: Viewer, cell: number): void {
-    const list = this.cells[cell];
-    viewer.cell = cell;
-    viewer.slot = list.length;
-    list.push(viewer);
-  }
-
-  private unplace(viewer: Viewer): void {
-    const list = this.cells[viewer.cell];
-    const last = list.pop()!;
-    if (last !== viewer) {
-      list[viewer.slot] = last;
-      last.slot = viewer.slot;
-    }
-  }
 }

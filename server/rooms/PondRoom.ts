@@ -1,12 +1,13 @@
-import { CloseCode, Protocol, Room, ServerError, logger, type AuthContext, type Client, type StepContext } from "@colyseus/core";
+import { CloseCode, Room, ServerError, logger, type AuthContext, type Client, type StepContext } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
-import { DEFAULT_NAME, DEFAULT_TICK_RATE, HUE_COUNT, SPAWN_RADIUS } from "../../shared/constants.ts";
+import { DEFAULT_NAME, DEFAULT_TICK_RATE, HUE_COUNT } from "../../shared/constants.ts";
 import { TadpoleInput } from "../../shared/input.ts";
 import { MessageType, parseChat, parseName, type ChatBroadcast, type Notice } from "../../shared/messages.ts";
-import { spawnPoint, stepTadpole } from "../../shared/movement.ts";
 import { PondState, Tadpole } from "../../shared/state.ts";
 import { metrics } from "../metrics.ts";
+import { PondSim } from "../sim/PondSim.ts";
 import { admission } from "./admission.ts";
+import { guardFrames } from "./frameGuard.ts";
 import { Interest, type Viewer } from "./Interest.ts";
 import { TokenBucket } from "./tokenBucket.ts";
 
@@ -28,16 +29,6 @@ export const CLOSE_FLOODING = 4429;
 /** Default view radius: a little more than half a large desktop screen's diagonal. */
 export const DEFAULT_VIEW_RADIUS = 1200;
 
-/**
- * A client may bank this many fixed steps: enough to catch up after a burst of jitter
- * (inputs arriving two at a time), never enough to swim faster than the rules for long.
- */
-const MAX_STEP_CREDIT = 4;
-/**
- * Inputs queued before a tadpole starts (or restarts, after running dry) playing them: one tick
- * of cushion against arrival jitter, so a late input does not become a stop and a double step.
- */
-const INPUT_CUSHION = 2;
 /**
  * Each client's view is re-swept every this many ticks (200 ms at 20 Hz). The leave radius is
  * 15 % wider than the enter radius, far more than two tadpoles can close in that time.
@@ -63,20 +54,20 @@ interface PondAuth {
   ip: string | undefined;
 }
 
-/** Server-only bookkeeping per tadpole in the pond. */
-interface Swimmer extends Viewer {
-  readonly sessionId: string;
+/** The room's own fields on each swimmer (the simulation adds its own, see SimSwimmer). */
+interface SwimmerExtras {
+  readonly tadpole: Tadpole;
   readonly ip: string | undefined;
-  index: number;
-  stepCredit: number;
-  /** Playing inputs from its cushion (false until INPUT_CUSHION are queued, and after running dry). */
-  playing: boolean;
+  view: StateView | undefined;
+  readonly visible: Map<Viewer, number>;
+  gone: boolean;
   readonly chat: TokenBucket;
   readonly invalid: TokenBucket;
   readonly messages: TokenBucket;
   /** Set once we disconnect it, so the messages still in flight neither count nor kick again. */
   kicked: boolean;
 }
+type Swimmer = Viewer & SwimmerExtras;
 
 /**
  * One pond: every tadpole in it, simulated at a fixed tick from the inputs its owner sends.
@@ -87,9 +78,8 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   override inputs = this.defineInput(TadpoleInput);
 
   private readonly swimmers = new Map<string, Swimmer>();
-  /** The same swimmers as an array: the tick walks it without allocating iterator entries. */
-  private readonly order: Swimmer[] = [];
-  private interest!: Interest;
+  private sim!: PondSim<SwimmerExtras>;
+  private interest!: Interest<Swimmer>;
   private reconnectGraceSeconds = 20;
   private messagesPerSecond = DEFAULT_TICK_RATE * MESSAGES_PER_TICK + MESSAGES_SLACK_PER_SECOND;
   private sweepTurn = 0;
@@ -103,7 +93,9 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     this.maxClients = options.maxPlayers ?? this.maxClients;
     this.reconnectGraceSeconds = options.reconnectGraceSeconds ?? this.reconnectGraceSeconds;
     const radius = options.viewRadius ?? DEFAULT_VIEW_RADIUS;
-    this.interest = new Interest({ enterRadius: radius, leaveRadius: radius * 1.15, enabled: options.interest !== false });
+    // Cells as wide as the leave radius: a view sweep reads at most a 3×3 block of them.
+    this.sim = new PondSim<SwimmerExtras>({ cellSize: radius * 1.15 });
+    this.interest = new Interest<Swimmer>({ enterRadius: radius, leaveRadius: radius * 1.15, enabled: options.interest !== false }, this.sim.grid);
 
     this.setFixedTimestep((ctx) => this.step(ctx), tickRate);
     // Re-arm the patch timer after the simulation timer with the same period, so each
@@ -111,7 +103,10 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     this.patchRate = 1000 / tickRate;
 
     this.messagesPerSecond = tickRate * MESSAGES_PER_TICK + MESSAGES_SLACK_PER_SECOND;
-    this.screenFrames();
+    guardFrames(this, {
+      admit: (client) => this.admitFrame(client),
+      refuse: (client, reason) => this.reject(client, reason),
+    });
 
     this.onMessage(MessageType.chat, (client, payload: unknown) => this.onChat(client, payload));
     this.onMessage(MessageType.name, (client, payload: unknown) => this.onName(client, payload));
@@ -146,29 +141,21 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
       throw new ServerError(503, refused === "process_full" ? "This server is full." : "Too many connections from your address.");
     }
     const tadpole = new Tadpole();
-    spawnPoint(Math.random(), Math.random(), SPAWN_RADIUS, tadpole);
     tadpole.name = parseName({ name: options?.name }) ?? DEFAULT_NAME;
     tadpole.hue = Math.floor(Math.random() * HUE_COUNT);
     const now = Date.now();
-    const swimmer: Swimmer = {
-      sessionId: client.sessionId,
-      ip,
+    const swimmer = this.sim.spawn(client.sessionId, this.inputs.get(client.sessionId), tadpole, {
       tadpole,
+      ip,
       view: undefined,
       visible: new Map(),
-      cell: 0,
-      slot: 0,
       gone: false,
-      index: this.order.length,
-      stepCredit: 1,
-      playing: false,
       chat: new TokenBucket(CHAT_BURST, CHAT_PER_SECOND, now),
       invalid: new TokenBucket(INVALID_BURST, INVALID_PER_SECOND, now),
       messages: new TokenBucket(this.messagesPerSecond * 2, this.messagesPerSecond, now),
       kicked: false,
-    };
+    });
     this.swimmers.set(client.sessionId, swimmer);
-    this.order.push(swimmer);
     this.state.tadpoles.set(client.sessionId, tadpole);
     this.watch(client, swimmer);
     this.interest.add(swimmer);
@@ -201,11 +188,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     const swimmer = this.swimmers.get(client.sessionId);
     if (swimmer === undefined) return;
     this.swimmers.delete(client.sessionId);
-    const last = this.order.pop()!;
-    if (last !== swimmer) {
-      this.order[swimmer.index] = last;
-      last.index = swimmer.index;
-    }
+    this.sim.despawn(swimmer);
     this.interest.remove(swimmer);
     this.state.tadpoles.delete(client.sessionId);
     admission.release(swimmer.ip);
@@ -241,12 +224,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     return changed;
   }
 
-  /**
-   * One fixed step. Each tadpole plays its owner's inputs one per tick from a small cushion
-   * (a jitter buffer: others see a steady path even when inputs arrive unevenly), drains a
-   * backlog one extra step per tick, and never takes more steps than it has banked credit.
-   * Views are swept in turns, a quarter of the clients per tick.
-   */
+  /** One fixed step of the simulation, then a quarter of the clients' views swept. */
   private step(ctx: StepContext): void {
     const started = performance.now();
     // A late timer runs several catch-up steps before one patch: time them all.
@@ -254,29 +232,10 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
       this.tickStarted = started;
       this.tickCpu = process.cpuUsage();
     }
-    const order = this.order;
-    for (let i = 0; i < order.length; i++) {
-      const swimmer = order[i];
-      swimmer.stepCredit = Math.min(MAX_STEP_CREDIT, swimmer.stepCredit + 1);
-      const inputs = this.inputs.get(swimmer.sessionId);
-      if (!swimmer.playing && inputs.size >= INPUT_CUSHION) swimmer.playing = true;
-      if (swimmer.playing) {
-        let steps = inputs.size > INPUT_CUSHION + 1 ? 2 : 1;
-        while (steps > 0 && swimmer.stepCredit >= 1) {
-          const input = inputs.next();
-          if (input === undefined) {
-            swimmer.playing = false; // starved: refill the cushion before moving again
-            break;
-          }
-          stepTadpole(swimmer.tadpole, input, ctx.dt);
-          swimmer.stepCredit -= 1;
-          steps--;
-        }
-      }
-      this.interest.relocate(swimmer);
-    }
+    this.sim.step(ctx.dt);
+    const swimmers = this.sim.swimmers;
     const phase = this.sweepTurn++ % SWEEP_TURNS;
-    for (let i = phase; i < order.length; i += SWEEP_TURNS) this.interest.sweep(order[i]);
+    for (let i = phase; i < swimmers.length; i += SWEEP_TURNS) this.interest.sweep(swimmers[i]);
     this.stepMs += performance.now() - started;
   }
 
@@ -322,31 +281,20 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   }
 
   /**
-   * Looks at every frame a client sends before Colyseus decodes it:
-   * - a flood (past `messagesPerSecond`) is cut off with CLOSE_FLOODING. Colyseus'
-   *   maxMessagesPerSecond would close with 4002, which a dropped client replaced by its own
-   *   reconnect also gets (Room.checkReconnectionToken), so onDrop could not tell them apart;
-   * - ROOM_INPUT_UNRELIABLE frames are refused: Colyseus 0.18 decodes them with @colyseus/schema's
-   *   InputDecoder.decodeAll, whose loop steps backwards on a negative length, so one 7-byte
-   *   frame ([20, ff ff ff ff ff ff]) spins the event loop forever and freezes every pond of the
-   *   process. Our clients send inputs on the reliable channel only (room.input()'s default).
-   * Room binds `_onMessage` per client when it joins, after onCreate, so this own property is
-   * what it binds.
+   * Every frame a client sends passes here first (see guardFrames). A flood (past
+   * `messagesPerSecond`) is cut off with CLOSE_FLOODING: Colyseus' maxMessagesPerSecond would
+   * close with 4002, which a dropped client replaced by its own reconnect also gets
+   * (Room.checkReconnectionToken), so onDrop could not tell them apart.
    */
-  private screenFrames(): void {
-    const room = this as unknown as { _onMessage(client: Client, buffer: Buffer): void };
-    const decode = room._onMessage;
-    room._onMessage = (client: Client, buffer: Buffer) => {
-      const swimmer = this.swimmers.get(client.sessionId);
-      if (swimmer !== undefined) {
-        if (swimmer.kicked) return;
-        if (!swimmer.messages.take(Date.now())) return this.kick(client, swimmer, CLOSE_FLOODING, "flooding", "Too many messages.");
-      }
-      if (buffer !== undefined && buffer.length > 0 && (buffer[0] & 0x1f) === Protocol.ROOM_INPUT_UNRELIABLE) {
-        return this.reject(client, "unreliable_input");
-      }
-      return decode.call(this, client, buffer);
-    };
+  private admitFrame(client: Client): boolean {
+    const swimmer = this.swimmers.get(client.sessionId);
+    if (swimmer === undefined) return true;
+    if (swimmer.kicked) return false;
+    if (!swimmer.messages.take(Date.now())) {
+      this.kick(client, swimmer, CLOSE_FLOODING, "flooding", "Too many messages.");
+      return false;
+    }
+    return true;
   }
 
   /** Drops a message we cannot use; a client that keeps sending them is disconnected. */

@@ -1,0 +1,32 @@
+import { Protocol, type Client, type Room } from "@colyseus/core";
+
+/** What a room decides about each frame a client sends, before Colyseus decodes it. */
+export interface FrameGuard {
+  /** False drops the frame undecoded (a kicked client's stragglers, or a flood the guard just cut off). */
+  admit(client: Client): boolean;
+  /** A frame refused for what it is; `reason` names it for the metrics. */
+  refuse(client: Client, reason: string): void;
+}
+
+/**
+ * Puts `guard` in front of Colyseus's message decoding for every client of `room`, and refuses
+ * ROOM_INPUT_UNRELIABLE frames outright: Colyseus 0.18 decodes them with @colyseus/schema's
+ * InputDecoder.decodeAll, whose loop steps backwards on a negative length, so one 7-byte frame
+ * ([20, ff ff ff ff ff ff]) spins the event loop forever and freezes every pond of the process.
+ * Our clients send inputs on the reliable channel only (room.input()'s default).
+ *
+ * Room binds `_onMessage` per client when it joins, after onCreate, so the own property set here
+ * (from onCreate) is what it binds. Colyseus has no public hook before decoding; this is the one
+ * place the game reaches into a Room internal.
+ */
+export function guardFrames(room: Room, guard: FrameGuard): void {
+  const target = room as unknown as { _onMessage(client: Client, buffer: Buffer): void };
+  const decode = target._onMessage;
+  target._onMessage = (client: Client, buffer: Buffer) => {
+    if (!guard.admit(client)) return;
+    if (buffer !== undefined && buffer.length > 0 && (buffer[0] & 0x1f) === Protocol.ROOM_INPUT_UNRELIABLE) {
+      return guard.refuse(client, "unreliable_input");
+    }
+    return decode.call(room, client, buffer);
+  };
+}

@@ -1,0 +1,134 @@
+import { SPAWN_RADIUS } from "../../shared/constants.ts";
+import type { Steer } from "../../shared/input.ts";
+import { spawnPoint, stepTadpole } from "../../shared/movement.ts";
+import type { Body } from "../../shared/state.ts";
+import { IdPool } from "./IdPool.ts";
+import { SpatialGrid, type Placed } from "./SpatialGrid.ts";
+
+/** Where a swimmer's steering comes from: its owner's queued inputs, oldest first. */
+export interface InputSource {
+  readonly size: number;
+  next(): Steer | undefined;
+}
+
+/** One tadpole as the simulation sees it. */
+export interface SimSwimmer extends Placed {
+  /** The owner's key (the room's session id). */
+  readonly key: string;
+  /** Short id (see IdPool), the name the position stream gives it. */
+  readonly id: number;
+  readonly body: Body;
+  readonly inputs: InputSource;
+  /** Position in `PondSim.swimmers` (owned by the sim). */
+  index: number;
+  /** Fixed steps it may still take (see MAX_STEP_CREDIT). */
+  stepCredit: number;
+  /** Playing inputs from its cushion (false until `cushion` are queued, and after running dry). */
+  playing: boolean;
+  /** Inputs queued before it starts (or restarts) playing them. */
+  cushion: number;
+}
+
+/**
+ * A client may bank this many fixed steps: enough to catch up after a burst of jitter
+ * (inputs arriving two at a time), never enough to swim faster than the rules for long.
+ */
+export const MAX_STEP_CREDIT = 4;
+/**
+ * Inputs queued before a tadpole starts (or restarts, after running dry) playing them: one tick
+ * of cushion against arrival jitter, so a late input does not become a stop and a double step.
+ */
+export const INPUT_CUSHION = 2;
+/** Short ids: the stream names a tadpole in 16 bits. */
+export const MAX_SWIMMERS = 65_536;
+
+export interface PondSimOptions {
+  /** Side of the spatial grid's cells, units. */
+  cellSize: number;
+  /** Random numbers in [0, 1) for spawn points (Math.random by default; tests seed it). */
+  random?: () => number;
+}
+
+/**
+ * The pond's simulation, without sockets or Colyseus: the swimmers, their fixed step (the shared
+ * movement function), the input cushion and step credit, spawn and despawn, and the spatial grid
+ * every positioned thing is filed in. The room feeds it inputs and reads bodies; benchmarks and
+ * tests drive it directly.
+ */
+export class PondSim<E extends object = object> {
+  readonly grid: SpatialGrid<SimSwimmer & E>;
+  /** Every swimmer, as an array: the step walks it without allocating iterator entries. */
+  readonly swimmers: Array<SimSwimmer & E> = [];
+  /** Called after a step moved a swimmer into another grid cell. */
+  onCellChange: ((swimmer: SimSwimmer & E, from: number) => void) | undefined;
+  private readonly ids = new IdPool(MAX_SWIMMERS);
+  private readonly random: () => number;
+
+  constructor(options: PondSimOptions) {
+    this.grid = new SpatialGrid(options.cellSize);
+    this.random = options.random ?? Math.random;
+  }
+
+  /**
+   * Adds a swimmer at a spawn point near the centre (`body` is written in place). `extra` are the
+   * caller's own fields, kept on the same object so the grid and the caller share one swimmer.
+   */
+  spawn(key: string, inputs: InputSource, body: Body, extra: E): SimSwimmer & E {
+    const id = this.ids.take();
+    if (id < 0) throw new Error("the pond has no free swimmer id");
+    spawnPoint(this.random(), this.random(), SPAWN_RADIUS, body);
+    const swimmer: SimSwimmer & E = {
+      ...extra,
+      key, id, body, inputs,
+      index: this.swimmers.length,
+      stepCredit: 1,
+      playing: false,
+      cushion: INPUT_CUSHION,
+      cell: -1,
+      slot: 0,
+    };
+    this.swimmers.push(swimmer);
+    this.grid.insert(swimmer);
+    return swimmer;
+  }
+
+  despawn(swimmer: SimSwimmer & E): void {
+    const last = this.swimmers.pop()!;
+    if (last !== swimmer) {
+      this.swimmers[swimmer.index] = last;
+      last.index = swimmer.index;
+    }
+    this.grid.remove(swimmer);
+    this.ids.give(swimmer.id);
+  }
+
+  /**
+   * One fixed step. Each swimmer plays its owner's inputs one per tick from a small cushion
+   * (a jitter buffer: others see a steady path even when inputs arrive unevenly), drains a
+   * backlog one extra step per tick, and never takes more steps than it has banked credit.
+   */
+  step(dt: number): void {
+    const swimmers = this.swimmers;
+    for (let i = 0; i < swimmers.length; i++) {
+      const s = swimmers[i];
+      s.stepCredit = Math.min(MAX_STEP_CREDIT, s.stepCredit + 1);
+      const inputs = s.inputs;
+      if (!s.playing && inputs.size >= s.cushion) s.playing = true;
+      if (s.playing) {
+        let steps = inputs.size > s.cushion + 1 ? 2 : 1;
+        while (steps > 0 && s.stepCredit >= 1) {
+          const input = inputs.next();
+          if (input === undefined) {
+            s.playing = false; // starved: refill the cushion before moving again
+            break;
+          }
+          stepTadpole(s.body, input, dt);
+          s.stepCredit -= 1;
+          steps--;
+        }
+      }
+      const from = this.grid.update(s);
+      if (from >= 0) this.onCellChange?.(s, from);
+    }
+  }
+}
