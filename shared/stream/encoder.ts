@@ -1,0 +1,375 @@
+import { ensureLength } from "./arrays.ts";
+import { ByteWriter, varintSize, writeVarintAt } from "./bytes.ts";
+import {
+  BLOCK_DELTA, BLOCK_DROP, BLOCK_HEADER_MAX, BLOCK_KEY, FULL, HAS_SPEED, HEADING_ABSOLUTE, HEADING_DELTA,
+  HEADING_MASK, LEAVE, MAX_ID, POS_ABSOLUTE, POS_INT8, POS_MASK, POS_NIBBLES, RECORD_MAX,
+} from "./format.ts";
+import { clampInt16, headingStep, toWireHeading, toWirePosition, toWireSpeed } from "./units.ts";
+
+/** A tadpole's true state, floats; the encoder reads it by reference on every encodeTick. */
+export interface StreamBody {
+  x: number;
+  y: number;
+  angle: number;
+  speed: number;
+}
+
+/** Slot states of an id. */
+const FREE = 0;
+const LIVE = 1;
+const REMOVING = 2; // its leave record goes out on the next encodeTick, then the id is free
+
+/** A cell's records or membership: none. */
+const NOT_ON_WIRE = -1;
+
+/**
+ * The server half of the position stream. Once per tick it quantizes every body, compares it with
+ * a mirror of what every client holds (the wire state: exactly what applying every block yields)
+ * and writes each cell's delta block; a client's frame is then the concatenation of the blocks
+ * of the cells it watches (StreamFrameWriter). Because the mirror is the clients' state, not the
+ * previous true state, rounding never accumulates.
+ *
+ * Records of a cell are in ascending id order because encodeTick walks ids in ascending order.
+ */
+export class PositionStreamEncoder {
+  readonly cellCount: number;
+
+  private tick = 0;
+
+  // Per id (indexed by id, grown on demand).
+  private bodies: (StreamBody | null)[] = [];
+  private state = new Uint8Array(0);
+  private cell = new Int32Array(0); // the cell it belongs to now
+  private wireCell = new Int32Array(0); // the cell clients hold it in, or NOT_ON_WIRE
+  private wx = new Int32Array(0);
+  private wy = new Int32Array(0);
+  private wvx = new Int32Array(0);
+  private wvy = new Int32Array(0);
+  private wa = new Uint16Array(0);
+  private ws = new Uint8Array(0);
+
+  /** Ids in use (live or removing), ascending. */
+  private active = new Int32Array(64);
+  private activeCount = 0;
+
+  // Per cell: this tick's delta block, written with room in front for the header.
+  private deltaWriters: (ByteWriter | undefined)[];
+  private recordCount: Int32Array;
+  private lastId: Int32Array;
+  private deltaStart: Int32Array;
+  private deltaViews: (Uint8Array | null)[];
+  private dirtyCells = new Int32Array(64);
+  private dirtyCount = 0;
+
+  // Per cell: key blocks, built lazily and cached for the tick they were built in.
+  private keyWriters: (ByteWriter | undefined)[];
+  private keyViews: (Uint8Array | null)[];
+  private keyTick: Int32Array;
+
+  // Members of each cell on the wire (counting sort by wireCell, ids ascending), built lazily per tick.
+  private memberTick = -1;
+  private members = new Int32Array(64);
+  private cellStart: Int32Array;
+  private cellFill: Int32Array;
+
+  constructor(cellCount: number) {
+    if (!Number.isInteger(cellCount) || cellCount < 0) throw new RangeError(`cellCount ${cellCount}`);
+    this.cellCount = cellCount;
+    this.deltaWriters = new Array<ByteWriter | undefined>(cellCount).fill(undefined);
+    this.recordCount = new Int32Array(cellCount);
+    this.lastId = new Int32Array(cellCount).fill(-1);
+    this.deltaStart = new Int32Array(cellCount);
+    this.deltaViews = new Array<Uint8Array | null>(cellCount).fill(null);
+    this.keyWriters = new Array<ByteWriter | undefined>(cellCount).fill(undefined);
+    this.keyViews = new Array<Uint8Array | null>(cellCount).fill(null);
+    this.keyTick = new Int32Array(cellCount).fill(-1);
+    this.cellStart = new Int32Array(cellCount + 1);
+    this.cellFill = new Int32Array(cellCount);
+  }
+
+  /** Spawns `id` (0..65535, not in use) in `cell`; clients get a full enter record (vx = vy = 0) next encodeTick. */
+  add(id: number, cell: number, body: StreamBody): void {
+    this.checkId(id);
+    this.checkCell(cell);
+    this.growIds(id + 1);
+    if (this.state[id] !== FREE) throw new Error(`stream id ${id} is in use (re-add only after an encodeTick)`);
+    this.state[id] = LIVE;
+    this.cell[id] = cell;
+    this.wireCell[id] = NOT_ON_WIRE;
+    this.bodies[id] = body;
+    this.insertActive(id);
+  }
+
+  /** Clients get a leave record in its current cell next encodeTick; idempotent until then. */
+  remove(id: number): void {
+    this.checkId(id);
+    if (id >= this.state.length || this.state[id] === FREE) throw new Error(`stream id ${id} is not in use`);
+    this.state[id] = REMOVING;
+  }
+
+  /** Moves `id` to `cell`: a leave record in the old cell's block and a full enter record in the new one. */
+  setCell(id: number, cell: number): void {
+    this.checkId(id);
+    this.checkCell(cell);
+    if (id >= this.state.length || this.state[id] === FREE) throw new Error(`stream id ${id} is not in use`);
+    if (this.state[id] === LIVE) this.cell[id] = cell;
+  }
+
+  /** One tick: quantize every body, write every cell's delta block and advance the wire state. */
+  encodeTick(): void {
+    this.tick++;
+    this.clearDeltas();
+    let kept = 0;
+    for (let i = 0; i < this.activeCount; i++) {
+      const id = this.active[i];
+      if (this.state[id] === REMOVING) {
+        if (this.wireCell[id] !== NOT_ON_WIRE) this.beginRecord(this.wireCell[id], id, LEAVE);
+        this.free(id);
+        continue;
+      }
+      this.active[kept++] = id;
+      this.encodeBody(id);
+    }
+    this.activeCount = kept;
+    this.finishDeltas();
+  }
+
+  /** This tick's delta block for `cell` (header included), or null when it has no record. */
+  delta(cell: number): Uint8Array | null {
+    this.checkCell(cell);
+    if (this.recordCount[cell] === 0) return null;
+    let view = this.deltaViews[cell];
+    if (view === null) {
+      view = (this.deltaWriters[cell] as ByteWriter).view(this.deltaStart[cell]);
+      this.deltaViews[cell] = view;
+    }
+    return view;
+  }
+
+  /** This tick's key block for `cell`: every entity the wire state holds there after this tick. */
+  key(cell: number): Uint8Array {
+    this.checkCell(cell);
+    if (this.keyTick[cell] !== this.tick) {
+      this.keyViews[cell] = this.buildKey(cell);
+      this.keyTick[cell] = this.tick;
+    }
+    return this.keyViews[cell] as Uint8Array;
+  }
+
+  private encodeBody(id: number): void {
+    const body = this.bodies[id] as StreamBody;
+    const tx = toWirePosition(body.x);
+    const ty = toWirePosition(body.y);
+    const ta = toWireHeading(body.angle);
+    const ts = toWireSpeed(body.speed);
+    const wireCell = this.wireCell[id];
+    const cell = this.cell[id];
+
+    if (wireCell === NOT_ON_WIRE) {
+      this.enter(cell, id, tx, ty, 0, 0, ta, ts);
+      return;
+    }
+    if (wireCell !== cell) {
+      // The real last motion travels along, so the next tick is a small residual again.
+      this.beginRecord(wireCell, id, LEAVE);
+      this.enter(cell, id, tx, ty, clampInt16(tx - this.wx[id]), clampInt16(ty - this.wy[id]), ta, ts);
+      return;
+    }
+
+    const x0 = this.wx[id];
+    const y0 = this.wy[id];
+    const rx = tx - (x0 + this.wvx[id]); // residual against "keep going"
+    const ry = ty - (y0 + this.wvy[id]);
+    const vx = tx - x0;
+    const vy = ty - y0;
+    let flags = 0;
+    if (rx !== 0 || ry !== 0) {
+      if (vx !== clampInt16(vx) || vy !== clampInt16(vy)) flags = POS_ABSOLUTE; // the new velocity must fit int16
+      else if (rx >= -8 && rx <= 7 && ry >= -8 && ry <= 7) flags = POS_NIBBLES;
+      else if (rx >= -128 && rx <= 127 && ry >= -128 && ry <= 127) flags = POS_INT8;
+      else flags = POS_ABSOLUTE;
+    }
+    const turn = headingStep(this.wa[id], ta);
+    if (turn !== 0) flags |= turn >= -127 && turn <= 127 ? HEADING_DELTA : HEADING_ABSOLUTE;
+    if (ts !== this.ws[id]) flags |= HAS_SPEED;
+
+    const absVx = clampInt16(vx);
+    const absVy = clampInt16(vy);
+    this.wx[id] = tx;
+    this.wy[id] = ty;
+    this.wvx[id] = absVx;
+    this.wvy[id] = absVy;
+    this.wa[id] = ta;
+    this.ws[id] = ts;
+    if (flags === 0) return; // "keep going" lands exactly on the target
+
+    const w = this.beginRecord(cell, id, flags);
+    switch (flags & POS_MASK) {
+      case POS_NIBBLES: w.u8(((rx & 0x0f) << 4) | (ry & 0x0f)); break;
+      case POS_INT8: w.u8(rx & 0xff); w.u8(ry & 0xff); break;
+      case POS_ABSOLUTE: w.u16(tx); w.u16(ty); w.u16(absVx); w.u16(absVy); break;
+    }
+    const heading = flags & HEADING_MASK;
+    if (heading === HEADING_DELTA) w.u8(turn & 0xff);
+    else if (heading === HEADING_ABSOLUTE) w.u16(ta);
+    if (flags & HAS_SPEED) w.u8(ts);
+  }
+
+  /** A full record in `cell`'s delta block, and the wire state it sets. */
+  private enter(cell: number, id: number, x: number, y: number, vx: number, vy: number, a: number, s: number): void {
+    writeFullFields(this.beginRecord(cell, id, FULL), x, y, vx, vy, a, s);
+    this.wireCell[id] = cell;
+    this.wx[id] = x;
+    this.wy[id] = y;
+    this.wvx[id] = vx;
+    this.wvy[id] = vy;
+    this.wa[id] = a;
+    this.ws[id] = s;
+  }
+
+  /** Starts a record (gap and flags) in `cell`'s delta block and returns the writer for its fields. */
+  private beginRecord(cell: number, id: number, flags: number): ByteWriter {
+    let w = this.deltaWriters[cell];
+    if (this.recordCount[cell] === 0) {
+      if (w === undefined) w = this.deltaWriters[cell] = new ByteWriter(64);
+      w.reset(BLOCK_HEADER_MAX);
+      this.dirtyCells = ensureLength(this.dirtyCells, this.dirtyCount + 1);
+      this.dirtyCells[this.dirtyCount++] = cell;
+    }
+    const writer = w as ByteWriter;
+    writer.reserve(RECORD_MAX);
+    writer.varint(id - this.lastId[cell] - 1);
+    writer.u8(flags);
+    this.lastId[cell] = id;
+    this.recordCount[cell]++;
+    return writer;
+  }
+
+  private clearDeltas(): void {
+    for (let i = 0; i < this.dirtyCount; i++) {
+      const cell = this.dirtyCells[i];
+      this.recordCount[cell] = 0;
+      this.lastId[cell] = -1;
+      this.deltaViews[cell] = null;
+    }
+    this.dirtyCount = 0;
+  }
+
+  /** Writes each block's header right-aligned in the room left in front of its records. */
+  private finishDeltas(): void {
+    for (let i = 0; i < this.dirtyCount; i++) {
+      const cell = this.dirtyCells[i];
+      const n = this.recordCount[cell];
+      const w = this.deltaWriters[cell] as ByteWriter;
+      const start = BLOCK_HEADER_MAX - (varintSize(cell) + 1 + varintSize(n));
+      let pos = writeVarintAt(w.bytes, start, cell);
+      w.bytes[pos++] = BLOCK_DELTA;
+      writeVarintAt(w.bytes, pos, n);
+      this.deltaStart[cell] = start;
+    }
+  }
+
+  private buildKey(cell: number): Uint8Array {
+    this.indexMembers();
+    const from = this.cellStart[cell];
+    const to = this.cellStart[cell + 1];
+    let w = this.keyWriters[cell];
+    if (w === undefined) w = this.keyWriters[cell] = new ByteWriter(64);
+    w.reset();
+    w.varint(cell);
+    w.u8(BLOCK_KEY);
+    w.varint(to - from);
+    let lastId = -1;
+    for (let i = from; i < to; i++) {
+      const id = this.members[i];
+      w.reserve(RECORD_MAX);
+      w.varint(id - lastId - 1);
+      w.u8(FULL);
+      writeFullFields(w, this.wx[id], this.wy[id], this.wvx[id], this.wvy[id], this.wa[id], this.ws[id]);
+      lastId = id;
+    }
+    return w.view();
+  }
+
+  /** Groups the ids on the wire by wireCell (a counting sort; ascending ids stay ascending). */
+  private indexMembers(): void {
+    if (this.memberTick === this.tick) return;
+    this.memberTick = this.tick;
+    const start = this.cellStart;
+    start.fill(0);
+    for (let i = 0; i < this.activeCount; i++) {
+      const cell = this.wireCell[this.active[i]];
+      if (cell !== NOT_ON_WIRE) start[cell + 1]++;
+    }
+    for (let c = 0; c < this.cellCount; c++) {
+      start[c + 1] += start[c];
+      this.cellFill[c] = start[c];
+    }
+    this.members = ensureLength(this.members, start[this.cellCount]);
+    for (let i = 0; i < this.activeCount; i++) {
+      const id = this.active[i];
+      const cell = this.wireCell[id];
+      if (cell !== NOT_ON_WIRE) this.members[this.cellFill[cell]++] = id;
+    }
+  }
+
+  private free(id: number): void {
+    this.state[id] = FREE;
+    this.wireCell[id] = NOT_ON_WIRE;
+    this.bodies[id] = null;
+  }
+
+  private insertActive(id: number): void {
+    let lo = 0;
+    let hi = this.activeCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.active[mid] < id) lo = mid + 1;
+      else hi = mid;
+    }
+    this.active = ensureLength(this.active, this.activeCount + 1);
+    this.active.copyWithin(lo + 1, lo, this.activeCount);
+    this.active[lo] = id;
+    this.activeCount++;
+  }
+
+  private growIds(length: number): void {
+    if (this.state.length >= length) return;
+    this.state = ensureLength(this.state, length);
+    this.cell = ensureLength(this.cell, length);
+    this.wireCell = ensureLength(this.wireCell, length, NOT_ON_WIRE);
+    this.wx = ensureLength(this.wx, length);
+    this.wy = ensureLength(this.wy, length);
+    this.wvx = ensureLength(this.wvx, length);
+    this.wvy = ensureLength(this.wvy, length);
+    this.wa = ensureLength(this.wa, length);
+    this.ws = ensureLength(this.ws, length);
+    while (this.bodies.length < this.state.length) this.bodies.push(null);
+  }
+
+  private checkId(id: number): void {
+    if (!Number.isInteger(id) || id < 0 || id > MAX_ID) throw new RangeError(`stream id ${id} is not in 0..${MAX_ID}`);
+  }
+
+  private checkCell(cell: number): void {
+    if (!Number.isInteger(cell) || cell < 0 || cell >= this.cellCount) throw new RangeError(`cell ${cell} is not in 0..${this.cellCount - 1}`);
+  }
+}
+
+/** The fields of a full record, in format order: int16 x, y, vx, vy, u16 heading, u8 speed. */
+function writeFullFields(w: ByteWriter, x: number, y: number, vx: number, vy: number, a: number, s: number): void {
+  w.u16(x);
+  w.u16(y);
+  w.u16(vx);
+  w.u16(vy);
+  w.u16(a);
+  w.u8(s);
+}
+
+/** A drop block: the client stops watching `cell` and forgets everything in it. */
+export function writeDropBlock(w: ByteWriter, cell: number): void {
+  w.varint(cell);
+  w.u8(BLOCK_DROP);
+}
+
+export { ByteWriter };

@@ -1,0 +1,334 @@
+import { describe, expect, it } from "vitest";
+import { ByteReader, ByteWriter } from "../../shared/stream/bytes.ts";
+import { PositionStreamDecoder, type DecodedEntity } from "../../shared/stream/decoder.ts";
+import { PositionStreamEncoder, writeDropBlock, type StreamBody } from "../../shared/stream/encoder.ts";
+import { StreamFrameWriter } from "../../shared/stream/frame.ts";
+
+/** One rule of the format per test, on hand-made bytes or a tiny encoder scenario. */
+
+const hex = (bytes: Uint8Array | null): string => bytes === null ? "null" : Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
+const bytes = (text: string): Uint8Array => new Uint8Array(text.trim().split(/\s+/).map((h) => parseInt(h, 16)));
+
+/** Decodes a frame written as hex. */
+function feed(decoder: PositionStreamDecoder, text: string): boolean {
+  const frame = bytes(text);
+  return decoder.decode(frame, 0, frame.length);
+}
+
+/** A full record's fields as hex: int16 x, y, vx, vy, u16 heading, u8 speed. */
+function full(x: number, y: number, vx: number, vy: number, a: number, s: number): string {
+  const u8 = (v: number): string => (v & 0xff).toString(16).padStart(2, "0");
+  const u16 = (v: number): string => `${u8(v)} ${u8(v >> 8)}`;
+  return `1b ${u16(x)} ${u16(y)} ${u16(vx)} ${u16(vy)} ${u16(a)} ${u8(s)}`;
+}
+
+function events(decoder: PositionStreamDecoder): string[] {
+  const log: string[] = [];
+  decoder.onEnter = (e) => log.push(`enter ${e.id}`);
+  decoder.onLeave = (e) => log.push(`leave ${e.id}`);
+  return log;
+}
+
+describe("bytes", () => {
+  it("varints round-trip up to 2^32 - 1 in at most 5 bytes; longer or larger is malformed", () => {
+    const w = new ByteWriter(1);
+    const values = [0, 1, 127, 128, 16383, 16384, 65535, 2 ** 21, 2 ** 28 - 1, 2 ** 28, 2 ** 32 - 1];
+    for (const v of values) w.varint(v);
+    expect(w.length).toBe(1 + 1 + 1 + 2 + 2 + 3 + 3 + 4 + 4 + 5 + 5);
+    const r = new ByteReader();
+    r.reset(w.bytes, 0, w.length);
+    for (const v of values) expect(r.varint()).toBe(v);
+    expect(r.bad).toBe(false);
+    r.reset(bytes("ff ff ff ff 10"), 0, 5); // 2^32
+    r.varint();
+    expect(r.bad).toBe(true);
+    r.reset(bytes("80 80 80 80 80 00"), 0, 6); // six bytes
+    r.varint();
+    expect(r.bad).toBe(true);
+    r.reset(bytes("80"), 0, 1); // truncated
+    r.varint();
+    expect(r.bad).toBe(true);
+  });
+
+  it("a drop block is varint cell, kind 2", () => {
+    const w = new ByteWriter();
+    writeDropBlock(w, 300);
+    expect(hex(w.view())).toBe("ac 02 02");
+  });
+});
+
+describe("encoder", () => {
+  function one(body: StreamBody, cells = 2): PositionStreamEncoder {
+    const encoder = new PositionStreamEncoder(cells);
+    encoder.add(5, 0, body);
+    encoder.encodeTick();
+    return encoder;
+  }
+
+  it("enters with a full record (vx = vy = 0), then says nothing while the body keeps going", () => {
+    const body = { x: 1, y: -1, angle: 0, speed: 0 };
+    const encoder = one(body);
+    expect(hex(encoder.delta(0))).toBe(`00 00 01 05 ${full(8, -8, 0, 0, 0, 0)}`);
+    expect(encoder.delta(1)).toBeNull();
+    encoder.encodeTick();
+    expect(encoder.delta(0)).toBeNull(); // not moving
+    body.x += 2; // 16 wire units: int8 residual, and the velocity is learned
+    encoder.encodeTick();
+    expect(hex(encoder.delta(0))).toBe("00 00 01 05 02 10 00");
+    for (let i = 0; i < 5; i++) {
+      body.x += 2;
+      encoder.encodeTick();
+      expect(encoder.delta(0)).toBeNull();
+    }
+  });
+
+  it("picks the smallest position kind for the residual: nibbles, int8, then absolute", () => {
+    const body = { x: 0, y: 0, angle: 0, speed: 0 };
+    const encoder = one(body);
+    body.x = 7 / 8;
+    body.y = -8 / 8;
+    encoder.encodeTick();
+    expect(hex(encoder.delta(0))).toBe("00 00 01 05 01 78"); // dx 7, dy -8
+    // Prediction is now (14, -16); land on (14 + 8, -16): 8 does not fit a nibble.
+    body.x = 22 / 8;
+    body.y = -16 / 8;
+    encoder.encodeTick();
+    expect(hex(encoder.delta(0))).toBe("00 00 01 05 02 08 00");
+    // Prediction (30, -16); a residual of -129 needs absolute: x, y, vx = target - previous x.
+    body.x = (30 - 129) / 8;
+    encoder.encodeTick();
+    expect(hex(encoder.delta(0))).toBe("00 00 01 05 03 9d ff f0 ff 87 ff 00 00"); // x -99, y -16, vx -99 - 22 = -121, vy 0
+  });
+
+  it("sends heading as a wrapped int8 delta up to ±127 steps, else absolute; speed when it changes", () => {
+    const body = { x: 0, y: 0, angle: (1020 / 1024) * 2 * Math.PI, speed: 0 };
+    const encoder = one(body);
+    body.angle = (4 / 1024) * 2 * Math.PI + 6 * Math.PI; // any value wraps: step 4, 8 steps on from 1020
+    encoder.encodeTick();
+    expect(hex(encoder.delta(0))).toBe("00 00 01 05 04 08");
+    body.angle = -(10 / 1024) * 2 * Math.PI; // step 1014: -14 steps
+    encoder.encodeTick();
+    expect(hex(encoder.delta(0))).toBe("00 00 01 05 04 f2");
+    body.angle = (500 / 1024) * 2 * Math.PI; // +510 steps: absolute
+    encoder.encodeTick();
+    expect(hex(encoder.delta(0))).toBe("00 00 01 05 08 f4 01");
+    body.speed = 220;
+    encoder.encodeTick();
+    expect(hex(encoder.delta(0))).toBe("00 00 01 05 10 ff");
+    body.speed = 1e9; // clamps: unchanged
+    encoder.encodeTick();
+    expect(encoder.delta(0)).toBeNull();
+  });
+
+  it("moves between cells with a leave in the old block and a full record carrying the real motion in the new", () => {
+    const body = { x: 0, y: 0, angle: 0, speed: 0 };
+    const encoder = one(body, 3);
+    body.x = 1;
+    encoder.setCell(5, 2);
+    encoder.setCell(5, 2);
+    encoder.encodeTick();
+    expect(hex(encoder.delta(0))).toBe("00 00 01 05 20");
+    expect(hex(encoder.delta(2))).toBe(`02 00 01 05 ${full(8, 0, 8, 0, 0, 0)}`);
+    expect(hex(encoder.key(0))).toBe("00 01 00");
+    expect(hex(encoder.key(2))).toBe(`02 01 01 05 ${full(8, 0, 8, 0, 0, 0)}`);
+    encoder.setCell(5, 1);
+    encoder.setCell(5, 2); // back where it is: nothing to say
+    body.x = 2;
+    encoder.encodeTick();
+    expect(encoder.delta(1)).toBeNull();
+    expect(encoder.delta(2)).toBeNull();
+  });
+
+  it("removes with a leave record, and frees the id only after encodeTick", () => {
+    const body = { x: 0, y: 0, angle: 0, speed: 0 };
+    const encoder = one(body);
+    encoder.remove(5);
+    expect(() => encoder.add(5, 1, body)).toThrow();
+    expect(hex(encoder.key(0))).toBe(`00 01 01 05 ${full(0, 0, 0, 0, 0, 0)}`); // still held until the leave goes out
+    encoder.encodeTick();
+    expect(hex(encoder.delta(0))).toBe("00 00 01 05 20");
+    expect(hex(encoder.key(0))).toBe("00 01 00");
+    encoder.add(5, 1, body);
+    encoder.encodeTick();
+    expect(hex(encoder.delta(1))).toBe(`01 00 01 05 ${full(0, 0, 0, 0, 0, 0)}`);
+    // Added and removed between two ticks: clients never hear of it.
+    encoder.add(9, 0, body);
+    encoder.remove(9);
+    encoder.encodeTick();
+    expect(encoder.delta(0)).toBeNull();
+  });
+
+  it("writes records in ascending id order with gaps, and key blocks are cached per tick", () => {
+    const encoder = new PositionStreamEncoder(1);
+    for (const id of [300, 2, 65535, 0]) encoder.add(id, 0, { x: 0, y: 0, angle: 0, speed: 0 });
+    encoder.encodeTick();
+    const key = encoder.key(0);
+    expect(encoder.key(0)).toBe(key);
+    // gaps: 0 → id 0, 1 → id 2, 297 → id 300, 65234 → id 65535
+    const gaps = hex(key).split(` ${full(0, 0, 0, 0, 0, 0)}`).map((s) => s.trim());
+    expect(gaps).toEqual(["00 01 04 00", "01", "a9 02", "d2 fd 03", ""]);
+    expect(hex(encoder.delta(0))).toBe(hex(key).replace(/^00 01/, "00 00"));
+    encoder.encodeTick();
+    expect(encoder.key(0)).not.toBe(key);
+  });
+
+  it("rejects ids and cells out of range", () => {
+    const encoder = new PositionStreamEncoder(2);
+    const body = { x: 0, y: 0, angle: 0, speed: 0 };
+    expect(() => encoder.add(65536, 0, body)).toThrow(RangeError);
+    expect(() => encoder.add(-1, 0, body)).toThrow(RangeError);
+    expect(() => encoder.add(1, 2, body)).toThrow(RangeError);
+    expect(() => encoder.delta(2)).toThrow(RangeError);
+    expect(() => encoder.remove(1)).toThrow();
+  });
+});
+
+describe("frame writer", () => {
+  it("writes selfFlags, the exact codes, the block count and the blocks", () => {
+    const writer = new StreamFrameWriter();
+    writer.begin(null);
+    expect(hex(writer.finish())).toBe("00 00");
+    writer.begin({ x: -2048, y: 2048, angle: 0, speed: 220 });
+    writer.block(bytes("07 00 00"));
+    writer.drop(1);
+    expect(hex(writer.finish())).toBe("01 00 00 fe ff 00 00 ff ff 02 07 00 00 01 02");
+    writer.begin(null);
+    for (let i = 0; i < 200; i++) writer.drop(3);
+    const frame = writer.finish();
+    expect(hex(frame.subarray(0, 3))).toBe("00 c8 01");
+    expect(frame.length).toBe(3 + 400);
+  });
+});
+
+describe("decoder", () => {
+  it("applies residuals against 'keep going' and advances entities without a record", () => {
+    const d = new PositionStreamDecoder();
+    expect(feed(d, `00 01 04 00 01 05 ${full(100, 0, 10, -2, 0, 0)}`)).toBe(true);
+    const e = d.entities.get(5)!;
+    expect(e).toMatchObject({ id: 5, x: 100 / 8, y: 0 });
+    expect(feed(d, "00 00")).toBe(true); // no record: x += vx
+    expect(e).toMatchObject({ x: 110 / 8, y: -2 / 8 });
+    expect(feed(d, "00 01 04 00 01 05 01 f1")).toBe(true); // nibbles dx -1, dy 1
+    expect(e).toMatchObject({ x: 119 / 8, y: -3 / 8 });
+    expect(feed(d, "00 00")).toBe(true); // the new velocity is (9, -1)
+    expect(e).toMatchObject({ x: 128 / 8, y: -4 / 8 });
+    expect(feed(d, "00 01 04 00 01 05 04 fe")).toBe(true); // heading only: the position still keeps going
+    expect(e).toMatchObject({ x: 137 / 8, y: -5 / 8, angle: (1022 * 2 * Math.PI) / 1024 });
+    expect(feed(d, "00 01 04 00 01 05 02 80 7f")).toBe(true); // int8 dx -128, dy 127
+    expect(e).toMatchObject({ x: (146 - 128) / 8, y: (-6 + 127) / 8 });
+    expect(feed(d, "00 01 04 00 01 05 1b 01 00 02 00 03 00 04 00 ff 03 ff")).toBe(true); // full, same cell
+    expect(d.entities.get(5)).toBe(e);
+    expect(feed(d, "00 00")).toBe(true);
+    expect(e).toMatchObject({ x: 4 / 8, y: 6 / 8, speed: 220, angle: (1023 * 2 * Math.PI) / 1024 });
+  });
+
+  it("lets an entity leave one cell and enter another in the same frame in either order", () => {
+    for (const order of ["leave first", "enter first"]) {
+      const d = new PositionStreamDecoder();
+      const log = events(d);
+      feed(d, `00 01 04 00 01 05 ${full(0, 0, 0, 0, 0, 0)}`);
+      const e = d.entities.get(5);
+      const leave = "04 00 01 05 20";
+      const enter = `06 00 01 05 ${full(8, 0, 8, 0, 0, 0)}`;
+      expect(feed(d, `00 02 ${order === "leave first" ? `${leave} ${enter}` : `${enter} ${leave}`}`)).toBe(true);
+      expect(d.entities.get(5)).toBe(e);
+      expect(log).toEqual(["enter 5"]);
+      // It now lives in cell 6: a non-full record in cell 4 is unknown, in cell 6 it applies.
+      expect(feed(d, "00 01 04 00 01 05 01 10")).toBe(true);
+      expect(d.skipped).toBe(1);
+      expect(feed(d, "00 01 06 00 01 05 01 10")).toBe(true);
+      expect(e).toMatchObject({ x: (8 + 8 + 8 + 1) / 8 });
+    }
+  });
+
+  it("skips a non-full record for an entity it does not hold there, and decodes the rest of the block", () => {
+    const d = new PositionStreamDecoder();
+    // id 0: nibbles, id 1: absolute heading (both unknown), id 2: full.
+    expect(feed(d, `00 01 00 00 03 00 01 11 00 08 05 00 00 ${full(8, 16, 0, 0, 0, 0)}`)).toBe(true);
+    expect(d.skipped).toBe(2);
+    expect([...d.entities.keys()]).toEqual([2]);
+    expect(d.entities.get(2)).toMatchObject({ x: 1, y: 2 });
+    expect(d.errors).toBe(0);
+  });
+
+  it("key blocks set their cell's members exactly; drops and leaves forget", () => {
+    const d = new PositionStreamDecoder();
+    const log = events(d);
+    feed(d, `00 02 00 01 02 01 ${full(0, 0, 0, 0, 0, 0)} 01 ${full(0, 0, 0, 0, 0, 0)} 01 01 01 07 ${full(0, 0, 0, 0, 0, 0)}`);
+    expect([...d.entities.keys()].sort()).toEqual([1, 3, 7]);
+    log.length = 0;
+    feed(d, `00 01 00 01 01 03 ${full(8, 8, 0, 0, 0, 0)}`); // key for cell 0 without 1
+    expect([...d.entities.keys()].sort()).toEqual([3, 7]);
+    expect(log).toEqual(["leave 1"]);
+    feed(d, "00 01 00 00 01 07 20"); // a leave in a cell 7 is not in: ignored
+    expect(d.entities.has(7)).toBe(true);
+    feed(d, "00 01 01 02");
+    expect([...d.entities.keys()]).toEqual([3]);
+    feed(d, "00 01 00 00 01 03 20");
+    expect(d.entities.size).toBe(0);
+    expect(log).toEqual(["leave 1", "leave 7", "leave 3"]);
+  });
+
+  it("reads the exact own body, and reset forgets everything", () => {
+    const d = new PositionStreamDecoder();
+    const log = events(d);
+    feed(d, `01 00 00 fe ff ff ff ff ff 01 00 00 01 01 ${full(0, 0, 0, 0, 0, 0)}`);
+    expect(d.self).toEqual({ x: -2048, y: 2048, angle: (65535 / 65536) * 2 * Math.PI, speed: 220 });
+    const self = d.self;
+    feed(d, "01 ff 7f ff 7f 00 00 00 00 00");
+    expect(d.self).toBe(self); // updated in place
+    expect(d.self!.x).toBeCloseTo(0, 2);
+    d.reset();
+    expect(d.self).toBeNull();
+    expect(d.entities.size).toBe(0);
+    expect(log).toEqual(["enter 1", "leave 1"]);
+  });
+
+  const malformed: [string, string][] = [
+    ["empty", ""],
+    ["selfFlags bit 1", "02 00"],
+    ["self truncated", "01 00 00 00"],
+    ["self x code above the grid", "01 ff ff 00 00 00 00 00 00 00"],
+    ["block kind 3", "00 01 00 03"],
+    ["reserved flag bits", "00 01 00 00 01 00 40"],
+    ["heading kind 3", "00 01 00 00 01 00 0c 00 00"],
+    ["leave with another bit", "00 01 00 00 01 00 21 00"],
+    ["absolute heading 1024", "00 01 00 00 01 00 1b 00 00 00 00 00 00 00 00 00 04 00"],
+    ["id above 65535", "00 01 00 00 02 ff ff 03 1b 00 00 00 00 00 00 00 00 00 00 00 00 1b 00 00 00 00 00 00 00 00 00 00 00"],
+    ["a six-byte varint", "00 01 80 80 80 80 80 00 02"],
+    ["a non-full record in a key block", "00 01 00 01 01 00 01 00"],
+    ["a leave in a key block", "00 01 00 01 01 00 20"],
+    ["fewer blocks than announced", "00 02 00 02"],
+    ["truncated record", "00 01 00 00 01 00 02 01"],
+    ["trailing bytes", "00 00 00"],
+  ];
+  for (const [name, text] of malformed) {
+    it(`rejects malformed input: ${name}`, () => {
+      const d = new PositionStreamDecoder();
+      expect(feed(d, text)).toBe(false);
+      expect(d.errors).toBe(1);
+      expect(feed(d, "00 00")).toBe(true);
+      expect(d.errors).toBe(1);
+    });
+  }
+
+  it("stops at malformed input with what was read applied and everything consistent", () => {
+    const d = new PositionStreamDecoder();
+    const entered: DecodedEntity[] = [];
+    d.onEnter = (e) => entered.push(e);
+    expect(feed(d, `00 02 00 00 01 01 ${full(8, 0, 8, 0, 0, 0)} 01 07`)).toBe(false);
+    expect(entered.map((e) => e.id)).toEqual([1]);
+    expect(d.entities.get(1)).toMatchObject({ x: 1 });
+    expect(feed(d, "00 00")).toBe(true);
+    expect(d.entities.get(1)).toMatchObject({ x: 2 });
+  });
+
+  it("decodes a frame inside a larger buffer and rejects a bad range", () => {
+    const d = new PositionStreamDecoder();
+    const buffer = bytes(`ee ee 00 01 00 00 01 02 ${full(8, 0, 0, 0, 0, 0)} ee`);
+    expect(d.decode(buffer, 2, buffer.length - 1)).toBe(true);
+    expect(d.entities.get(2)).toMatchObject({ x: 1 });
+    expect(d.decode(buffer, 2, buffer.length + 1)).toBe(false);
+    expect(d.decode(buffer, 3, 2)).toBe(false);
+  });
+});
