@@ -178,6 +178,8 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     const swimmer = this.swimmers.get(client.sessionId);
     if (swimmer === undefined) return;
     swimmer.tadpole.away = false;
+    // Colyseus registers a new input queue for the reconnected client.
+    swimmer.inputs = this.inputs.get(client.sessionId);
     this.watch(client, swimmer);
     // The new connection starts from a full state: show it everyone near it again.
     swimmer.visible.clear();

@@ -18,7 +18,8 @@ export interface SimSwimmer extends Placed {
   /** Short id (see IdPool), the name the position stream gives it. */
   readonly id: number;
   readonly body: Body;
-  readonly inputs: InputSource;
+  /** Its owner's input queue: Colyseus gives a reconnected client a new one (see the room's onReconnect). */
+  inputs: InputSource;
   /** Position in `PondSim.swimmers` (owned by the sim). */
   index: number;
   /** Fixed steps it may still take (see MAX_STEP_CREDIT). */
