@@ -73,7 +73,7 @@ const PREDICTED_RING = 256;
  * The game's network layer, free of any renderer so the browser, bots and tests share it.
  * It joins a pond, sends one steering input per server tick through the SDK's input channel,
  * predicts our own tadpole with the SDK's reconciler stepping the shared movement function, and
- * interpolates everyone else with the SDK's `Predict` on an adaptive render timeline.
+ * interpolates everyone else from its own per-tadpole samples on an adaptive render timeline (RemoteView).
  * See docs/netcode.md.
  *
  * Per frame: `frame(now, steer)` first (it reconciles and sends the inputs due), then read
@@ -142,12 +142,13 @@ export class PondConnection {
       lastServerTime: () => room.clock.lastServerTime(),
       patchInterval: () => room.clock.patchInterval?.() ?? 0,
       jitter: () => room.clock.jitter(),
-      rtt: () => room.clock.rtt(),
     };
+    // Remotes are interpolated by RemoteView from its own samples, taken at each patch.
     this.remote = new RemoteView(link, { ...options.remote, fixedDelayMs: options.interpolationDelayMs, snap: options.remote?.snap ?? SNAP_UNITS });
-    // The SDK lerp reads its render instant from this clock (see RemoteView): our adaptive timeline.
-    this.predict = Predict.get(room, { mode: "lerp", delay: 0, clock: this.remote.clock });
-    this.remote.bind(this.predict);
+    // The SDK Predict (on the room's clock) counts the fixed input steps and drives our reconciler;
+    // no remote is attached to it. Its lerp delay stays 0: the input handle reads it as the
+    // lag-compensation render delay.
+    this.predict = Predict.get(room, { mode: "lerp", delay: 0 });
 
     room.onStateChange(() => {
       const t = performance.now();

@@ -24,9 +24,9 @@
  * skipped in one step: nothing moved in it. Only a gross error (> 1 s: first patch, a tab that
  * slept, a stall of over a second) re-seats the instant in one step.
  *
- * The SDK's lerp has a fixed `delay` and reads its instant from `clock.serverNow()` and the
- * smoothed RTT, both of which step whenever a patch updates their EMAs; this class is what feeds
- * it a monotonic, jitter-adaptive instant instead (see RemoteView).
+ * The room clock's `serverNow()` and smoothed RTT step whenever a patch updates their EMAs, and
+ * a fixed delay never adapts; this class gives RemoteView a monotonic, jitter-adaptive instant
+ * to interpolate its samples at instead.
  */
 
 export interface PlayoutOptions {

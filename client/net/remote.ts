@@ -1,6 +1,5 @@
-import type { Predict } from "@colyseus/sdk/predict";
-import type { RoomClockLike } from "@colyseus/sdk";
 import { Playout, type PlayoutOptions } from "./playout.ts";
+import { SnapshotRing, type Sample } from "./snapshots.ts";
 
 /** What the view needs from the room's clock (room.clock satisfies it; tests pass a fake). */
 export interface LinkClock {
@@ -10,10 +9,13 @@ export interface LinkClock {
   patchInterval?(): number;
   /** Interarrival jitter of patches, ms. */
   jitter(): number;
-  rtt(): number;
 }
 
-/** A remote tadpole's moving fields, as decoded (the latest authoritative values). */
+/**
+ * A remote tadpole's moving fields: the latest authoritative values, updated in place before
+ * each patch's `onPatch()` (a decoded schema Tadpole, or a plain object the position stream
+ * writes into). Tracked by identity: the same object for as long as the tadpole is in view.
+ */
 export interface RemoteBody {
   x: number;
   y: number;
@@ -39,10 +41,22 @@ export interface RemoteViewOptions extends PlayoutOptions {
 
 const TWO_PI = Math.PI * 2;
 
-/** Per remote tadpole: the extrapolation it last used and the correction still fading out. */
+/** A heading in [0, 2π), as drawn. */
+function wrap(angle: number): number {
+  angle %= TWO_PI;
+  return angle < 0 ? angle + TWO_PI : angle;
+}
+
+/** Per remote tadpole: its samples, the extrapolation it last used and the correction still fading out. */
 interface Track {
+  readonly body: RemoteBody;
+  readonly ring: SnapshotRing;
+  /** Position in RemoteView.list (kept for O(1) removal). */
+  index: number;
   frame: number;
   now: number;
+  /** Drawn from samples at least once (so an empty ring, after reset(), holds that pose). */
+  shown: boolean;
   extrapolating: boolean;
   baseT: number;
   baseX: number;
@@ -61,32 +75,31 @@ interface Track {
 }
 
 /**
- * Renders other tadpoles: the SDK's `Predict` lerp does the interpolation between buffered
- * patches (per field, server-stamped, the heading the short way round, teleports snapped); this
- * class adds what that lerp lacks for real links:
+ * Renders other tadpoles: entity interpolation on a timeline of its own.
  *
- * 1. the render instant: a monotonic, jitter-adaptive timeline ({@link Playout}), fed to the
- *    lerp through a clock wrapper. The lerp renders at `clock.serverNow() − delay −
- *    clock.smoothedRtt()/2` with a fixed `delay`, and the room clock's serverNow() and smoothed
- *    RTT both step on every patch; our clock's serverNow() IS the render instant, its
- *    smoothedRtt() is 0 and the Predict's delay is 0, so the lerp renders exactly there;
- * 2. capped extrapolation: when the render instant passes the newest patch (a late or
- *    retransmitted frame) the lerp holds still; we continue along the tadpole's last heading
- *    and speed. The timeline itself stops `maxExtrapolateMs` past the newest patch and catches
- *    up once data flows again (see Playout), so every remote waits together and resumes on its
- *    true path;
- * 3. correction smoothing: when the late data disagrees with the extrapolation (the tadpole
+ * 1. samples: at every patch each tracked body's current fields are recorded, stamped with the
+ *    patch's server time ({@link SnapshotRing}: heading unwrapped, teleports cut, idle gaps
+ *    held). Every body gets a sample at every patch, moving or not, so there are no per-body
+ *    gaps; the bodies may be decoded schema objects or plain objects some other decoder fills;
+ * 2. the render instant: a monotonic, jitter-adaptive timeline ({@link Playout}); each tadpole is
+ *    drawn at the lerp of the two samples around it (before the oldest: the oldest);
+ * 3. capped extrapolation: when the render instant passes the newest sample (a late or
+ *    retransmitted frame) we continue along the tadpole's latest heading and speed. The timeline
+ *    itself stops `maxExtrapolateMs` past the newest patch and catches up once data flows again
+ *    (see Playout), so every remote waits together and resumes on its true path;
+ * 4. correction smoothing: when the late data disagrees with the extrapolation (the tadpole
  *    turned), the difference (measured at the same instant, so it is pure error) fades out over
  *    `correctionMs` instead of jumping, without ever dragging the tadpole backward.
  *
- * Nothing here allocates per frame; one Track per remote tadpole is made when it appears.
+ * Nothing here allocates per frame or per patch; one Track (and its ring) per remote tadpole is
+ * made when it appears.
  */
 export class RemoteView {
   readonly playout: Playout;
-  /** Hand this to `Predict.get(room, { clock })`. */
-  readonly clock: RoomClockLike;
-  private predict: Predict<any> | undefined;
-  private readonly tracks = new Map<object, Track>();
+  private readonly tracks = new Map<RemoteBody, Track>();
+  /** The same tracks, for iterating at every patch without an iterator. */
+  private readonly list: Track[] = [];
+  private readonly at: Sample = { t: 0, x: 0, y: 0, angle: 0, speed: 0 };
   private frameNo = 0;
   private frameNow = 0;
   private readonly maxExtrapolateMs: number;
@@ -103,58 +116,48 @@ export class RemoteView {
     this.correctionMs = options.correctionMs ?? 120;
     this.snap = options.snap ?? 200;
     this.fallbackPatchMs = options.fallbackPatchMs ?? 50;
-    const view = this;
-    this.clock = {
-      now: () => performance.now(),
-      serverNow() {
-        const t = view.playout.renderTime;
-        // Before the first frame: the newest patch (the lerp then shows the latest state).
-        return Number.isNaN(t) ? link.lastServerTime() : t;
-      },
-      renderNow() { return this.serverNow(); },
-      rtt: () => link.rtt(),
-      smoothedRtt: () => 0,
-      jitter: () => link.jitter(),
-      lastServerTime: () => link.lastServerTime(),
-      patchInterval: () => link.patchInterval?.() ?? 0,
-      setPatchInterval: () => { /* the room's own clock keeps it */ },
-      sample: () => { /* the room's own clock is fed by the room */ },
-    };
   }
 
-  /** Binds the Predict built with {@link clock}; sets its teleport threshold. */
-  bind(predict: Predict<any>): void {
-    this.predict = predict;
-    predict.setDefaults({ mode: "lerp", delay: 0, snap: this.snap });
-  }
-
-  /** Starts interpolating `body` (a decoded Tadpole). Call from onAdd. */
+  /**
+   * Starts interpolating `body` (call from onAdd). Between patches it gets its first sample now,
+   * stamped with the newest patch's server time; the next patch adds the second.
+   */
   add(body: RemoteBody): void {
-    const predict = this.predict;
-    if (!predict) throw new Error("RemoteView.bind() first");
-    // Two attaches: the heading is stored unwrapped and interpolated the short way round, which
-    // the SDK applies per attach call. Both inherit the defaults set in bind(): delay 0 (the
-    // instant comes from our clock) and the teleport threshold.
-    predict.attach(body as any, { x: "lerp", y: "lerp", speed: "lerp" });
-    predict.attach(body as any, { angle: { mode: "lerp", angle: true } });
-    this.tracks.set(body, {
-      frame: -1, now: 0, extrapolating: false, baseT: 0, baseX: 0, baseY: 0, vx: 0, vy: 0,
+    if (this.tracks.has(body)) return;
+    const tr: Track = {
+      body, ring: new SnapshotRing(), index: this.list.length,
+      frame: -1, now: 0, shown: false, extrapolating: false, baseT: 0, baseX: 0, baseY: 0, vx: 0, vy: 0,
       offX: 0, offY: 0, rawX: body.x, rawY: body.y, x: body.x, y: body.y, angle: body.angle, speed: body.speed,
-    });
+    };
+    this.tracks.set(body, tr);
+    this.list.push(tr);
+    const t = this.link.lastServerTime();
+    if (t > 0) this.record(tr, t, this.patchMs());
   }
 
   remove(body: RemoteBody): void {
-    this.predict?.detach(body);
+    const tr = this.tracks.get(body);
+    if (tr === undefined) return;
     this.tracks.delete(body);
+    const last = this.list.pop()!;
+    if (last !== tr) { last.index = tr.index; this.list[tr.index] = last; }
   }
 
   has(body: RemoteBody): boolean {
     return this.tracks.has(body);
   }
 
-  /** A patch arrived (call from room.onStateChange with performance.now()). */
+  /**
+   * A patch arrived (call from room.onStateChange with performance.now(), after the bodies hold
+   * the patch's values): samples every tracked body at the patch's server time.
+   */
   onPatch(arrivedAt: number): void {
-    this.playout.onPatch(arrivedAt, this.link.lastServerTime());
+    const t = this.link.lastServerTime();
+    this.playout.onPatch(arrivedAt, t);
+    if (!(t > 0)) return;
+    const patchMs = this.patchMs();
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) this.record(list[i], t, patchMs);
   }
 
   /** Once per frame, before reading poses. */
@@ -163,8 +166,7 @@ export class RemoteView {
     this.frameNow = frameNow;
     if (this.starvedThisFrame) this.starvedFrames++;
     this.starvedThisFrame = false;
-    const patchMs = this.link.patchInterval?.() || this.fallbackPatchMs;
-    this.playout.update(frameNow, localNow, patchMs, this.link.jitter());
+    this.playout.update(frameNow, localNow, this.patchMs(), this.link.jitter());
   }
 
   /** The server instant remote tadpoles are drawn at (NaN before the first patch). */
@@ -175,38 +177,74 @@ export class RemoteView {
   /** Where to draw remote `body` this frame. Writes into `out`. */
   pose(body: RemoteBody, out: RemotePose): RemotePose {
     const tr = this.tracks.get(body);
-    const predict = this.predict;
-    if (tr === undefined || predict === undefined) {
+    if (tr === undefined) {
       out.x = body.x; out.y = body.y; out.angle = body.angle; out.speed = body.speed;
       return out;
     }
-    if (tr.frame !== this.frameNo) this.evaluate(tr, body, predict);
+    if (tr.frame !== this.frameNo) this.evaluate(tr);
     out.x = tr.x; out.y = tr.y; out.angle = tr.angle; out.speed = tr.speed;
     return out;
   }
 
-  private evaluate(tr: Track, body: RemoteBody, predict: Predict<any>): void {
+  /** Forget the timeline and the samples (reconnect: what came before the gap is stale). */
+  reset(): void {
+    this.playout.reset();
+    for (const tr of this.list) {
+      tr.ring.clear();
+      tr.frame = -1; tr.extrapolating = false; tr.offX = 0; tr.offY = 0;
+    }
+  }
+
+  private patchMs(): number {
+    return this.link.patchInterval?.() || this.fallbackPatchMs;
+  }
+
+  private record(tr: Track, t: number, patchMs: number): void {
+    const b = tr.body;
+    if (tr.ring.push(t, b.x, b.y, b.angle, b.speed, this.snap, patchMs)) {
+      // A teleport: whatever we were extrapolating or smoothing belongs to the old place.
+      tr.extrapolating = false;
+      tr.offX = 0;
+      tr.offY = 0;
+    }
+  }
+
+  private evaluate(tr: Track): void {
     const now = this.frameNow;
     const dt = tr.frame < 0 ? 0 : now - tr.now;
     tr.frame = this.frameNo;
     tr.now = now;
 
-    // 1. The SDK lerp at our render instant (holds the newest value when it runs dry).
-    let x = predict.value(body as any, "x" as never) as number;
-    let y = predict.value(body as any, "y" as never) as number;
-    let angle = predict.value(body as any, "angle" as never) as number;
-    const speed = predict.value(body as any, "speed" as never) as number;
-
-    // 2. Past the newest patch: continue along the latest heading at the latest speed, capped.
+    // 1. The samples at our render instant (the newest when it runs dry).
+    const ring = tr.ring;
+    const s = this.at;
     const render = this.playout.renderTime;
-    const newest = this.link.lastServerTime();
-    const dry = newest > 0 && render > newest;
+    if (!ring.sample(render, s)) {
+      // No samples: before the first patch, the decoded values as they are; after reset(), what
+      // was drawn last, until the link brings news (it was just extrapolated: falling back to the
+      // latest values would step it backward).
+      if (!tr.shown) {
+        const body = tr.body;
+        tr.x = body.x; tr.y = body.y; tr.angle = wrap(body.angle); tr.speed = body.speed;
+      }
+      return;
+    }
+    tr.shown = true;
+    let x = s.x;
+    let y = s.y;
+    const speed = s.speed;
+    const latestSpeed = ring.newestSpeed;
+
+    // 2. Past the newest sample: continue along the latest heading at the latest speed, capped.
+    const newest = ring.newestT;          // NaN when empty: never dry
+    const dry = render > newest;
     const cap = this.maxExtrapolateMs;
     let absorbed = false;
     if (dry) {
       const ahead = render - newest;
-      const vx = Math.cos(body.angle) * body.speed;
-      const vy = Math.sin(body.angle) * body.speed;
+      const heading = ring.newestAngle;
+      const vx = Math.cos(heading) * latestSpeed;
+      const vy = Math.sin(heading) * latestSpeed;
       if (tr.extrapolating && tr.baseT !== newest) {
         this.absorb(tr, x + vx * Math.min(ahead, cap) / 1000, y + vy * Math.min(ahead, cap) / 1000, render);
         absorbed = true;
@@ -219,9 +257,9 @@ export class RemoteView {
       tr.vy = vy;
       x += vx * Math.min(ahead, cap) / 1000;
       y += vy * Math.min(ahead, cap) / 1000;
-      if (body.speed > 0 && ahead > 0) this.starvedThisFrame = true;
+      if (latestSpeed > 0 && ahead > 0) this.starvedThisFrame = true;
     } else if (tr.extrapolating) {
-      // 3. Fresh data again: what we showed vs what the lerp now says, at the same instant.
+      // 3. Fresh data again: what we showed vs what the samples now say, at the same instant.
       this.absorb(tr, x, y, render);
       absorbed = true;
       tr.extrapolating = false;
@@ -230,14 +268,14 @@ export class RemoteView {
     // Fade the correction, but never let the fade drag the drawn tadpole backward along the way
     // it is moving (interpolated: the true path's motion; extrapolated: its latest heading): the
     // backward part of this frame's step is kept for later frames. When the raw position stands
-    // still although the tadpole is swimming (held past the extrapolation cap, or the lerp
-    // holding over a gap) nothing new is known and the direction is unclear, so the correction
-    // waits; likewise in the frame a correction was taken, whose raw step is the very jump it
-    // hides. A tadpole at rest fades freely: there is no motion to go against.
+    // still although the tadpole is swimming (held past the extrapolation cap, or holding over a
+    // gap) nothing new is known and the direction is unclear, so the correction waits; likewise
+    // in the frame a correction was taken, whose raw step is the very jump it hides. A tadpole
+    // at rest fades freely: there is no motion to go against.
     const mx = x - tr.rawX;
     const my = y - tr.rawY;
     const m = Math.hypot(mx, my);
-    const waiting = absorbed || (m <= 1e-6 && body.speed > 0);
+    const waiting = absorbed || (m <= 1e-6 && latestSpeed > 0);
     if (dt > 0 && !waiting && (tr.offX !== 0 || tr.offY !== 0)) {
       const k = Math.exp(-dt / this.correctionMs);
       let offX = tr.offX * k;
@@ -252,11 +290,9 @@ export class RemoteView {
     }
     tr.rawX = x;
     tr.rawY = y;
-    angle %= TWO_PI;
-    if (angle < 0) angle += TWO_PI;
     tr.x = x + tr.offX;
     tr.y = y + tr.offY;
-    tr.angle = angle;
+    tr.angle = wrap(s.angle);       // the samples keep it unwrapped
     tr.speed = speed;
   }
 
@@ -274,11 +310,5 @@ export class RemoteView {
     if (dx * dx + dy * dy > this.snap * this.snap) { tr.offX = 0; tr.offY = 0; return; }
     tr.offX = dx;
     tr.offY = dy;
-  }
-
-  /** Forget the timeline (reconnect). */
-  reset(): void {
-    this.playout.reset();
-    for (const tr of this.tracks.values()) { tr.frame = -1; tr.extrapolating = false; tr.offX = 0; tr.offY = 0; }
   }
 }

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { Playout, WindowMin, targetDelayMs } from "../../client/net/playout.ts";
-import { angleDelta } from "../../shared/angle.ts";
+import type { RemoteBody, RemotePose } from "../../client/net/remote.ts";
+import { angleDelta, wrapAngle } from "../../shared/angle.ts";
 import { stepTadpole } from "../../shared/movement.ts";
 import { createRng } from "../../shared/rng.ts";
 import { FakeLink } from "./support/fakeLink.ts";
+import { StreamLink } from "./support/streamLink.ts";
 
 const FRAME = 1000 / 60;
 const TICK = 50;
@@ -46,9 +48,10 @@ function play(link: FakeLink, s: Scenario) {
 /** Straight along +x at `speed` units/s. */
 const straight = (speed = 200) => (t: number) => ({ x: -500 + (speed * t) / 1000, y: 40, angle: 0, speed });
 
-describe("remote interpolation", () => {
+// The same behaviour whether positions arrive through the schema or the position stream.
+describe.each(["schema", "plain"] as const)("remote interpolation (%s bodies)", (bodies) => {
   it("plays a steady stream back evenly, about two patch intervals behind", () => {
-    const link = new FakeLink();
+    const link = new FakeLink({ bodies });
     const frames = play(link, { at: straight(), arrival: (t) => t + 80, seconds: 4 }).slice(60);
     const steps = frames.slice(1).map((f, i) => f.x - frames[i].x);
     for (const d of steps) expect(d).toBeCloseTo(200 / 60, 1);
@@ -62,7 +65,7 @@ describe("remote interpolation", () => {
   });
 
   it("turns the heading the short way round across 0/2π", () => {
-    const link = new FakeLink();
+    const link = new FakeLink({ bodies });
     // Turning at 2 rad/s from 4.9 rad: about 0.7 s in, the wire heading jumps 6.2x → 0.0x.
     const circling = (t: number) => {
       const a = (4.9 + (2 * t) / 1000) % (Math.PI * 2);
@@ -82,7 +85,7 @@ describe("remote interpolation", () => {
   });
 
   it("extrapolates at most 100 ms past a late patch, then holds; never steps backward; catches up smoothly", () => {
-    const link = new FakeLink();
+    const link = new FakeLink({ bodies });
     // Patch 1500 is retransmitted (+300 ms); the ones behind it wait (head-of-line).
     const arrival = (t: number) => t + 80 + (t === 1500 ? 300 : 0);
     const frames = play(link, { at: straight(), arrival, seconds: 5 });
@@ -117,7 +120,7 @@ describe("remote interpolation", () => {
   });
 
   it("does not step backward when the late data shows the tadpole slowed down", () => {
-    const link = new FakeLink();
+    const link = new FakeLink({ bodies });
     // Coasting from 1400 ms (drag 1.6/s): extrapolating at constant speed overshoots a little.
     const coast = (t: number) => {
       if (t <= 1400) return straight()(t);
@@ -158,7 +161,7 @@ describe("remote interpolation", () => {
       const u = (t - a) / TICK;
       return { x: p.x + (q.x - p.x) * u, y: p.y + (q.y - p.y) * u };
     };
-    const link = new FakeLink();
+    const link = new FakeLink({ bodies });
     const frames = play(link, { at: (t) => history.get(t)!, arrival: (t) => t + 150 + (late.has(t) ? 300 : 0), seconds: 30 });
     let backward = 0, starved = 0;
     for (let i = 1; i < frames.length; i++) {
@@ -174,13 +177,193 @@ describe("remote interpolation", () => {
   });
 
   it("shows a teleport at once instead of gliding across the pond", () => {
-    const link = new FakeLink();
+    const link = new FakeLink({ bodies });
     const jump = (t: number) => (t < 1500 ? straight()(t) : { ...straight()(t), x: straight()(t).x + 1000 });
     const frames = play(link, { at: jump, arrival: (t) => t + 80, seconds: 3 });
     const steps = frames.slice(1).map((f, i) => f.x - frames[i].x);
     const big = steps.filter((d) => d > 50);
     expect(big).toHaveLength(1);
     expect(big[0]).toBeGreaterThan(950);
+  });
+});
+
+type Path = (t: number) => RemoteBody;
+
+interface StreamScenario {
+  /** Each tadpole's server state at server time t. */
+  paths: Record<string, Path>;
+  seconds: number;
+  /** Local arrival of the patch stamped t (default t + 80; in order, as TCP delivers). */
+  arrival?(t: number): number;
+  /** Patches never delivered (the socket was down). */
+  lost?(t: number): boolean;
+  /** Tadpoles that come into view later, at this local time (the others: with the first patch). */
+  joins?: Record<string, number>;
+  /** Called at the start of every frame. */
+  before?(now: number): void;
+}
+
+interface StreamFrame {
+  now: number;
+  render: number;
+  newest: number;
+  poses: Map<string, RemotePose>;
+}
+
+/** Plays a scenario through StreamLink (plain bodies written in place before each patch), 60 fps. */
+function stream(link: StreamLink, s: StreamScenario): StreamFrame[] {
+  const arrival = s.arrival ?? ((t: number) => t + 80);
+  const patches: Array<{ t: number; arrive: number }> = [];
+  let floor = -Infinity;
+  for (let t = TICK; t <= s.seconds * 1000; t += TICK) {
+    if (s.lost?.(t)) continue;
+    floor = Math.max(floor, arrival(t));
+    patches.push({ t, arrive: floor });
+  }
+  const frames: StreamFrame[] = [];
+  let next = 0;
+  for (let now = 0; now <= s.seconds * 1000; now += FRAME) {
+    s.before?.(now);
+    while (next < patches.length && patches[next].arrive <= now) {
+      const p = patches[next++];
+      const values: Record<string, RemoteBody> = {};
+      for (const id in s.paths) {
+        const joinsAt = s.joins?.[id];
+        // As onAdd during the decode: in view before the patch is announced.
+        if (joinsAt === undefined && !link.bodies.has(id)) link.add(id, s.paths[id](p.t));
+        if (link.bodies.has(id)) values[id] = s.paths[id](p.t);
+      }
+      link.patch(p.t, p.arrive, values);
+    }
+    for (const id in s.joins) {
+      if (now >= s.joins[id] && !link.bodies.has(id)) link.add(id, s.paths[id](link.lastServerTime()));
+    }
+    if (link.bodies.size === 0) continue;
+    link.frame(now);
+    const poses = new Map<string, RemotePose>();
+    for (const id of link.bodies.keys()) poses.set(id, link.pose(id));
+    frames.push({ now, render: link.view.renderTime, newest: link.lastServerTime(), poses });
+  }
+  return frames;
+}
+
+/** Frames in which `id` stepped backward along +x (the direction every path here swims). */
+const backwardSteps = (frames: StreamFrame[], id: string) =>
+  frames.filter((f, i) => i > 0 && frames[i - 1].poses.has(id) && f.poses.get(id)!.x < frames[i - 1].poses.get(id)!.x - 1e-9).length;
+
+describe("remote samples (RemoteView's own buffer)", () => {
+  it("follows a tadpole that rests and then swims off: it is sampled at every patch, so no crawl", () => {
+    const path: Path = (t) => (t <= 1000 ? { x: 0, y: 0, angle: 0, speed: 0 } : { x: 0.2 * (t - 1000), y: 0, angle: 0, speed: 200 });
+    const link = new StreamLink();
+    const frames = stream(link, { paths: { a: path }, seconds: 3 }).filter((f) => f.now > 500);
+    for (const f of frames) expect(Math.abs(f.poses.get("a")!.x - path(f.render).x)).toBeLessThan(1e-6);
+  });
+
+  it.each([
+    ["arrives on time", (t: number) => t + 80],
+    ["arrives while the view is extrapolating", (t: number) => t + 80 + (t === 1500 ? 300 : 0)],
+  ])("shows a teleport at once and carries nothing across it (it %s)", (_, arrival) => {
+    const path: Path = (t) => ({ x: -500 + 0.2 * t + (t >= 1500 ? 1000 : 0), y: 40, angle: 0, speed: 200 });
+    const link = new StreamLink();
+    const frames = stream(link, { paths: { a: path }, seconds: 3, arrival });
+    const steps = frames.slice(1).map((f, i) => f.poses.get("a")!.x - frames[i].poses.get("a")!.x);
+    const big = steps.filter((d) => Math.abs(d) > 50);
+    expect(big).toHaveLength(1);
+    expect(big[0]).toBeGreaterThan(950);
+    const jumped = steps.findIndex((d) => d > 50) + 1;
+    // In the first frame after the teleport's patch arrived.
+    expect(frames[jumped].now).toBeLessThan(arrival(1500) + FRAME);
+    // From there on: the new path exactly (held at the teleport's place until the render instant
+    // reaches it); no correction offset brought over from before.
+    for (const f of frames.slice(jumped)) {
+      if (f.render > f.newest) continue;
+      expect(Math.abs(f.poses.get("a")!.x - path(Math.max(f.render, 1500)).x)).toBeLessThan(1e-6);
+    }
+  });
+
+  it("turns the heading the short way round when the stream's angles wrap at ±π", () => {
+    // Turning at 2 rad/s from 1.5 rad, the heading as [−π, π): 3.1x → −3.1x about 0.8 s in.
+    const heading = (t: number) => wrapAngle(1.5 + (2 * t) / 1000);
+    const path: Path = (t) => ({ x: 100 * Math.cos(heading(t)), y: 100 * Math.sin(heading(t)), angle: heading(t), speed: 200 });
+    const link = new StreamLink();
+    const frames = stream(link, { paths: { a: path }, seconds: 3 }).slice(30);
+    let seam = 0;
+    for (let i = 1; i < frames.length; i++) {
+      const a = frames[i].poses.get("a")!.angle, b = frames[i - 1].poses.get("a")!.angle;
+      const turn = angleDelta(b, a);
+      expect(turn).toBeGreaterThanOrEqual(-1e-9);
+      expect(turn).toBeLessThan(0.06);
+      expect(a).toBeGreaterThanOrEqual(0);
+      expect(a).toBeLessThan(Math.PI * 2);
+      if (frames[i].render <= frames[i].newest) expect(Math.abs(angleDelta(a, heading(frames[i].render)))).toBeLessThan(1e-6);
+      if (b < Math.PI && a >= Math.PI) seam++;
+    }
+    expect(seam).toBeGreaterThanOrEqual(1);
+  });
+
+  it("takes a tadpole that comes into view between patches: its first sample at once, then its true path", () => {
+    const a: Path = (t) => ({ x: -500 + 0.2 * t, y: 40, angle: 0, speed: 200 });
+    const b: Path = (t) => ({ x: 0.15 * t, y: 100, angle: 0, speed: 150 });
+    const link = new StreamLink();
+    // At local 1040 the newest patch is 950 (arrived at 1030): b's first sample is stamped 950.
+    const frames = stream(link, { paths: { a, b }, seconds: 3, joins: { b: 1040 } });
+    const first = frames.findIndex((f) => f.poses.has("b"));
+    expect(frames[first].newest).toBe(950);
+    expect(frames[first].poses.get("b")).toEqual(b(950));
+    const seen = frames.slice(first);
+    for (const f of seen) {
+      if (f.render > f.newest) continue;
+      expect(Math.abs(f.poses.get("b")!.x - b(Math.max(f.render, 950)).x)).toBeLessThan(1e-6);
+      if (f.now > 500) expect(Math.abs(f.poses.get("a")!.x - a(f.render).x)).toBeLessThan(1e-6);
+    }
+    expect(backwardSteps(seen, "b")).toBe(0);
+    expect(backwardSteps(frames, "a")).toBe(0);
+  });
+
+  it("shows the oldest sample while the render instant is before it (never extrapolated backward)", () => {
+    const b: Path = (t) => ({ x: 0.15 * t, y: 100, angle: 1, speed: 150 });
+    const link = new StreamLink({ fixedDelayMs: 300 });
+    const frames = stream(link, { paths: { a: b, b }, seconds: 2, joins: { b: 1040 } });
+    const seen = frames.filter((f) => f.poses.has("b"));
+    const before = seen.filter((f) => f.render < 950);
+    expect(before.length).toBeGreaterThan(10);        // 300 ms of delay: ~17 frames
+    for (const f of before) expect(f.poses.get("b")).toEqual(b(950));
+    const after = seen.filter((f) => f.render >= 950 && f.render <= f.newest);
+    expect(after.length).toBeGreaterThan(30);
+    for (const f of after) expect(Math.abs(f.poses.get("b")!.x - b(f.render).x)).toBeLessThan(1e-6);
+    expect(backwardSteps(seen, "b")).toBe(0);
+  });
+
+  it("reset() (a reconnect) forgets the timeline, the samples and any correction in flight", () => {
+    const a: Path = (t) => ({ x: -500 + 0.2 * t, y: 40, angle: 0, speed: 200 });
+    const link = new StreamLink();
+    let reset = false;
+    // The socket drops after patch 2000: the view extrapolates and waits; the SDK reconnects at
+    // local 2400 (reset), and patches flow again from server time 2450.
+    const frames = stream(link, {
+      paths: { a },
+      seconds: 4,
+      lost: (t) => t > 2000 && t < 2450,
+      before: (now) => { if (now >= 2400 && !reset) { link.view.reset(); reset = true; } },
+    });
+    const afterReset = frames.filter((f) => f.now >= 2400);
+    const lastDrawn = frames[frames.length - afterReset.length - 1].poses.get("a")!;
+    expect(lastDrawn.x).toBeCloseTo(a(2100).x, 9);          // extrapolated 100 ms, then held
+    const waiting = afterReset.filter((f) => f.now < 2530);
+    expect(waiting.length).toBeGreaterThan(3);
+    for (const f of waiting) {
+      expect(Number.isNaN(f.render)).toBe(true);
+      expect(f.poses.get("a")).toEqual(lastDrawn);          // nothing new: it stays where it was drawn
+    }
+    const resumed = afterReset.filter((f) => f.now >= 2530);
+    // The first state after the gap is shown at once, not glided to from before it; then the
+    // path exactly, with no offset left over from the extrapolation the drop interrupted.
+    expect(resumed[0].poses.get("a")!.x).toBeCloseTo(a(2450).x, 9);
+    for (const f of resumed) {
+      if (f.render > f.newest) continue;
+      expect(Math.abs(f.poses.get("a")!.x - a(Math.max(f.render, 2450)).x)).toBeLessThan(1e-6);
+    }
+    expect(backwardSteps(frames, "a")).toBe(0);
   });
 });
 
