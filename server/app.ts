@@ -13,6 +13,7 @@ import type { Logger } from "./logger.ts";
 import { metrics } from "./metrics.ts";
 import { admission } from "./rooms/admission.ts";
 import { stampClientAddress } from "./clientAddress.ts";
+import { WindowProfiler } from "./profiler.ts";
 import { PondRoom } from "./rooms/PondRoom.ts";
 import type { PondListing } from "../shared/protocol.ts";
 
@@ -62,6 +63,14 @@ export function createPondServer(config: ServerConfig, options: PondServerOption
         app.get("/debug/ticks", (req, res) => {
           const since = Number(req.query.since ?? 0);
           res.json(metrics.ticks.since(Number.isSafeInteger(since) && since > 0 ? since : 0));
+        });
+        // A CPU profile of the measured window: POST start, then POST stop answers the .cpuprofile.
+        const profiler = new WindowProfiler();
+        app.post("/debug/profile/start", (_req, res) => {
+          profiler.start().then(() => res.json({ started: true }), (error: Error) => res.status(409).json({ error: error.message }));
+        });
+        app.post("/debug/profile/stop", (_req, res) => {
+          profiler.stop().then((profile) => res.json(profile), (error: Error) => res.status(409).json({ error: error.message }));
         });
       }
       app.get("/ponds", async (_req, res) => {

@@ -2,6 +2,12 @@
  * Message names and payload shapes both sides agree on. Kept free of the validation library so
  * the browser bundle, which only sends and receives these, does not carry it.
  */
+/**
+ * The state serializer's id, agreed in the join handshake: the schema state plus the position
+ * stream on every patch (server/rooms/PondSerializer.ts, client/net/streamSerializer.ts).
+ */
+export const POND_SERIALIZER_ID = "pond-stream-1";
+
 export const MessageType = {
   chat: "chat",
   name: "name",
@@ -16,7 +22,7 @@ export interface ChatBroadcast {
 
 /** Server -> client: something only this client needs to know (e.g. it is sending too fast). */
 export interface Notice {
-  code: "chat_throttled" | "invalid_message";
+  code: "chat_throttled" | "rename_throttled" | "invalid_message";
   text: string;
 }
 

@@ -2,16 +2,13 @@ import { schema, t } from "@colyseus/schema";
 import { MAX_SPEED, POSITION_BITS, POSITION_RANGE } from "./constants.ts";
 
 /**
- * One tadpole. Moving fields are fixed point (see grids.ts): a position update costs two
- * bytes per axis, and the movement step snaps to the same grid so prediction stays exact.
+ * One tadpole's identity: who it is and how it looks. Where it is does not travel in the schema:
+ * positions go out in the position stream (shared/stream, docs/stream-format.md), which names
+ * each tadpole by `id`; the client's own exact body rides in the same stream.
  */
 export const Tadpole = schema({
-  x: t.quantized({ min: -POSITION_RANGE, max: POSITION_RANGE, bits: POSITION_BITS }),
-  y: t.quantized({ min: -POSITION_RANGE, max: POSITION_RANGE, bits: POSITION_BITS }),
-  /** Heading in radians, [0, 2π). */
-  angle: t.angle({ bits: 16 }),
-  /** Current speed in units/s, [0, MAX_SPEED]: the client derives the tail's wiggle from it. */
-  speed: t.quantized({ min: 0, max: MAX_SPEED, bits: 16 }),
+  /** Short id: the tadpole's name in the position stream (0..65535, unique in the pond). */
+  id: t.uint16(),
   name: t.string(),
   /** Index into the client's colour palette. */
   hue: t.uint8(),
@@ -20,11 +17,31 @@ export const Tadpole = schema({
 }, "Tadpole");
 export type Tadpole = InstanceType<typeof Tadpole>;
 
-/** Tadpoles are per-client filtered (`.view()`): each client receives only those near its own. */
+/**
+ * Every tadpole's identity, by session id, for every client: a few bytes each, changing rarely,
+ * so they are encoded once for everyone. Where each one is, and so which ones a client draws,
+ * comes from the position stream, which is per client.
+ */
 export const PondState = schema({
-  tadpoles: t.map(Tadpole).view(),
+  tadpoles: t.map(Tadpole),
 }, "PondState");
 export type PondState = InstanceType<typeof PondState>;
+
+/**
+ * The tadpole's own body for the client's prediction: the same quantized grids the movement step
+ * snaps to (shared/grids.ts), so the SDK's reconciler compares and replays bit-exactly. The server
+ * never puts one in the state: the client keeps one and fills it from the stream's exact self
+ * section (client/net/streamSerializer.ts).
+ */
+export const OwnBody = schema({
+  x: t.quantized({ min: -POSITION_RANGE, max: POSITION_RANGE, bits: POSITION_BITS }),
+  y: t.quantized({ min: -POSITION_RANGE, max: POSITION_RANGE, bits: POSITION_BITS }),
+  /** Heading in radians, [0, 2π). */
+  angle: t.angle({ bits: 16 }),
+  /** Current speed in units/s, [0, MAX_SPEED]. */
+  speed: t.quantized({ min: 0, max: MAX_SPEED, bits: 16 }),
+}, "OwnBody");
+export type OwnBody = InstanceType<typeof OwnBody>;
 
 /** The part of a tadpole the movement step reads and writes. */
 export interface Body {

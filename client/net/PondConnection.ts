@@ -3,11 +3,17 @@ import { Predict, type Reconciler } from "@colyseus/sdk/predict";
 import { TadpoleInput, type Steer } from "../../shared/input.ts";
 import { MessageType, type ChatBroadcast, type Notice } from "../../shared/messages.ts";
 import { stepTadpole } from "../../shared/movement.ts";
-import type { PondState, Tadpole } from "../../shared/state.ts";
+import { POND_SERIALIZER_ID } from "../../shared/protocol.ts";
+import { OwnBody, type PondState, type Tadpole } from "../../shared/state.ts";
+import type { PositionStreamDecoder } from "../../shared/stream/decoder.ts";
 import { attachNetSim, netSimFromQuery, type HookableConnection, type NetSim, type NetSimOptions } from "./netsim.ts";
 import { OwnView } from "./own.ts";
 import { RateMeter } from "./rates.ts";
 import { RemoteView, type RemoteViewOptions } from "./remote.ts";
+import { PondStreamSerializer } from "./streamSerializer.ts";
+import { Roster, type PondTadpole } from "./tadpoles.ts";
+
+export type { PondTadpole } from "./tadpoles.ts";
 
 /** A rendered pose: where to draw a tadpole this frame. */
 export interface Pose {
@@ -37,8 +43,9 @@ export interface JoinOptions {
 }
 
 export interface PondEvents {
-  onAdd?(id: string, tadpole: Tadpole): void;
-  onRemove?(id: string, tadpole: Tadpole): void;
+  /** A tadpole came into view (or ours appeared): draw it from now on. `id` is its session id. */
+  onAdd?(id: string, tadpole: PondTadpole): void;
+  onRemove?(id: string, tadpole: PondTadpole): void;
   onChat?(line: ChatBroadcast): void;
   onNotice?(notice: Notice): void;
   onLeave?(code: number): void;
@@ -92,9 +99,13 @@ export class PondConnection {
    */
   onAck: ((seq: number, error: number) => void) | undefined;
 
-  private readonly tadpoles = new Map<string, Tadpole>();
-  private own: Tadpole | undefined;
-  private recon: Reconciler<Tadpole, any> | undefined;
+  /** The position stream's decoder (inside the room's serializer). */
+  readonly stream: PositionStreamDecoder;
+  private readonly roster: Roster;
+  /** Our tadpole's exact authoritative body, filled from the stream: what the reconciler reconciles against. */
+  private readonly ownBody = new OwnBody();
+  private ownBodyKnown = false;
+  private recon: Reconciler<OwnBody, any> | undefined;
   private readonly ownView = new OwnView({ smoothMs: OWN_SMOOTH_MS, snap: SNAP_UNITS });
   private readonly unsubscribe: Array<() => void> = [];
   private readonly patches: RateMeter;
@@ -150,7 +161,32 @@ export class PondConnection {
     // lag-compensation render delay.
     this.predict = Predict.get(room, { mode: "lerp", delay: 0 });
 
+    const serializer = room.serializer;
+    if (!(serializer instanceof PondStreamSerializer)) {
+      throw new Error(`the server speaks the "${room.serializerId}" state format; this client needs "${POND_SERIALIZER_ID}"`);
+    }
+    this.stream = serializer.stream;
+    // Identities come from the state, bodies from the stream; the roster pairs them up.
+    this.roster = new Roster(room.sessionId, this.ownBody, {
+      appear: (tadpole, own) => {
+        if (own) this.adoptOwn();
+        else this.remote.add(tadpole.body);
+        events.onAdd?.(tadpole.sessionId, tadpole);
+      },
+      vanish: (tadpole, own) => {
+        if (own) this.dropOwn();
+        else this.remote.remove(tadpole.body);
+        events.onRemove?.(tadpole.sessionId, tadpole);
+      },
+    });
+    this.stream.onEnter = (entity) => this.roster.bodyEntered(entity);
+    this.stream.onLeave = (entity) => this.roster.bodyLeft(entity);
+    // The join may have delivered a patch or two before we got here.
+    for (const entity of this.stream.entities.values()) this.roster.bodyEntered(entity);
+    this.adoptSelf();
+
     room.onStateChange(() => {
+      this.adoptSelf();
       const t = performance.now();
       this.patches.add(t);
       this.remote.onPatch(t);
@@ -159,19 +195,8 @@ export class PondConnection {
 
     const callbacks = Callbacks.get(room);
     this.unsubscribe.push(
-      callbacks.onAdd("tadpoles", (tadpole: Tadpole, id: string) => {
-        const previous = this.tadpoles.get(id);
-        if (previous !== undefined && previous !== tadpole) this.forget(previous);
-        this.tadpoles.set(id, tadpole);
-        if (id === room.sessionId) this.adoptOwn(tadpole);
-        else if (!this.remote.has(tadpole)) this.remote.add(tadpole);
-        events.onAdd?.(id, tadpole);
-      }),
-      callbacks.onRemove("tadpoles", (tadpole: Tadpole, id: string) => {
-        if (this.tadpoles.get(id) === tadpole) this.tadpoles.delete(id);
-        this.forget(tadpole);
-        events.onRemove?.(id, tadpole);
-      }),
+      callbacks.onAdd("tadpoles", (tadpole: Tadpole, id: string) => this.roster.identityAdded(id, tadpole)),
+      callbacks.onRemove("tadpoles", (tadpole: Tadpole, id: string) => this.roster.identityRemoved(id, tadpole)),
     );
     room.onMessage(MessageType.chat, (line: ChatBroadcast) => events.onChat?.(line));
     room.onMessage(MessageType.notice, (notice: Notice) => events.onNotice?.(notice));
@@ -221,18 +246,18 @@ export class PondConnection {
     return this.room.sessionId;
   }
 
-  /** Our own tadpole's authoritative state, once the server has sent it. */
-  get self(): Tadpole | undefined {
-    return this.own;
+  /** Our own tadpole (its fields: the server's exact state), once the server has sent it. */
+  get self(): PondTadpole | undefined {
+    return this.roster.own;
   }
 
   /** Every tadpole this client knows of, keyed by session id (ours included). */
-  get all(): ReadonlyMap<string, Tadpole> {
-    return this.tadpoles;
+  get all(): ReadonlyMap<string, PondTadpole> {
+    return this.roster.bySession;
   }
 
   /** The SDK reconciler predicting our tadpole (undefined until the server sent it). */
-  get reconciler(): Reconciler<Tadpole, any> | undefined {
+  get reconciler(): Reconciler<OwnBody, any> | undefined {
     return this.recon;
   }
 
@@ -281,13 +306,13 @@ export class PondConnection {
    * Where to draw `tadpole` now: ours predicted (moving in the very frame the steering changes),
    * the others interpolated on the adaptive timeline. Writes into `out`.
    */
-  pose(tadpole: Tadpole, out: Pose): Pose {
-    if (tadpole === this.own && this.recon) {
+  pose(tadpole: PondTadpole, out: Pose): Pose {
+    if (tadpole.body === this.ownBody && this.recon) {
       const p = this.ownView.pose;
       out.x = p.x; out.y = p.y; out.angle = p.angle; out.speed = p.speed;
       return out;
     }
-    return this.remote.pose(tadpole, out);
+    return this.remote.pose(tadpole.body, out);
   }
 
   /**
@@ -322,6 +347,8 @@ export class PondConnection {
 
   async leave(): Promise<void> {
     for (const off of this.unsubscribe.splice(0)) off();
+    this.stream.onEnter = undefined;
+    this.stream.onLeave = undefined;
     this.predict.dispose();
     this.recon = undefined;
     // A closed socket has nobody to say goodbye to: room.leave() would send LEAVE_ROOM on it
@@ -330,21 +357,24 @@ export class PondConnection {
     this.netsim?.detach();
   }
 
-  /** Stops predicting or interpolating `tadpole` (it left our view, or was replaced by a resync). */
-  private forget(tadpole: Tadpole): void {
-    if (tadpole === this.own) {
-      this.recon?.dispose();
-      this.recon = undefined;
-      this.own = undefined;
+  /** Copies the exact own body the stream delivered (if any) into the reconciler's instance. */
+  private adoptSelf(): void {
+    const self = this.stream.self;
+    if (self === null) return;
+    const body = this.ownBody;
+    if (body.x !== self.x) body.x = self.x;
+    if (body.y !== self.y) body.y = self.y;
+    if (body.angle !== self.angle) body.angle = self.angle;
+    if (body.speed !== self.speed) body.speed = self.speed;
+    if (!this.ownBodyKnown) {
+      this.ownBodyKnown = true;
+      this.roster.ownBodyArrived();
     }
-    if (this.remote.has(tadpole)) this.remote.remove(tadpole);
   }
 
-  private adoptOwn(tadpole: Tadpole): void {
-    if (this.own === tadpole && this.recon) return;
-    this.recon?.dispose();
-    this.own = tadpole;
-    this.recon = this.predict.reconciler(tadpole, {
+  private adoptOwn(): void {
+    if (this.recon) return;
+    this.recon = this.predict.reconciler(this.ownBody, {
       input: this.input,
       fields: ["x", "y", "angle", "speed"],
       step: (ctx, state, command) => stepTadpole(state, command, ctx.dt),
@@ -353,6 +383,12 @@ export class PondConnection {
       clock: this.room.clock,
     });
     this.stepMs = this.recon.stepMs;
+  }
+
+  /** Our tadpole left the state (the pond is closing under us, or a resync is under way). */
+  private dropOwn(): void {
+    this.recon?.dispose();
+    this.recon = undefined;
   }
 
   /** Compares the prediction at the newest acknowledged input with the server's state. */
@@ -364,11 +400,11 @@ export class PondConnection {
       this.predictedSeq.fill(-1);
     }
     const acked = this.input.lastProcessed;
-    if (acked <= this.checkedAck || this.own === undefined) return;
+    if (acked <= this.checkedAck || !this.ownBodyKnown) return;
     this.checkedAck = acked;
     const slot = acked % PREDICTED_RING;
     if (this.predictedSeq[slot] !== acked || this.onAck === undefined) return;
-    this.onAck(acked, Math.hypot(this.predictedX[slot] - this.own.x, this.predictedY[slot] - this.own.y));
+    this.onAck(acked, Math.hypot(this.predictedX[slot] - this.ownBody.x, this.predictedY[slot] - this.ownBody.y));
   }
 }
 

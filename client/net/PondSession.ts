@@ -1,5 +1,6 @@
 import { CloseCode, type Room } from "@colyseus/sdk";
-import type { PondState, Tadpole } from "../../shared/state.ts";
+import type { PondState } from "../../shared/state.ts";
+import type { PondTadpole } from "./tadpoles.ts";
 import type { ChatBroadcast, Notice } from "../../shared/messages.ts";
 import { PondConnection, type JoinOptions, type PondEvents } from "./PondConnection.ts";
 
@@ -65,8 +66,8 @@ export interface PondSessionEvents {
   /** A new PondConnection is live (first join and after each move; not after a reconnect, which keeps it). */
   onConnection?(connection: PondConnection): void;
   // Forwarded from the current PondConnection.
-  onAdd?(id: string, tadpole: Tadpole): void;
-  onRemove?(id: string, tadpole: Tadpole): void;
+  onAdd?(id: string, tadpole: PondTadpole): void;
+  onRemove?(id: string, tadpole: PondTadpole): void;
   onChat?(line: ChatBroadcast): void;
   onNotice?(notice: Notice): void;
 }

@@ -1,6 +1,6 @@
 import * as Phaser from "phaser";
 import { MAX_SPEED } from "../../shared/constants.ts";
-import type { Tadpole } from "../../shared/state.ts";
+import type { PondTadpole } from "../net/tadpoles.ts";
 import { Depth } from "./Depth.ts";
 import { Colors, tintFor } from "./palette.ts";
 import { HEAD_RADIUS, HEAD_TEXTURE_WORLD, TAIL_TEXTURE_SCALE, Tex } from "./Textures.ts";
@@ -20,7 +20,7 @@ const LABEL_STYLE: Phaser.Types.GameObjects.Text.TextStyle = {
 };
 
 /** Is this a tadpole whose player is reconnecting? (`away` is optional in older schemas.) */
-function isAway(tadpole: Tadpole): boolean {
+function isAway(tadpole: PondTadpole): boolean {
   return (tadpole as { away?: boolean }).away === true;
 }
 
@@ -61,7 +61,7 @@ export class TadpoleView {
   constructor(
     scene: Phaser.Scene,
     readonly id: string,
-    readonly tadpole: Tadpole,
+    readonly tadpole: PondTadpole,
     private textResolution: number,
   ) {
     this.points = [];

@@ -1,6 +1,6 @@
 import * as Phaser from "phaser";
 import type { ChatBroadcast } from "../../shared/protocol.ts";
-import type { Tadpole } from "../../shared/state.ts";
+import type { PondTadpole } from "../net/tadpoles.ts";
 import type { PondConnection, Pose } from "../net/PondConnection.ts";
 import type { Steering } from "../input/Steering.ts";
 import { ChatBubbles } from "../render/ChatBubble.ts";
@@ -114,7 +114,7 @@ export class PondScene extends Phaser.Scene {
     if (!connection) this.clearTadpoles();
   }
 
-  addTadpole(id: string, tadpole: Tadpole): void {
+  addTadpole(id: string, tadpole: PondTadpole): void {
     if (this.byId.has(id)) this.removeTadpole(id);
     const view = new TadpoleView(this, id, tadpole, this.viewport.dpr);
     view.forEachObject((o) => this.hud.ignore(o));

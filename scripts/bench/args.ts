@@ -38,6 +38,8 @@ export interface BenchArgs {
   pin: boolean;
   /** Abort a run when the server's RSS passes this (MB): a backlog of unsent patches grows without bound. */
   maxServerRssMb: number;
+  /** Folder for a V8 CPU profile of the server per run (node --cpu-prof), summarized after each run; "" for none. */
+  cpuProf: string;
   /** Also time the tick in-process without sockets (scripts/bench/model.ts). */
   model: boolean;
   /** Skip the live runs (only the model). */
@@ -75,6 +77,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --no-model             skip the in-process tick model (the tick without sockets, timed first)
   --model-only           run only the in-process tick model
   --max-server-rss <MB>  abort a run when the server's memory passes this (default 4096)
+  --cpu-prof <dir>       profile the server of each run (node --cpu-prof) into <dir> and print where
+                         its CPU went (scripts/bench/profile.ts)
   --doc <path>           markdown file to update between <!-- bench:begin --> and <!-- bench:end -->
                          (default docs/benchmarks/load.md; "" for none)
   --json <path>          raw results (default docs/benchmarks/load.json; "" for none)
@@ -116,6 +120,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     maxServerRssMb: 4096,
     doc: "docs/benchmarks/load.md",
     json: "docs/benchmarks/load.json",
+    cpuProf: "",
     fromJson: "",
     seed: 1,
     label: "",
@@ -163,6 +168,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       case "--join-concurrency": args.joinConcurrency = int(flag, take(), 1, 256); break;
       case "--max-server-rss": args.maxServerRssMb = int(flag, take(), 64, 1 << 20); break;
       case "--doc": args.doc = take(); break;
+      case "--cpu-prof": args.cpuProf = take(); break;
       case "--json": args.json = take(); break;
       case "--from-json": args.fromJson = take(); break;
       case "--label": args.label = take(); break;

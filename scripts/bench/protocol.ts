@@ -3,7 +3,7 @@
  * (scripts/bench/worker.ts), over the child_process IPC channel.
  */
 
-/** `full`: the game's net layer decoding everything; `raw`: counts patches without decoding them. */
+/** `full`: the game's net layer decoding everything; `raw`: a wire bot reading only its own body (see wireBot.ts). */
 export type BotKind = "full" | "raw";
 
 export interface WorkerInit {
@@ -41,15 +41,11 @@ export interface BotTotals {
   /** The ROOM_STATE_PATCH messages among them, and their bytes (timing header included). */
   patchFrames: number;
   patchBytes: number;
-  /** Patches with no schema body at all (the server's heartbeat when a tick changed nothing this client sees). */
+  /** Patches with no schema bytes (identities unchanged; the position stream still rides on them). */
   emptyPatches: number;
-  /** full bots, from the decoder's change list: tadpoles whose x or y a patch changed, summed over patches. */
+  /** full bots, from the position stream: other tadpoles whose position a patch brought (every one held: a silent record is "keeps going"), summed over patches. */
   positionUpdates: number;
-  xChanges: number;
-  yChanges: number;
-  angleChanges: number;
-  speedChanges: number;
-  /** Other decoded changes (map adds/removes, name, hue, away). */
+  /** Schema changes decoded (tadpoles added and removed, names, colours, away). */
   otherChanges: number;
   /** Tadpoles entering and leaving this client's state (onAdd / onRemove). */
   adds: number;

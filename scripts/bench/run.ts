@@ -1,9 +1,12 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import os from "node:os";
+import { CELLS_PER_VIEW_RADIUS, LEAVE_FACTOR } from "../../server/sim/Pond.ts";
 import { WORLD_HALF } from "../../shared/constants.ts";
 import type { BenchArgs, Mode } from "./args.ts";
 import { TIMED_HEADER_BYTES } from "./bots.ts";
 import { BotWorker } from "./pool.ts";
+import { formatSummary, summarizeProfile, type CpuProfile, type ProfileSummary } from "./profile.ts";
 import { bucketQuantile, histogram, histogramDelta, value, type BucketQuantile, type Scrape } from "./prometheus.ts";
 import type { BotKind, BotReport, WorkerHealth } from "./protocol.ts";
 import { ServerProcess, delay } from "../lib/benchServer.ts";
@@ -11,6 +14,11 @@ import { binCount, binMax, binPercentile, mean, min, percentile } from "./stats.
 
 const POND_AREA = (2 * WORLD_HALF) ** 2;
 const SERVER_DEFAULT_VIEW_RADIUS = 1200;
+/**
+ * A client receives whole cells, kept until they are past the leave radius: on average what lies
+ * within about this many view radii (midway between enter and leave, plus ~0.6 of a cell).
+ */
+const RECEIVED_RADII = (1 + LEAVE_FACTOR) / 2 + 0.6 / CELLS_PER_VIEW_RADIUS;
 /**
  * How many tadpole updates per second all decoding bots together may decode in `auto` mode
  * (about a fifth of a core for PondConnection bots). Past it, a sample decodes and the rest count.
@@ -44,6 +52,8 @@ export interface RunResult {
   aborted?: string;
   warnings: string[];
   join?: { seconds: number; perSecond: number; failures: number; latencyP50Ms: number; latencyP99Ms: number; ponds: number; clientsInPond: number };
+  /** Where the server's CPU went over the window (with --cpu-prof). */
+  profile?: ProfileSummary;
   spread?: { seconds: number; arrivedFraction: number; meanRadius: number };
   window?: {
     seconds: number;
@@ -67,7 +77,7 @@ export interface RunResult {
     /** Bots connected for the whole window. */
     clients: number;
     patchesPerSecond: { mean: number; min: number; p1: number };
-    /** Of those, patches with an empty body (heartbeats: the tick changed nothing this client sees). */
+    /** Of those, patches with no schema bytes (identities unchanged; the position stream still rides on them). */
     emptyPatchesPerSecond: number;
     bytesPerSecond: { mean: number; p95: number; max: number };
     /** Mean, with each message's WebSocket frame header added. */
@@ -80,7 +90,8 @@ export interface RunResult {
     bytesPerPositionUpdate: number;
     patchBytesPerPositionUpdate: number;
     schemaBytesPerPositionUpdate: number;
-    fieldsPerPositionUpdate: { x: number; y: number; angle: number; speed: number; other: number };
+    /** Schema changes (identities entering and leaving, names...) per position update. */
+    schemaChangesPerPositionUpdate: number;
     entersPerSecond: number;
     leavesPerSecond: number;
     patchIntervalMs: { p50: number; p99: number; max: number; samples: number };
@@ -92,12 +103,13 @@ export interface RunResult {
 export function planRun(size: number, mode: Mode, args: BenchArgs): RunPlan {
   let viewRadius = args.viewRadius;
   if (mode === "const") {
-    // Evenly spread, a disc of radius r holds size·πr²/area others: solve for targetView.
-    viewRadius = Math.round(Math.sqrt((args.targetView * POND_AREA) / (Math.PI * Math.max(1, size - 1))));
+    // Evenly spread, a disc of radius R holds size·πR²/area others, and a client receives about
+    // the disc of RECEIVED_RADII view radii (whole cells, the leave margin): solve for targetView.
+    viewRadius = Math.round(Math.sqrt((args.targetView * POND_AREA) / (Math.PI * Math.max(1, size - 1))) / RECEIVED_RADII);
     viewRadius = Math.min(10_000, Math.max(100, viewRadius));
   }
-  const r = viewRadius ?? SERVER_DEFAULT_VIEW_RADIUS;
-  const expectedInView = mode === "off" ? size - 1 : Math.min(size - 1, Math.round(((size - 1) * Math.PI * r * r) / POND_AREA * 1.15));
+  const r = (viewRadius ?? SERVER_DEFAULT_VIEW_RADIUS) * RECEIVED_RADII;
+  const expectedInView = mode === "off" ? size - 1 : Math.min(size - 1, Math.round(((size - 1) * Math.PI * r * r) / POND_AREA));
   const perBot = Math.max(1, expectedInView) * args.tickRate;
   let full = size;
   if (args.decode === "raw") full = Math.min(size, args.sample ?? MIN_DECODERS);
@@ -203,6 +215,7 @@ export async function runOnce(plan: RunPlan, args: BenchArgs, log: Log): Promise
 
     // The measured window.
     const tickHook = await server.json<{ next: number }>("/debug/ticks").catch(() => undefined);
+    if (args.cpuProf) await server.post("/debug/profile/start");
     const before = await server.metrics();
     await Promise.all(workers.map((w) => w.request({ type: "mark" }, "marked", 10_000)));
     const windowStarted = performance.now();
@@ -213,6 +226,14 @@ export async function runOnce(plan: RunPlan, args: BenchArgs, log: Log): Promise
     }
     const collected = await Promise.all(workers.map((w) => w.request({ type: "collect" }, "collected", 30_000)));
     const after = await server.metrics();
+    if (args.cpuProf) {
+      const profile = await server.post("/debug/profile/stop") as CpuProfile;
+      mkdirSync(args.cpuProf, { recursive: true });
+      const file = path.join(args.cpuProf, `server-${plan.size}-${plan.mode}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      result.profile = summarizeProfile(profile);
+      log(`CPU profile of the window (${file}):\n${formatSummary(result.profile)}`);
+    }
     const exact = tickHook ? await server.json<TickSamples>(`/debug/ticks?since=${tickHook.next}`) : undefined;
     rssMax = Math.max(rssMax, guard(server, args));
     result.window = summarize(plan, args, before, after, exact, collected.flatMap((c) => c.bots),
@@ -339,13 +360,7 @@ function summarize(
     bytesPerPositionUpdate: per(sum(decoders, (b) => b.delta.bytes)),
     patchBytesPerPositionUpdate: per(sum(decoders, (b) => b.delta.patchBytes)),
     schemaBytesPerPositionUpdate: per(sum(decoders, (b) => b.delta.patchBytes - TIMED_HEADER_BYTES * b.delta.patchFrames)),
-    fieldsPerPositionUpdate: {
-      x: per(sum(decoders, (b) => b.delta.xChanges)),
-      y: per(sum(decoders, (b) => b.delta.yChanges)),
-      angle: per(sum(decoders, (b) => b.delta.angleChanges)),
-      speed: per(sum(decoders, (b) => b.delta.speedChanges)),
-      other: per(sum(decoders, (b) => b.delta.otherChanges)),
-    },
+    schemaChangesPerPositionUpdate: per(sum(decoders, (b) => b.delta.otherChanges)),
     entersPerSecond: decoderSeconds > 0 ? sum(decoders, (b) => b.delta.adds) / decoderSeconds : NaN,
     leavesPerSecond: decoderSeconds > 0 ? sum(decoders, (b) => b.delta.removes) / decoderSeconds : NaN,
     patchIntervalMs: { p50: binPercentile(merged, 50), p99: binPercentile(merged, 99), max: binMax(merged), samples: binCount(merged) },

@@ -7,7 +7,7 @@
 import "./transport.ts"; // first: chooses the WebSocket implementation before the SDK loads
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createRng } from "../../shared/rng.ts";
-import { BenchBot, IntervalHistogram, emptyTotals } from "./bots.ts";
+import { IntervalHistogram, createBot, emptyTotals, type BenchBot } from "./bots.ts";
 import type { BotReport, BotTotals, FromWorker, JoinReport, ToWorker, WorkerInit } from "./protocol.ts";
 
 if (!process.send) {
@@ -54,7 +54,7 @@ async function handle(message: ToWorker): Promise<void> {
 
 function init(message: WorkerInit): void {
   const seed = createRng(message.seed);
-  bots = message.bots.map((b) => new BenchBot(b.index, b.kind, message.url, createRng(Math.floor(seed() * 2 ** 32)), intervals));
+  bots = message.bots.map((b) => createBot(b.index, b.kind, message.url, createRng(Math.floor(seed() * 2 ** 32)), intervals));
   frameTimer = setInterval(() => {
     const now = performance.now();
     for (let i = 0; i < bots.length; i++) {

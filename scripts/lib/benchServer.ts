@@ -89,6 +89,13 @@ export class ServerProcess {
     return (await response.json()) as T;
   }
 
+  /** POSTs to a debug hook and answers its JSON (throws unless 2xx). */
+  async post(path: string): Promise<unknown> {
+    const response = await fetch(`${this.httpUrl}${path}`, { method: "POST", signal: AbortSignal.timeout(60_000) });
+    if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${await response.text()}`);
+    return response.json();
+  }
+
   /** SIGTERM to the process group, SIGKILL after `graceMs`. */
   async stop(graceMs = 5000): Promise<void> {
     if (!this.exited) {

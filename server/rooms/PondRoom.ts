@@ -1,14 +1,13 @@
-import { CloseCode, Room, ServerError, logger, type AuthContext, type Client, type StepContext } from "@colyseus/core";
-import { StateView } from "@colyseus/schema";
+import { CloseCode, Protocol, Room, ServerError, getMessageBytes, logger, type AuthContext, type Client, type StepContext } from "@colyseus/core";
 import { DEFAULT_NAME, DEFAULT_TICK_RATE, HUE_COUNT } from "../../shared/constants.ts";
 import { TadpoleInput } from "../../shared/input.ts";
 import { MessageType, parseChat, parseName, type ChatBroadcast, type Notice } from "../../shared/messages.ts";
-import { PondState, Tadpole } from "../../shared/state.ts";
+import { PondState, type Body } from "../../shared/state.ts";
 import { metrics } from "../metrics.ts";
-import { PondSim } from "../sim/PondSim.ts";
+import { Pond, type Member } from "../sim/Pond.ts";
 import { admission } from "./admission.ts";
 import { guardFrames } from "./frameGuard.ts";
-import { Interest, type Viewer } from "./Interest.ts";
+import { PondSerializer } from "./PondSerializer.ts";
 import { TokenBucket } from "./tokenBucket.ts";
 
 export interface PondOptions {
@@ -29,13 +28,11 @@ export const CLOSE_FLOODING = 4429;
 /** Default view radius: a little more than half a large desktop screen's diagonal. */
 export const DEFAULT_VIEW_RADIUS = 1200;
 
-/**
- * Each client's view is re-swept every this many ticks (200 ms at 20 Hz). The leave radius is
- * 15 % wider than the enter radius, far more than two tadpoles can close in that time.
- */
-const SWEEP_TURNS = 4;
 const CHAT_BURST = 5;
 const CHAT_PER_SECOND = 0.5;
+/** A name is part of the state every client receives: a rename costs the whole pond a few bytes. */
+const RENAME_BURST = 3;
+const RENAME_PER_SECOND = 0.2;
 const INVALID_BURST = 20;
 const INVALID_PER_SECOND = 2;
 /**
@@ -54,20 +51,19 @@ interface PondAuth {
   ip: string | undefined;
 }
 
-/** The room's own fields on each swimmer (the simulation adds its own, see SimSwimmer). */
+/** The room's own fields on each member of the pond (see Member). */
 interface SwimmerExtras {
-  readonly tadpole: Tadpole;
   readonly ip: string | undefined;
-  view: StateView | undefined;
-  readonly visible: Map<Viewer, number>;
-  gone: boolean;
+  /** Its player's current connection (replaced on a reconnect). */
+  client: Client;
   readonly chat: TokenBucket;
+  readonly renames: TokenBucket;
   readonly invalid: TokenBucket;
   readonly messages: TokenBucket;
   /** Set once we disconnect it, so the messages still in flight neither count nor kick again. */
   kicked: boolean;
 }
-type Swimmer = Viewer & SwimmerExtras;
+type Swimmer = Member<SwimmerExtras>;
 
 /**
  * One pond: every tadpole in it, simulated at a fixed tick from the inputs its owner sends.
@@ -78,11 +74,9 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   override inputs = this.defineInput(TadpoleInput);
 
   private readonly swimmers = new Map<string, Swimmer>();
-  private sim!: PondSim<SwimmerExtras>;
-  private interest!: Interest<Swimmer>;
+  private pond!: Pond<SwimmerExtras>;
   private reconnectGraceSeconds = 20;
   private messagesPerSecond = DEFAULT_TICK_RATE * MESSAGES_PER_TICK + MESSAGES_SLACK_PER_SECOND;
-  private sweepTurn = 0;
   /** Start of the first fixed step since the last patch (0: none ran), and the time spent in steps. */
   private tickStarted = 0;
   private tickCpu: NodeJS.CpuUsage | undefined;
@@ -92,10 +86,18 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     const tickRate = options.tickRate ?? DEFAULT_TICK_RATE;
     this.maxClients = options.maxPlayers ?? this.maxClients;
     this.reconnectGraceSeconds = options.reconnectGraceSeconds ?? this.reconnectGraceSeconds;
-    const radius = options.viewRadius ?? DEFAULT_VIEW_RADIUS;
-    // Cells as wide as the leave radius: a view sweep reads at most a 3×3 block of them.
-    this.sim = new PondSim<SwimmerExtras>({ cellSize: radius * 1.15 });
-    this.interest = new Interest<Swimmer>({ enterRadius: radius, leaveRadius: radius * 1.15, enabled: options.interest !== false }, this.sim.grid);
+    this.pond = new Pond<SwimmerExtras>(this.state, { viewRadius: options.viewRadius ?? DEFAULT_VIEW_RADIUS, interest: options.interest !== false });
+    // Every patch carries each client's position stream after the schema bytes.
+    const serializer = new PondSerializer({
+      prepare: () => this.pond.encodeStream(),
+      tailFor: (client) => this.pond.tailFor(this.swimmers.get(client.sessionId)),
+      resync: (client) => {
+        const swimmer = this.swimmers.get(client.sessionId);
+        if (swimmer !== undefined) this.pond.resync(swimmer);
+      },
+    });
+    serializer.reset(this.state);
+    this.setSerializer(serializer);
 
     this.setFixedTimestep((ctx) => this.step(ctx), tickRate);
     // Re-arm the patch timer after the simulation timer with the same period, so each
@@ -140,26 +142,19 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
       metrics.kicked.inc({ reason: refused });
       throw new ServerError(503, refused === "process_full" ? "This server is full." : "Too many connections from your address.");
     }
-    const tadpole = new Tadpole();
-    tadpole.name = parseName({ name: options?.name }) ?? DEFAULT_NAME;
-    tadpole.hue = Math.floor(Math.random() * HUE_COUNT);
     const now = Date.now();
-    const swimmer = this.sim.spawn(client.sessionId, this.inputs.get(client.sessionId), tadpole, {
-      tadpole,
+    const name = parseName({ name: options?.name }) ?? DEFAULT_NAME;
+    const swimmer = this.pond.join(client.sessionId, this.inputs.get(client.sessionId), name, Math.floor(Math.random() * HUE_COUNT), {
       ip,
-      view: undefined,
-      visible: new Map(),
-      gone: false,
+      client,
       chat: new TokenBucket(CHAT_BURST, CHAT_PER_SECOND, now),
+      renames: new TokenBucket(RENAME_BURST, RENAME_PER_SECOND, now),
       invalid: new TokenBucket(INVALID_BURST, INVALID_PER_SECOND, now),
       messages: new TokenBucket(this.messagesPerSecond * 2, this.messagesPerSecond, now),
       kicked: false,
     });
     this.swimmers.set(client.sessionId, swimmer);
-    this.state.tadpoles.set(client.sessionId, tadpole);
-    this.watch(client, swimmer);
-    this.interest.add(swimmer);
-    this.interest.sweep(swimmer);
+    this.bindClient(client, swimmer);
     metrics.players.inc();
   }
 
@@ -180,21 +175,22 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     swimmer.tadpole.away = false;
     // Colyseus registers a new input queue for the reconnected client.
     swimmer.inputs = this.inputs.get(client.sessionId);
-    this.watch(client, swimmer);
-    // The new connection starts from a full state: show it everyone near it again.
-    swimmer.visible.clear();
-    this.interest.sweep(swimmer);
+    // The new connection starts from a full state; its stream restarts with key blocks (PondSerializer).
+    this.bindClient(client, swimmer);
   }
 
   override onLeave(client: Client): void {
     const swimmer = this.swimmers.get(client.sessionId);
     if (swimmer === undefined) return;
     this.swimmers.delete(client.sessionId);
-    this.sim.despawn(swimmer);
-    this.interest.remove(swimmer);
-    this.state.tadpoles.delete(client.sessionId);
+    this.pond.leave(swimmer);
     admission.release(swimmer.ip);
     metrics.players.dec();
+  }
+
+  /** Where a player's tadpole is on the server (tests and tools; the state carries no positions). */
+  bodyOf(sessionId: string): Readonly<Body> | undefined {
+    return this.swimmers.get(sessionId)?.body;
   }
 
   override onDispose(): void {
@@ -226,7 +222,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     return changed;
   }
 
-  /** One fixed step of the simulation, then a quarter of the clients' views swept. */
+  /** One fixed step of the pond (simulation, then a quarter of the clients' watched cells swept). */
   private step(ctx: StepContext): void {
     const started = performance.now();
     // A late timer runs several catch-up steps before one patch: time them all.
@@ -234,19 +230,13 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
       this.tickStarted = started;
       this.tickCpu = process.cpuUsage();
     }
-    this.sim.step(ctx.dt);
-    const swimmers = this.sim.swimmers;
-    const phase = this.sweepTurn++ % SWEEP_TURNS;
-    for (let i = phase; i < swimmers.length; i += SWEEP_TURNS) this.interest.sweep(swimmers[i]);
+    this.pond.step(ctx.dt);
     this.stepMs += performance.now() - started;
   }
 
-  /** Gives the client its view and counts the bytes we send it. */
-  private watch(client: Client, swimmer: Swimmer): void {
-    swimmer.view?.dispose();
-    const view = new StateView();
-    client.view = view;
-    swimmer.view = view;
+  /** Ties the swimmer to its (new) connection, and counts the bytes we send it. */
+  private bindClient(client: Client, swimmer: Swimmer): void {
+    swimmer.client = client;
     // Count bytes at the socket: the only place that sees patches, messages and handshakes alike.
     const socket = client.ref as unknown as { send(data: Uint8Array, ...rest: unknown[]): void };
     const send = socket.send.bind(socket);
@@ -256,22 +246,27 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     };
   }
 
+  /** Sends a chat line to the players who can see the speaker (those watching its cell), encoded once. */
+  private say(speaker: Swimmer, line: ChatBroadcast): void {
+    const bytes = getMessageBytes.raw(Protocol.ROOM_DATA, MessageType.chat, line);
+    const audience = this.pond.interest.watchersOf(speaker.cell);
+    for (let i = 0; i < audience.length; i++) audience[i].client.enqueueRaw(bytes);
+    // Its own line reaches the speaker even before its first sweep watches its new cell.
+    if (speaker.watchIndex[speaker.cell] < 0) speaker.client.enqueueRaw(bytes);
+  }
+
   private onChat(client: Client, payload: unknown): void {
     const swimmer = this.swimmers.get(client.sessionId);
     if (!swimmer) return;
     const intent = parseChat(payload);
     if (intent === null) return this.reject(client, "bad_chat");
-    if (intent.kind === "rename") {
-      swimmer.tadpole.name = intent.name;
-      return;
-    }
+    if (intent.kind === "rename") return this.rename(client, swimmer, intent.name);
     if (!swimmer.chat.take(Date.now())) {
       const notice: Notice = { code: "chat_throttled", text: "You are chatting too fast; wait a moment." };
       client.send(MessageType.notice, notice);
       return;
     }
-    const line: ChatBroadcast = { id: client.sessionId, text: intent.text };
-    this.broadcast(MessageType.chat, line);
+    this.say(swimmer, { id: client.sessionId, text: intent.text });
   }
 
   private onName(client: Client, payload: unknown): void {
@@ -279,6 +274,16 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     if (!swimmer) return;
     const name = parseName(payload);
     if (name === null) return this.reject(client, "bad_name");
+    this.rename(client, swimmer, name);
+  }
+
+  private rename(client: Client, swimmer: Swimmer, name: string): void {
+    if (name === swimmer.tadpole.name) return;
+    if (!swimmer.renames.take(Date.now())) {
+      const notice: Notice = { code: "rename_throttled", text: "You are renaming too often; wait a moment." };
+      client.send(MessageType.notice, notice);
+      return;
+    }
     swimmer.tadpole.name = name;
   }
 

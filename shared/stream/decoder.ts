@@ -52,6 +52,8 @@ export class PositionStreamDecoder {
   skipped = 0;
 
   private readonly reader = new ByteReader();
+  /** Set by resync(): the next frame states everything this client should hold. */
+  private resyncing = false;
   private frame = 0;
   private keySerial = 0;
 
@@ -83,6 +85,11 @@ export class PositionStreamDecoder {
     }
     this.reader.reset(bytes, offset, end);
     this.nextFrame();
+    if (this.resyncing) {
+      // Everything held is forgotten at the end of this frame unless a full record re-states it.
+      this.resyncing = false;
+      for (let i = 0; i < this.heldCount; i++) this.status[this.held[i]] |= LEAVING;
+    }
     const ok = this.readFrame(this.reader);
     // A malformed frame still ends like a frame: what was read stays applied and everything is
     // consistent, but the wire state may now differ from the server's (resync with reset + keys).
@@ -91,8 +98,19 @@ export class PositionStreamDecoder {
     return ok;
   }
 
+  /**
+   * The server restarts the stream (a full state was sent, e.g. after a reconnect): the next frame
+   * re-states every cell this client watches in key blocks. Entities it re-states keep their
+   * objects and raise no events; the rest leave at the end of that frame. Unlike reset(), nothing
+   * blinks out in between.
+   */
+  resync(): void {
+    this.resyncing = true;
+  }
+
   /** Forgets everything (onLeave for each entity); a full state (key blocks) follows. */
   reset(): void {
+    this.resyncing = false;
     for (let i = 0; i < this.heldCount; i++) {
       const id = this.held[i];
       const entity = this.objects[id] as DecodedEntity;

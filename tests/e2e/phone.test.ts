@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CDPSession } from "playwright-core";
-import { closeAll, PondProbe } from "../helpers/pondClient.ts";
+import { closeAll, plainTadpole, PondProbe } from "../helpers/pondClient.ts";
 import type { ServerProcess } from "../helpers/serverProcess.ts";
 import { waitFor } from "../helpers/waitFor.ts";
 import { launchBrowser, PHONE, type LaunchedBrowser } from "./support/browser.ts";
@@ -58,7 +58,7 @@ async function swimTo(probe: PondProbe, x: number, y: number): Promise<void> {
     await waitFor(() => {
       const t = probe.tadpole(probe.id);
       return t && Math.hypot(x - t.x, y - t.y) < 60;
-    }, { timeoutMs: 30_000, intervalMs: 50, message: `${probe.id} to swim to (${x}, ${y})`, describe: () => probe.tadpole(probe.id)?.toJSON() });
+    }, { timeoutMs: 30_000, intervalMs: 50, message: `${probe.id} to swim to (${x}, ${y})`, describe: () => plainTadpole(probe.tadpole(probe.id)) });
   } finally {
     clearInterval(steer);
     probe.steer.thrust = 0;
@@ -116,7 +116,7 @@ describe("phone: touch to swim, chat button to talk", () => {
     await waitFor(() => {
       const t = friend!.tadpole(id);
       return t && Math.hypot(t.x - here.x, t.y - here.y) < 10;
-    }, { timeoutMs: 15_000, message: "the friend to see the phone's tadpole where the phone draws it", describe: () => [friend!.tadpole(id)?.toJSON(), here] });
+    }, { timeoutMs: 15_000, message: "the friend to see the phone's tadpole where the phone draws it", describe: () => [plainTadpole(friend!.tadpole(id)), here] });
   }, 120_000);
 
   it("the chat button opens the chat; the line reaches the pond and shows in a bubble", async () => {

@@ -1,7 +1,6 @@
-import { PondConnection } from "../../client/net/PondConnection.ts";
+import { PondConnection, type PondTadpole } from "../../client/net/PondConnection.ts";
 import type { Steer } from "../../shared/input.ts";
 import type { ChatBroadcast, Notice } from "../../shared/messages.ts";
-import type { Tadpole } from "../../shared/state.ts";
 import { FrameTicker } from "../../scripts/bot/ticker.ts";
 import { waitFor, withTimeout, type WaitOptions } from "./waitFor.ts";
 
@@ -24,6 +23,7 @@ export class PondProbe {
   /** What drive() sends every frame. */
   steer: Steer = { angle: 0, thrust: 0 };
   private stopDriving: (() => void) | undefined;
+  private readonly listeners = new Set<(kind: "add" | "remove", id: string) => void>();
 
   private constructor(readonly conn: PondConnection) {
     conn.room.onStateChange(() => { this.patches++; });
@@ -37,8 +37,8 @@ export class PondProbe {
       else holder.early.push(apply);
     };
     const conn = await withTimeout(PondConnection.join({ url, name: options.name }, {
-      onAdd: (id) => on((p) => p.added.push(id)),
-      onRemove: (id) => on((p) => p.removed.push(id)),
+      onAdd: (id) => on((p) => { p.added.push(id); p.emit("add", id); }),
+      onRemove: (id) => on((p) => { p.removed.push(id); p.emit("remove", id); }),
       onChat: (line) => on((p) => p.chats.push(line)),
       onNotice: (notice) => on((p) => p.notices.push(notice)),
       onLeave: (code) => on((p) => { p.leaveCode = code; p.stopDriving?.(); }),
@@ -58,8 +58,22 @@ export class PondProbe {
   }
 
   /** The tadpole with this session id as this client currently knows it. */
-  tadpole(id: string): Tadpole | undefined {
+  tadpole(id: string): PondTadpole | undefined {
     return this.conn.all.get(id);
+  }
+
+  /**
+   * Calls `listener` whenever this client gains ("add") or loses ("remove") a tadpole, while the
+   * patch that did it is being applied (so a test can look at the server at that very moment).
+   * Returns a function that stops listening.
+   */
+  onTadpoleEvent(listener: (kind: "add" | "remove", id: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
+
+  private emit(kind: "add" | "remove", id: string): void {
+    for (const listener of this.listeners) listener(kind, id);
   }
 
   /** Starts sending `steer` every frame through PondConnection.frame (the shared ticker). */
@@ -75,7 +89,7 @@ export class PondProbe {
   }
 
   /** Waits until this client knows tadpole `id` (e.g. another player appeared). */
-  waitForTadpole(id: string, options: WaitOptions = {}): Promise<Tadpole> {
+  waitForTadpole(id: string, options: WaitOptions = {}): Promise<PondTadpole> {
     return waitFor(() => this.tadpole(id), { message: `${this.id} to see tadpole ${id}`, ...options });
   }
 
@@ -115,4 +129,12 @@ export class PondProbe {
 /** Closes every probe given (ignoring undefined), in parallel. */
 export async function closeAll(probes: Array<PondProbe | undefined>): Promise<void> {
   await Promise.all(probes.map((p) => p?.close()));
+}
+
+/** A tadpole's fields as a plain object (PondTadpole is a live view): for error messages and snapshots. */
+export function plainTadpole(t: PondTadpole): { sessionId: string; id: number; name: string; hue: number; away: boolean; x: number; y: number; angle: number; speed: number };
+export function plainTadpole(t: PondTadpole | undefined): { sessionId: string; id: number; name: string; hue: number; away: boolean; x: number; y: number; angle: number; speed: number } | undefined;
+export function plainTadpole(t: PondTadpole | undefined) {
+  if (t === undefined) return undefined;
+  return { sessionId: t.sessionId, id: t.id, name: t.name, hue: t.hue, away: t.away, x: t.x, y: t.y, angle: t.angle, speed: t.speed };
 }

@@ -1,35 +1,43 @@
 import { describe, expect, it } from "vitest";
 import { POSITION_GRID } from "../../shared/grids.ts";
 import { quantum, snap } from "../../shared/quantize.ts";
+import { fromWirePosition, POSITION_SCALE, toWirePosition } from "../../shared/stream/units.ts";
 import { PondProbe } from "../helpers/pondClient.ts";
 import { joinAndSpawn, usePondServer } from "../helpers/pondFixture.ts";
 import type { InProcessPond } from "../helpers/pondServer.ts";
 import { waitFor } from "../helpers/waitFor.ts";
+import { CellRule } from "./support/cells.ts";
+import { ServerSide } from "./support/server.ts";
 import { distance, park, steerTo, type Point } from "./support/swim.ts";
 
 /**
  * Interest management against the real server on 127.0.0.1, played through the game's own net
- * layer. A small view radius keeps the swims short: a tadpole enters a client's view within
- * VIEW units of the client's own and leaves it only beyond LEAVE (hysteresis). Tadpoles spawn
- * within 200 units of the centre, so the tests first swim them where they need them (inputs only:
- * the server is authoritative) and check what each client holds against the server's state.
+ * layer. A small view radius keeps the swims short. Interest is by grid cell (support/cells.ts):
+ * a client watches the cells (a fraction of VIEW wide) any part of which is within VIEW of its tadpole, lets
+ * go of one only once all of it is beyond LEAVE (hysteresis), and holds exactly the tadpoles in
+ * the cells it watches. Tadpoles spawn within 200 units of the centre, so the tests first swim
+ * them where they need them (inputs only: the server is authoritative) and check what each client
+ * holds against the server's own positions (the simulation's bodies: the state has none).
  */
 const VIEW = 300;
-const LEAVE = VIEW * 1.15;
+const rule = new CellRule(VIEW);
+const LEAVE = rule.leave;
+/**
+ * Places are given relative to the middle of the cell at the pond's centre, so that tadpoles
+ * parked there (within 25 units) sit well inside a cell and swims along a row stay in it.
+ */
+const HOME = rule.centreOf({ x: 0, y: 0 });
+const at = (dx: number, dy = 0): Point => ({ x: HOME.x + dx, y: HOME.y + dy });
 
 let pond: InProcessPond;
 const probes: PondProbe[] = [];
 
 const join = (name: string): Promise<PondProbe> => joinAndSpawn(pond.wsUrl, probes, name);
 
-/** The server's own tadpole for session `id` (authoritative x, y, speed). */
-function server(probe: PondProbe, id = probe.id) {
-  return pond.room(probe.room.roomId).state.tadpoles.get(id);
-}
-
-function parkAt(probe: PondProbe, target: Point, still = false): Promise<void> {
-  return park(probe, target, () => server(probe), { still });
-}
+const serverSide = new ServerSide(() => pond);
+const server = (probe: PondProbe, id = probe.id) => serverSide.body(probe, id);
+const serverAt = (probe: PondProbe, id = probe.id): Point => serverSide.at(probe, id);
+const parkAt = (probe: PondProbe, target: Point, still = false) => serverSide.parkAt(probe, target, still);
 
 /** Ids of the other tadpoles this client currently holds. */
 function seenBy(probe: PondProbe): string[] {
@@ -37,48 +45,91 @@ function seenBy(probe: PondProbe): string[] {
 }
 
 /**
- * What the client holds agrees with the server's positions: everyone within the enter radius is
- * there, nobody beyond the leave radius is (between the two, either is right). Call it once the
- * client has received a patch after the last movement, i.e. with everyone parked.
+ * What the client holds agrees with the server's positions under the cell rule: everyone in a
+ * cell that reaches within VIEW of it is there, nobody in a cell wholly beyond LEAVE is (between
+ * the two, either is right). Call it with everyone at rest and after the client received patches
+ * past a sweep (4 ticks), so that both the cells it watches and the tadpoles in them are current.
  */
 function expectViewMatchesServer(probe: PondProbe): void {
-  const me = server(probe)!;
+  const me = serverAt(probe);
   const held = new Set(seenBy(probe));
-  for (const [id, other] of pond.room(probe.room.roomId).state.tadpoles) {
+  const room = pond.room(probe.room.roomId);
+  for (const id of room.state.tadpoles.keys()) {
     if (id === probe.id) continue;
-    const d = distance(me, other);
-    if (d <= VIEW) expect(held.has(id), `${id} at ${d.toFixed(0)} units should be in ${probe.id}'s view`).toBe(true);
-    if (d > LEAVE) expect(held.has(id), `${id} at ${d.toFixed(0)} units should not be in ${probe.id}'s view`).toBe(false);
+    const other = serverAt(probe, id);
+    const d = rule.cellDistance(me, other);
+    const where = `${id}, ${distance(me, other).toFixed(0)} units away in a cell ${d.toFixed(0)} units away,`;
+    if (rule.mustSee(me, other)) expect(held.has(id), `${where} should be in ${probe.id}'s view`).toBe(true);
+    if (rule.mustNotSee(me, other)) expect(held.has(id), `${where} should not be in ${probe.id}'s view`).toBe(false);
   }
+}
+
+/**
+ * Records, at the very patch where `probe` gains or loses tadpole `id`, where the server has both
+ * tadpoles (the in-process server may have run a tick more by then).
+ */
+function recordEvents(probe: PondProbe, id: string) {
+  const events: Array<{ kind: "add" | "remove"; viewer: Point; other: Point }> = [];
+  const stop = probe.onTadpoleEvent((kind, changed) => {
+    if (changed !== id) return;
+    const viewer = server(probe), other = server(probe, id);
+    if (viewer && other) events.push({ kind, viewer: { x: viewer.x, y: viewer.y }, other: { x: other.x, y: other.y } });
+  });
+  return { events, stop };
 }
 
 usePondServer({ viewRadius: VIEW, maxPlayers: 50 }, probes, (started) => { pond = started; });
 
-describe("interest management", () => {
+describe("interest management (by grid cell)", () => {
   it("a tadpole that swims out of range disappears from a client, and comes back when it returns", async () => {
     const a = await join("Anchor");
     const b = await join("Rover");
-    await Promise.all([parkAt(a, { x: 0, y: 0 }), parkAt(b, { x: 120, y: 0 })]);
+    // The anchor comes to rest, so the cells it watches are fixed from here on. Both sit in the
+    // middle of a row of cells and Rover swims along it, so it never changes rows.
+    await Promise.all([parkAt(a, at(0), true), parkAt(b, at(120))]);
     await a.waitForTadpole(b.id);
     await b.waitForTadpole(a.id);
+    const anchorAt = serverAt(a);
+    const anchorSees = recordEvents(a, b.id);
+    const roverSees = recordEvents(b, a.id);
 
-    // Out: Rover swims away; Anchor loses it once it is beyond the leave radius (and Rover loses Anchor).
-    const away = steerTo(b, { x: 900, y: 0 }, { ease: false });
-    await waitFor(() => a.removed.includes(b.id), { timeoutMs: 10_000, message: "Anchor to see Rover removed", describe: () => server(b) });
-    expect(distance(server(a)!, server(b)!)).toBeGreaterThan(LEAVE);
+    // Out: Rover swims away, slowly (about 5 units a tick, so a sweep every 4 ticks lags ~20
+    // units). Anchor loses it once it enters a cell Anchor does not watch; Rover loses Anchor
+    // only once Anchor's cell is wholly beyond the leave radius.
+    const removal = (seen: { events: Array<{ kind: string }> }) => seen.events.some((e) => e.kind === "remove");
+    const away = steerTo(b, at(850), { ease: false, thrust: 0.3 });
+    await waitFor(() => removal(anchorSees), { timeoutMs: 15_000, message: "Anchor to see Rover removed", describe: () => server(b) });
     expect(a.tadpole(b.id)).toBeUndefined();
-    await waitFor(() => b.removed.includes(a.id), { timeoutMs: 5000, message: "Rover to see Anchor removed" });
+    await waitFor(() => removal(roverSees), { timeoutMs: 10_000, message: "Rover to see Anchor removed", describe: () => server(b) });
     expect(b.tadpole(a.id)).toBeUndefined();
     away();
+    expect(serverAt(a)).toEqual(anchorAt); // the anchor never moved
 
-    // Back: it reappears once within the enter radius, with its current state.
-    const back = steerTo(b, { x: 100, y: 0 });
+    // When Anchor let go of Rover, Rover was in a cell that reaches nowhere within VIEW of it.
+    const lost = anchorSees.events.find((e) => e.kind === "remove")!;
+    expect(rule.cellDistance(lost.viewer, lost.other)).toBeGreaterThan(VIEW);
+    // Hysteresis: Rover (the one moving) held Anchor's cell until all of it was beyond LEAVE,
+    // well past VIEW, and let go of it at the next sweep or so after that.
+    expect(LEAVE).toBeGreaterThan(VIEW);
+    const dropped = roverSees.events.find((e) => e.kind === "remove")!;
+    const droppedAt = rule.cellDistance(dropped.viewer, dropped.other);
+    expect(droppedAt).toBeGreaterThan(LEAVE);
+    expect(droppedAt).toBeLessThan(LEAVE + rule.cellSize / 2);
+
+    // Back: it reappears once in a cell Anchor watches (all of them reach within LEAVE of it),
+    // with its current state.
+    const back = steerTo(b, at(120));
     const again = await a.waitForTadpole(b.id, { timeoutMs: 10_000 });
-    expect(distance(server(a)!, server(b)!)).toBeLessThanOrEqual(VIEW);
-    expect(a.added.filter((id) => id === b.id)).toHaveLength(2);
+    const found = anchorSees.events.find((e) => e.kind === "add")!;
+    expect(rule.cellDistance(found.viewer, found.other)).toBeLessThanOrEqual(LEAVE);
     expect(again.name).toBe("Rover");
     await b.waitForTadpole(a.id, { timeoutMs: 5000 });
     back();
+    anchorSees.stop();
+    roverSees.stop();
+    // Each lost the other once and found it again once: no flicker at a cell's edge.
+    expect(anchorSees.events.map((e) => e.kind)).toEqual(["remove", "add"]);
+    expect(roverSees.events.map((e) => e.kind)).toEqual(["remove", "add"]);
     await a.waitForPatches(2);
     expect(distance(again, server(b)!)).toBeLessThan(60); // a patch or two behind the swimming server
   });
@@ -87,23 +138,37 @@ describe("interest management", () => {
     const near = await join("Near");
     const east = await join("East");
     const west = await join("West");
-    // Anyone who joins spawns within 200 of the centre: 650 away is beyond the leave radius from there.
-    await Promise.all([parkAt(near, { x: 0, y: 0 }), parkAt(east, { x: 650, y: 0 }), parkAt(west, { x: -650, y: 0 })]);
+    // Anyone who joins spawns within 200 of the centre: from 900 away, the newcomer's cell is
+    // wholly beyond the leave radius, and so is theirs from it.
+    await Promise.all([parkAt(near, at(0), true), parkAt(east, at(900), true), parkAt(west, at(-900), true)]);
 
     const newcomer = await join("Newcomer");
     await newcomer.waitForTadpole(near.id);
-    // The join snapshot is complete before the first patch; a few patches later nothing else came.
-    await newcomer.waitForPatches(3);
+    // The join snapshot is complete before the first patch; a few patches (and a sweep) later nothing else came.
+    await newcomer.waitForPatches(5);
+    const here = serverAt(newcomer);
+    for (const far of [east, west]) {
+      expect(rule.mustNotSee(here, serverAt(far)), `${far.id} is far from the newcomer`).toBe(true);
+      expect(rule.mustNotSee(serverAt(far), here), `the newcomer is far from ${far.id}`).toBe(true);
+    }
+    expect(rule.mustSee(here, serverAt(near))).toBe(true);
     expect(seenBy(newcomer)).toEqual([near.id]);
     expect(newcomer.added).not.toContain(east.id);
     expect(newcomer.added).not.toContain(west.id);
+    // Not even their positions were sent: the stream never named them.
+    const streamId = (probe: PondProbe) => pond.room(probe.room.roomId).state.tadpoles.get(probe.id)!.id;
+    expect(newcomer.conn.stream.entities.has(streamId(near))).toBe(true);
+    expect(newcomer.conn.stream.entities.has(streamId(east))).toBe(false);
+    expect(newcomer.conn.stream.entities.has(streamId(west))).toBe(false);
     expectViewMatchesServer(newcomer);
 
     // And the far ones were not told about the newcomer; its neighbour was.
     await near.waitForTadpole(newcomer.id);
-    await Promise.all([east.waitForPatches(3), west.waitForPatches(3)]);
+    await Promise.all([east.waitForPatches(5), west.waitForPatches(5)]);
     expect(east.added).not.toContain(newcomer.id);
     expect(west.added).not.toContain(newcomer.id);
+    expect(east.conn.stream.entities.has(streamId(newcomer))).toBe(false);
+    expect(west.conn.stream.entities.has(streamId(newcomer))).toBe(false);
     for (const probe of [near, east, west]) expectViewMatchesServer(probe);
   });
 
@@ -113,11 +178,18 @@ describe("interest management", () => {
     const right = await join("Right");
     const far = await join("Far");
     await Promise.all([
-      parkAt(leaver, { x: 0, y: 0 }), parkAt(left, { x: -150, y: 0 }), parkAt(right, { x: 150, y: 0 }), parkAt(far, { x: 0, y: 700 }),
+      parkAt(leaver, at(0), true), parkAt(left, at(-200), true),
+      parkAt(right, at(200), true), parkAt(far, at(0, 750), true),
     ]);
     await Promise.all([left.waitForTadpole(leaver.id), right.waitForTadpole(leaver.id)]);
-    await far.waitForPatches(3);
+    await far.waitForPatches(5);
+    const leaverAt = serverAt(leaver);
+    for (const watcher of [left, right]) expect(rule.mustSee(serverAt(watcher), leaverAt)).toBe(true);
+    expect(rule.mustNotSee(serverAt(far), leaverAt)).toBe(true);
+    for (const probe of [left, right, far]) expectViewMatchesServer(probe);
     expect(far.tadpole(leaver.id)).toBeUndefined();
+    const leaverStreamId = pond.room(leaver.room.roomId).state.tadpoles.get(leaver.id)!.id;
+    expect(far.conn.stream.entities.has(leaverStreamId)).toBe(false);
     const farRemovalsBefore = far.removed.filter((id) => id === leaver.id).length;
 
     await leaver.close();
@@ -126,29 +198,31 @@ describe("interest management", () => {
       await waitFor(() => watcher.removed.includes(leaver.id), { timeoutMs: 5000, message: `${watcher.id} to see Leaver removed` });
       expect(watcher.tadpole(leaver.id)).toBeUndefined();
     }
-    expect(server(left, leaver.id)).toBeUndefined();
+    const room = pond.room(left.room.roomId);
+    expect(room.state.tadpoles.has(leaver.id)).toBe(false);
+    expect(room.bodyOf(leaver.id)).toBeUndefined();
     // Far, which never held it, gets no removal for it (checked after it received later patches).
     await far.waitForPatches(3);
     expect(far.removed.filter((id) => id === leaver.id)).toHaveLength(farRemovalsBefore);
     expect(far.tadpole(leaver.id)).toBeUndefined();
   });
 
-  it("positions survive the encode: what clients decode is the server's value on the 16-bit grid", async () => {
+  it("positions survive the encode: others decode the server's value in stream units, the owner its exact value", async () => {
     const watcher = await join("Watcher");
     const mover = await join("Mover");
 
     // Record the mover's server position at every patch the room sends, starting with where it
     // spawned (it has not moved yet, so that is what both clients hold until the next patch)...
     const room = pond.room(watcher.room.roomId);
-    const spawned = server(mover)!;
-    const sent: Point[] = [{ x: spawned.x, y: spawned.y }];
+    const sent: Point[] = [serverAt(mover)];
     const broadcast = room.broadcastPatch.bind(room);
     room.broadcastPatch = () => {
-      const t = room.state.tadpoles.get(mover.id);
-      if (t) sent.push({ x: t.x, y: t.y });
+      const body = room.bodyOf(mover.id);
+      if (body) sent.push({ x: body.x, y: body.y });
       return broadcast();
     };
-    // ...and what each client decodes after each patch: the watcher (another tadpole) and the mover (its own).
+    // ...and what each client decodes after each patch: the watcher (another tadpole, from the
+    // stream's cell blocks) and the mover (its own, from the stream's exact self section).
     const decoded: Array<{ who: string; x: number; y: number }> = [];
     const record = (probe: PondProbe) => () => {
       const t = probe.tadpole(mover.id);
@@ -161,43 +235,58 @@ describe("interest management", () => {
     try {
       // The watcher settles in the middle while the mover swims a loop around it: positions all
       // over the grid, never on round numbers. Then the mover stops dead.
-      const settle = parkAt(watcher, { x: 0, y: 0 });
-      for (const target of [{ x: 0, y: 130 }, { x: -130, y: 0 }, { x: 0, y: -130 }, { x: 117, y: 13 }]) {
+      const settle = parkAt(watcher, at(0));
+      for (const target of [at(0, 130), at(-130), at(0, -130), at(117, 13)]) {
         const stop = steerTo(mover, target, { ease: false });
         await waitFor(() => { const p = server(mover); return p !== undefined && distance(p, target) < 40; }, { timeoutMs: 8000, message: `Mover near (${target.x}, ${target.y})` });
         stop();
       }
-      await Promise.all([settle, parkAt(mover, { x: 100, y: 0 }, true)]);
+      await Promise.all([settle, parkAt(mover, at(100), true)]);
       await Promise.all([watcher.waitForPatches(2), mover.waitForPatches(2)]);
     } finally {
       room.broadcastPatch = broadcast;
       watcher.room.onStateChange.remove(fromWatcher);
       mover.room.onStateChange.remove(fromMover);
     }
-    expect(decoded.some((p) => p.who === watcher.id)).toBe(true);
+    const byWatcher = decoded.filter((p) => p.who === watcher.id);
+    const byMover = decoded.filter((p) => p.who === mover.id);
+    expect(byWatcher.length).toBeGreaterThan(30);
+    expect(byMover.length).toBeGreaterThan(30);
 
+    // The owner: bit-exact server positions, on the 16-bit grid its prediction replays on.
     const step = quantum(POSITION_GRID);
     expect(step).toBeCloseTo(4096 / 65534, 12);
-    const distinct = new Set(decoded.map((p) => `${p.x},${p.y}`));
-    expect(distinct.size).toBeGreaterThan(30);
-    for (const p of decoded) {
-      // On the wire grid...
+    expect(new Set(byMover.map((p) => `${p.x},${p.y}`)).size).toBeGreaterThan(30);
+    for (const p of byMover) {
       expect(snap(POSITION_GRID, p.x)).toBe(p.x);
       expect(snap(POSITION_GRID, p.y)).toBe(p.y);
-      // ...and one of the positions the server actually sent, snapped: within half a quantum of it.
-      const match = sent.find((s) => snap(POSITION_GRID, s.x) === p.x && snap(POSITION_GRID, s.y) === p.y);
-      expect(match, `decoded (${p.x}, ${p.y}) for ${p.who} matches no position the server sent`).toBeDefined();
-      expect(Math.abs(match!.x - p.x)).toBeLessThanOrEqual(step / 2);
-      expect(Math.abs(match!.y - p.y)).toBeLessThanOrEqual(step / 2);
+      const match = sent.find((s) => s.x === p.x && s.y === p.y);
+      expect(match, `the mover's own (${p.x}, ${p.y}) is no position the server sent`).toBeDefined();
     }
-    // Parked, both clients hold exactly the server's final position.
-    const final = server(mover)!;
-    for (const probe of [watcher, mover]) {
-      const t = probe.tadpole(mover.id)!;
-      expect(Math.abs(t.x - final.x)).toBeLessThanOrEqual(step / 2);
-      expect(Math.abs(t.y - final.y)).toBeLessThanOrEqual(step / 2);
-      expect(t.x).toBe(snap(POSITION_GRID, final.x));
-      expect(t.y).toBe(snap(POSITION_GRID, final.y));
+
+    // Another client: the stream's 1/8-unit wire value of a position the server sent, so within 1/16 of it.
+    const unit = 1 / POSITION_SCALE;
+    expect(new Set(byWatcher.map((p) => `${p.x},${p.y}`)).size).toBeGreaterThan(30);
+    for (const p of byWatcher) {
+      expect(Number.isInteger(p.x / unit) && Number.isInteger(p.y / unit), `(${p.x}, ${p.y}) is on the 1/8 grid`).toBe(true);
+      const match = sent.find((s) => fromWirePosition(toWirePosition(s.x)) === p.x && fromWirePosition(toWirePosition(s.y)) === p.y);
+      expect(match, `decoded (${p.x}, ${p.y}) for the watcher matches no position the server sent`).toBeDefined();
+      expect(Math.abs(match!.x - p.x)).toBeLessThanOrEqual(unit / 2);
+      expect(Math.abs(match!.y - p.y)).toBeLessThanOrEqual(unit / 2);
     }
+
+    // Parked: the owner holds exactly the server's final position, the watcher its wire value.
+    const final = serverAt(mover);
+    const own = mover.tadpole(mover.id)!;
+    expect(own.x).toBe(final.x);
+    expect(own.y).toBe(final.y);
+    const seen = watcher.tadpole(mover.id)!;
+    expect(seen.x).toBe(fromWirePosition(toWirePosition(final.x)));
+    expect(seen.y).toBe(fromWirePosition(toWirePosition(final.y)));
+    expect(Math.abs(seen.x - final.x)).toBeLessThanOrEqual(unit / 2);
+    expect(Math.abs(seen.y - final.y)).toBeLessThanOrEqual(unit / 2);
+    // (The mover's own body rides in the watcher's stream too, as a remote: the watcher's copy
+    // differs from the exact one by the wire rounding only.)
+    expect(distance(seen, own)).toBeLessThanOrEqual(unit);
   });
 });

@@ -25,8 +25,9 @@ describe("interest off", () => {
     await home.waitForTadpole(far.id);
 
     const stop = steerTo(far, { x: 1500, y: 1500 }, { ease: false });
-    const server = () => pond.room(home.room.roomId).state.tadpoles;
-    await waitFor(() => distance(server().get(home.id)!, server().get(far.id)!) > 3 * VIEW, {
+    // Where the server has them (the simulation's bodies: the state carries identities only).
+    const server = (id: string) => pond.room(home.room.roomId).bodyOf(id)!;
+    await waitFor(() => distance(server(home.id), server(far.id)) > 3 * VIEW, {
       timeoutMs: 10_000, message: "Far to swim well beyond the view radius",
     });
     stop();
@@ -34,6 +35,12 @@ describe("interest off", () => {
     expect(home.removed).not.toContain(far.id);
     expect(home.tadpole(far.id)).toBeDefined();
     expect(far.tadpole(home.id)).toBeDefined();
+    // ...and its position keeps flowing: once it has coasted to a stop, Home holds it where the
+    // server has it (to the position stream's 1/8 unit).
+    await waitFor(() => {
+      const seen = home.tadpole(far.id);
+      return seen !== undefined && server(far.id).speed === 0 && distance(seen, server(far.id)) <= 1 / 16;
+    }, { timeoutMs: 10_000, message: "Home to hold Far at rest where the server has it", describe: () => [home.tadpole(far.id)?.x, home.tadpole(far.id)?.y, server(far.id)] });
 
     const late = await join("Late");
     await late.waitForTadpole(home.id);

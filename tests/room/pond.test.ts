@@ -4,7 +4,7 @@ import { CLOSE_INVALID_INPUT } from "../../server/rooms/PondRoom.ts";
 import { MAX_SPEED, NAME_MAX_LENGTH } from "../../shared/constants.ts";
 import { POSITION_GRID } from "../../shared/grids.ts";
 import { quantum } from "../../shared/quantize.ts";
-import { PondProbe } from "../helpers/pondClient.ts";
+import { PondProbe, plainTadpole } from "../helpers/pondClient.ts";
 import { usePondServer } from "../helpers/pondFixture.ts";
 import type { InProcessPond } from "../helpers/pondServer.ts";
 import { waitFor } from "../helpers/waitFor.ts";
@@ -96,7 +96,8 @@ describe("PondRoom: presence", () => {
     await waitFor(() => (a.conn.self?.speed ?? 0) > 100, { message: "the swimmer to pick up speed" });
     a.steer.thrust = 0;
     const roomId = a.room.roomId;
-    const server = () => pond.room(roomId).state.tadpoles.get(a.id)!;
+    // Where the server has it: its simulation body (the state carries identities only).
+    const server = () => pond.room(roomId).bodyOf(a.id)!;
     await waitFor(() => server().speed === 0, { timeoutMs: 10_000, message: "the server tadpole to come to rest" });
     const pose = { x: 0, y: 0, angle: 0, speed: 0 };
     await waitFor(() => {
@@ -117,6 +118,7 @@ describe("PondRoom: presence", () => {
     await waitFor(() => b.tadpole(a.id) === undefined, { message: "the leaver to disappear for the other client" });
     expect(b.removed).toContain(a.id);
     expect(pond.room(roomId).state.tadpoles.has(a.id)).toBe(false);
+    expect(pond.room(roomId).bodyOf(a.id)).toBeUndefined();
     expect(b.leaveCode).toBeUndefined();
   });
 });
@@ -127,7 +129,7 @@ describe("PondRoom: chat and names", () => {
     a.conn.say("  hello \u202Eworld\u200B  \n  again ");
     const line = await b.waitForChat((l) => l.id === a.id);
     expect(line).toEqual({ id: a.id, text: "hello world again" });
-    // The sender hears its own line too (the room broadcasts to everyone).
+    // The sender hears its own line too (the room sends it to everyone who sees the speaker, the speaker included).
     await a.waitForChat((l) => l.id === a.id && l.text === "hello world again");
   });
 
@@ -236,7 +238,7 @@ describe("PondRoom: hostile clients", () => {
     await waitFor(() => b.tadpole(a.id) === undefined && !pond.room(roomId).state.tadpoles.has(a.id), {
       timeoutMs: 3000,
       message: "the kicked tadpole to be removed",
-      describe: () => ({ seenByOther: b.tadpole(a.id)?.toJSON(), onServer: pond.room(roomId).state.tadpoles.get(a.id)?.toJSON() }),
+      describe: () => ({ seenByOther: plainTadpole(b.tadpole(a.id)), onServer: pond.room(roomId).state.tadpoles.get(a.id)?.toJSON() }),
     });
   });
 
@@ -261,7 +263,8 @@ describe("PondRoom: hostile clients", () => {
     const [a] = await pair();
     const roomId = a.room.roomId;
     const room = pond.room(roomId);
-    const tadpole = room.state.tadpoles.get(a.id)!;
+    // The server's simulation body, updated in place every tick.
+    const tadpole = room.bodyOf(a.id)!;
     const dt = 1 / pond.config.tickRate;
     // Four inputs per tick (80/s), full thrust, a fixed heading: under the room's message cap
     // (tickRate * 4 + 20 per second), so only the step credit stands between it and extra speed.

@@ -4,7 +4,7 @@ import { MAX_SPEED, POSITION_RANGE } from "../../shared/constants.ts";
 import { ANGLE_GRID, POSITION_GRID, SPEED_GRID, THRUST_GRID } from "../../shared/grids.ts";
 import { TadpoleInput } from "../../shared/input.ts";
 import { clampGrid, quantum, snap, wrapGrid, type Grid } from "../../shared/quantize.ts";
-import { Tadpole } from "../../shared/state.ts";
+import { OwnBody } from "../../shared/state.ts";
 import { createRng } from "../../shared/rng.ts";
 
 const TWO_PI = Math.PI * 2;
@@ -30,10 +30,10 @@ function samples(grid: Grid, seed: number): number[] {
 type Field = { name: string; grid: Grid; make: () => Record<string, number> };
 
 const FIELDS: Field[] = [
-  { name: "Tadpole.x", grid: POSITION_GRID, make: () => new Tadpole() as unknown as Record<string, number> },
-  { name: "Tadpole.y", grid: POSITION_GRID, make: () => new Tadpole() as unknown as Record<string, number> },
-  { name: "Tadpole.angle", grid: ANGLE_GRID, make: () => new Tadpole() as unknown as Record<string, number> },
-  { name: "Tadpole.speed", grid: SPEED_GRID, make: () => new Tadpole() as unknown as Record<string, number> },
+  { name: "OwnBody.x", grid: POSITION_GRID, make: () => new OwnBody() as unknown as Record<string, number> },
+  { name: "OwnBody.y", grid: POSITION_GRID, make: () => new OwnBody() as unknown as Record<string, number> },
+  { name: "OwnBody.angle", grid: ANGLE_GRID, make: () => new OwnBody() as unknown as Record<string, number> },
+  { name: "OwnBody.speed", grid: SPEED_GRID, make: () => new OwnBody() as unknown as Record<string, number> },
   { name: "TadpoleInput.angle", grid: ANGLE_GRID, make: () => new TadpoleInput() as unknown as Record<string, number> },
   { name: "TadpoleInput.thrust", grid: THRUST_GRID, make: () => new TadpoleInput() as unknown as Record<string, number> },
 ];

@@ -284,6 +284,28 @@ describe("decoder", () => {
     expect(log).toEqual(["enter 1", "leave 1"]);
   });
 
+  it("resync keeps the entities the next key blocks re-state (same objects, no events) and forgets the rest", () => {
+    const d = new PositionStreamDecoder();
+    const log = events(d);
+    // Entity 1 in cell 0, entity 2 in cell 1, entity 3 in cell 2.
+    feed(d, `00 03 00 00 01 01 ${full(0, 0, 0, 0, 0, 0)} 01 00 01 02 ${full(8, 0, 0, 0, 0, 0)} 02 00 01 03 ${full(16, 0, 0, 0, 0, 0)}`);
+    const one = d.entities.get(1);
+    const two = d.entities.get(2);
+    d.resync();
+    expect(d.entities.size, "nothing blinks out before the key blocks arrive").toBe(3);
+    // The server re-states cells 0 and 1 (entity 2 has moved into cell 0 meanwhile); cell 2 is no longer watched.
+    feed(d, `00 02 00 01 02 01 ${full(40, 0, 0, 0, 0, 0)} 00 ${full(48, 0, 0, 0, 0, 0)} 01 01 00`);
+    expect([...d.entities.keys()].sort()).toEqual([1, 2]);
+    expect(d.entities.get(1)).toBe(one);
+    expect(d.entities.get(2)).toBe(two);
+    expect(one).toMatchObject({ x: 40 / 8 });
+    expect(two).toMatchObject({ x: 48 / 8 });
+    expect(log).toEqual(["enter 1", "enter 2", "enter 3", "leave 3"]);
+    // And the resync was for one frame only.
+    feed(d, "00 00");
+    expect(d.entities.size).toBe(2);
+  });
+
   const malformed: [string, string][] = [
     ["empty", ""],
     ["selfFlags bit 1", "02 00"],

@@ -1,6 +1,5 @@
-import { PondConnection } from "../../../client/net/PondConnection.ts";
+import { PondConnection, type PondTadpole } from "../../../client/net/PondConnection.ts";
 import { MAX_SPEED, NAME_MAX_LENGTH, WORLD_HALF } from "../../../shared/constants.ts";
-import type { Tadpole } from "../../../shared/state.ts";
 
 /**
  * Honest players: the game's own net layer (PondConnection), driven by one 60 Hz frame timer,
@@ -87,8 +86,8 @@ export class HonestPlayer {
   }
 }
 
-/** What is wrong with a tadpole as the server sent it, or null. */
-export function tadpoleProblem(t: Tadpole): string | null {
+/** What is wrong with a tadpole as the server sent it (identity and stream body), or null. */
+export function tadpoleProblem(t: PondTadpole): string | null {
   if (!Number.isFinite(t.x) || !Number.isFinite(t.y) || Math.abs(t.x) > WORLD_HALF || Math.abs(t.y) > WORLD_HALF) return `position ${t.x},${t.y}`;
   if (!Number.isFinite(t.speed) || t.speed < 0 || t.speed > MAX_SPEED) return `speed ${t.speed}`;
   if (!Number.isFinite(t.angle)) return `angle ${t.angle}`;

@@ -19,17 +19,18 @@ const STOP_DISTANCE = 6;
  * Steers `probe`'s tadpole toward `target` with real inputs (the server is authoritative: a test
  * can only place a tadpole by swimming it there). The steer is recomputed from the tadpole's
  * decoded position on every patch, and the probe keeps sending it every frame; with `ease: false`
- * it swims at full thrust and does not slow down near the target. Returns a function
- * that stops steering toward this target (the probe keeps driving with zero thrust).
+ * it swims at a constant `thrust` (default full) and does not slow down near the target. Returns
+ * a function that stops steering toward this target (the probe keeps driving with zero thrust).
  */
-export function steerTo(probe: PondProbe, target: Point, options: { ease?: boolean } = {}): () => void {
+export function steerTo(probe: PondProbe, target: Point, options: { ease?: boolean; thrust?: number } = {}): () => void {
   const ease = options.ease ?? true;
+  const cruise = options.thrust ?? 1;
   const update = () => {
     const self = probe.conn.self;
     if (!self) return;
     const d = distance(self, target);
     probe.steer.angle = Math.atan2(target.y - self.y, target.x - self.x);
-    probe.steer.thrust = !ease ? 1 : d < STOP_DISTANCE ? 0 : Math.min(1, d / EASE_DISTANCE);
+    probe.steer.thrust = !ease ? cruise : d < STOP_DISTANCE ? 0 : Math.min(1, d / EASE_DISTANCE);
   };
   probe.drive();
   update();

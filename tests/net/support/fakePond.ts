@@ -4,7 +4,7 @@ import { ANGLE_GRID, THRUST_GRID } from "../../../shared/grids.ts";
 import type { Steer } from "../../../shared/input.ts";
 import { stepTadpole } from "../../../shared/movement.ts";
 import { snap } from "../../../shared/quantize.ts";
-import { Tadpole } from "../../../shared/state.ts";
+import { OwnBody } from "../../../shared/state.ts";
 
 /**
  * The parts of the SDK's input handle the Reconciler reads: a send counter, the server's ack,
@@ -54,11 +54,11 @@ export class FakeInput {
  */
 export class FakePond {
   readonly input = new FakeInput();
-  /** The client's decoded copy of its tadpole. */
-  readonly decoded = new Tadpole();
-  /** The server's tadpole. */
-  readonly server = new Tadpole();
-  readonly recon: Reconciler<Tadpole, Steer>;
+  /** The client's copy of its own body (what PondConnection fills from the stream's exact self section). */
+  readonly decoded = new OwnBody();
+  /** The server's body (the same quantized grids). */
+  readonly server = new OwnBody();
+  readonly recon: Reconciler<OwnBody, Steer>;
   readonly view = new OwnView({ smoothMs: 100, snap: 200 });
   /** Predicted state right after each input was stepped, by seq. */
   readonly predicted = new Map<number, { x: number; y: number; angle: number; speed: number }>();
@@ -69,9 +69,9 @@ export class FakePond {
   private consumed = 0;
   tick = 0;
 
-  constructor(readonly upTicks = 2, readonly downTicks = 2, clientStep: (s: Tadpole, c: Steer, dt: number) => void = stepTadpole) {
+  constructor(readonly upTicks = 2, readonly downTicks = 2, clientStep: (s: OwnBody, c: Steer, dt: number) => void = stepTadpole) {
     for (const t of [this.decoded, this.server]) { t.x = 10; t.y = -20; t.angle = 1; t.speed = 0; }
-    this.recon = new Reconciler<Tadpole, Steer>(this.decoded, {
+    this.recon = new Reconciler<OwnBody, Steer>(this.decoded, {
       input: this.input as never,
       fields: ["x", "y", "angle", "speed"],
       step: (ctx, state, command) => clientStep(state, command, ctx.dt),
@@ -98,7 +98,7 @@ export class FakePond {
   }
 
   /** One server tick: receive inputs due, apply one, send a patch. */
-  serverTick(nudge?: (t: Tadpole) => void): void {
+  serverTick(nudge?: (t: OwnBody) => void): void {
     this.tick++;
     while (this.inFlight.length && this.inFlight[0].arrive <= this.tick) this.queue.push(this.inFlight.shift()!.steer);
     const next = this.queue.shift();

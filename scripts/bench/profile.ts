@@ -1,0 +1,98 @@
+/**
+ * Where a server's CPU went, from a V8 CPU profile (.cpuprofile): each sample is put in the
+ * category of the nearest frame on its stack that names one (leaf first, so a Buffer copy made by
+ * the serializer counts as framing, and a socket write made from inside Colyseus counts as a
+ * socket write). Used by `npm run bench -- --cpu-prof <dir>`; also runnable on a saved profile:
+ * `npx tsx scripts/bench/profile.ts <file.cpuprofile>`.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+  children?: number[];
+}
+
+export interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+/** The categories, tried against each frame from the leaf up; the first that matches wins. */
+const RULES: Array<{ name: string; test: (fn: string, url: string) => boolean }> = [
+  { name: "GC", test: (fn) => fn === "(garbage collector)" },
+  { name: "idle", test: (fn) => fn === "(idle)" },
+  { name: "socket reads and writes", test: (fn, url) => url.includes("/node_modules/ws/") || url.includes("stream_base_commons") || url.startsWith("node:net") || fn === "writev" || fn === "writeBuffer" || fn === "writeUtf8String" },
+  { name: "input decoding", test: (fn, url) => url.includes("@colyseus/schema") && (url.includes("/input/") || fn.startsWith("Input")) || url.includes("@colyseus/core") && url.includes("/input/") },
+  { name: "position stream encode", test: (_fn, url) => url.includes("/shared/stream/") },
+  { name: "schema encode", test: (_fn, url) => url.includes("@colyseus/schema") },
+  { name: "simulation and interest", test: (_fn, url) => url.includes("/server/sim/") || url.includes("/shared/movement") || url.includes("/shared/quantize") || url.includes("/shared/angle") },
+  { name: "patch framing (per-client frames)", test: (_fn, url) => url.includes("/server/rooms/PondSerializer") },
+  { name: "metrics", test: (_fn, url) => url.includes("prom-client") || url.includes("/server/metrics") },
+  { name: "room and message dispatch (Colyseus core)", test: (_fn, url) => url.includes("@colyseus/core") || url.includes("/server/rooms/") },
+  { name: "timers", test: (_fn, url) => url.includes("internal/timers") },
+  { name: "V8 and runtime (program)", test: (fn) => fn === "(program)" },
+];
+
+export interface ProfileSummary {
+  /** Wall time the profile covers, ms. */
+  wallMs: number;
+  /** Sampled time not idle, ms. */
+  busyMs: number;
+  /** Per category: ms, and share of busy time. */
+  categories: Array<{ name: string; ms: number; share: number }>;
+}
+
+export function summarizeProfile(profile: CpuProfile): ProfileSummary {
+  const byId = new Map<number, ProfileNode>();
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) {
+    byId.set(node.id, node);
+    for (const child of node.children ?? []) parent.set(child, node.id);
+  }
+  // Each node's category, decided once (walking up from it).
+  const category = new Map<number, string>();
+  const categoryOf = (id: number): string => {
+    const known = category.get(id);
+    if (known !== undefined) return known;
+    let found = "other";
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const { functionName, url } = byId.get(at)!.callFrame;
+      const rule = RULES.find((r) => r.test(functionName, url));
+      if (rule) { found = rule.name; break; }
+    }
+    category.set(id, found);
+    return found;
+  };
+  const totals = new Map<string, number>();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    const name = categoryOf(profile.samples[i]);
+    totals.set(name, (totals.get(name) ?? 0) + ms);
+  }
+  const busyMs = [...totals].filter(([name]) => name !== "idle").reduce((n, [, ms]) => n + ms, 0);
+  const categories = [...totals]
+    .filter(([name]) => name !== "idle")
+    .map(([name, ms]) => ({ name, ms, share: busyMs > 0 ? ms / busyMs : 0 }))
+    .sort((a, b) => b.ms - a.ms);
+  return { wallMs: (profile.endTime - profile.startTime) / 1000, busyMs, categories };
+}
+
+export function formatSummary(summary: ProfileSummary): string {
+  const lines = [`busy ${summary.busyMs.toFixed(0)} ms of ${summary.wallMs.toFixed(0)} ms (${((summary.busyMs / summary.wallMs) * 100).toFixed(1)} % of one core)`];
+  for (const c of summary.categories) lines.push(`  ${(c.share * 100).toFixed(1).padStart(5)} %  ${c.ms.toFixed(0).padStart(6)} ms  ${c.name}`);
+  return lines.join("\n");
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const file = process.argv[2];
+  if (!file) {
+    console.error("usage: npx tsx scripts/bench/profile.ts <file.cpuprofile>");
+    process.exit(2);
+  }
+  console.log(formatSummary(summarizeProfile(JSON.parse(readFileSync(file, "utf8")) as CpuProfile)));
+}
