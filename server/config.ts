@@ -1,5 +1,12 @@
 import { DEFAULT_TICK_RATE } from "../shared/constants.ts";
 
+/**
+ * Players per pond by default: what one process holds at 20 Hz with margin on the benchmark
+ * machine (500: 52 % of a core, 19.7 patches/s, tick p99 27 ms; 1,000 saturated it, see
+ * docs/benchmarks/load.md). Everyone meets in one pond up to here.
+ */
+export const DEFAULT_MAX_PLAYERS = 500;
+
 /** Everything an operator can set, read and validated in one place (see README, "Configuration"). */
 export interface ServerConfig {
   /** TCP port for HTTP and WebSocket (PORT). */
@@ -101,7 +108,7 @@ export function readConfig(env: Env = process.env): ServerConfig {
     port: integer(env, "PORT", 2567, 0, 65535),
     host: text(env, "HOST") ?? "0.0.0.0",
     tickRate: integer(env, "TICK_RATE", DEFAULT_TICK_RATE, 1, 120),
-    maxPlayers: integer(env, "MAX_PLAYERS", 100, 1, 5000),
+    maxPlayers: integer(env, "MAX_PLAYERS", DEFAULT_MAX_PLAYERS, 1, 5000),
     maxPlayersPerProcess: integer(env, "MAX_PLAYERS_PER_PROCESS", 2000, 1, 100_000),
     maxConnectionsPerIp: integer(env, "MAX_CONNECTIONS_PER_IP", 20, 1, 100_000),
     joinRatePerIp: integer(env, "JOIN_RATE_PER_IP", 2, 1, 100_000),

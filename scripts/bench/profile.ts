@@ -22,13 +22,20 @@ export interface CpuProfile {
   endTime: number;
 }
 
-/** The categories, tried against each frame from the leaf up; the first that matches wins. */
+/**
+ * Categories that own everything beneath them, whatever library the leaf is in: decoding a
+ * client's input runs schema code (cloning the input, collecting refs), but it is input decoding.
+ */
+const STACK_RULES: Array<{ name: string; test: (fn: string, url: string) => boolean }> = [
+  { name: "input decoding", test: (fn, url) => url.includes("@colyseus/core") && url.includes("/input/") || fn === "decodeReliable" },
+];
+
+/** The other categories, tried against each frame from the leaf up; the first that matches wins. */
 const RULES: Array<{ name: string; test: (fn: string, url: string) => boolean }> = [
   { name: "GC", test: (fn) => fn === "(garbage collector)" },
   { name: "idle", test: (fn) => fn === "(idle)" },
   { name: "socket reads and writes", test: (fn, url) => url.includes("/node_modules/ws/") || url.includes("stream_base_commons") || url.startsWith("node:net") || fn === "writev" || fn === "writeBuffer" || fn === "writeUtf8String" },
-  { name: "input decoding", test: (fn, url) => url.includes("@colyseus/schema") && (url.includes("/input/") || fn.startsWith("Input")) || url.includes("@colyseus/core") && url.includes("/input/") },
-  { name: "position stream encode", test: (_fn, url) => url.includes("/shared/stream/") },
+  { name: "position stream (cell blocks and per-client tails)", test: (fn, url) => url.includes("/shared/stream/") || url.includes("/server/sim/Pond.ts") && (fn === "tailFor" || fn === "selfUpdate" || fn === "encodeStream") },
   { name: "schema encode", test: (_fn, url) => url.includes("@colyseus/schema") },
   { name: "simulation and interest", test: (_fn, url) => url.includes("/server/sim/") || url.includes("/shared/movement") || url.includes("/shared/quantize") || url.includes("/shared/angle") },
   { name: "patch framing (per-client frames)", test: (_fn, url) => url.includes("/server/rooms/PondSerializer") },
@@ -60,6 +67,11 @@ export function summarizeProfile(profile: CpuProfile): ProfileSummary {
     const known = category.get(id);
     if (known !== undefined) return known;
     let found = "other";
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const { functionName, url } = byId.get(at)!.callFrame;
+      const rule = STACK_RULES.find((r) => r.test(functionName, url));
+      if (rule) { category.set(id, rule.name); return rule.name; }
+    }
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const { functionName, url } = byId.get(at)!.callFrame;
       const rule = RULES.find((r) => r.test(functionName, url));

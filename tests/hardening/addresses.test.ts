@@ -24,7 +24,7 @@ describe("a default server, players from many addresses", () => {
   const peers: RawPeer[] = [];
 
   beforeAll(async () => {
-    // The defaults (MAX_CONNECTIONS_PER_IP 20, MAX_PLAYERS 100), except a short reconnect grace.
+    // The defaults (MAX_CONNECTIONS_PER_IP 20, MAX_PLAYERS 500), except a short reconnect grace.
     pond = await startPond({ RECONNECT_GRACE_SECONDS: "1" });
   });
 
