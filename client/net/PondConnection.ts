@@ -1,9 +1,8 @@
 import { Callbacks, Client, type InputHandle, type Room } from "@colyseus/sdk";
 import { Predict, type Reconciler } from "@colyseus/sdk/predict";
 import { TadpoleInput, type Steer } from "../../shared/input.ts";
-import { MessageType, type ChatBroadcast, type Notice } from "../../shared/messages.ts";
 import { stepTadpole } from "../../shared/movement.ts";
-import { POND_SERIALIZER_ID } from "../../shared/protocol.ts";
+import { MessageType, POND_SERIALIZER_ID, type ChatBroadcast, type Notice } from "../../shared/protocol.ts";
 import { OwnBody, type PondState, type Tadpole } from "../../shared/state.ts";
 import type { PositionStreamDecoder } from "../../shared/stream/decoder.ts";
 import { attachNetSim, netSimFromQuery, type HookableConnection, type NetSim, type NetSimOptions } from "./netsim.ts";

@@ -1,7 +1,7 @@
 import { CloseCode, type Room } from "@colyseus/sdk";
 import type { PondState } from "../../shared/state.ts";
 import type { PondTadpole } from "./tadpoles.ts";
-import type { ChatBroadcast, Notice } from "../../shared/messages.ts";
+import type { ChatBroadcast, Notice } from "../../shared/protocol.ts";
 import { PondConnection, type JoinOptions, type PondEvents } from "./PondConnection.ts";
 
 /**

@@ -1,0 +1,37 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+/** Every TypeScript file under `dir`. */
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? sources(full) : full.endsWith(".ts") ? [full] : [];
+  });
+}
+
+/** The relative imports of one file, resolved to repository paths. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  return [...text.matchAll(/from\s+"([^"]+)"/g)].map((m) => m[1]).map((spec) => (spec.startsWith(".") ? path.normalize(path.join(path.dirname(file), spec)) : spec));
+}
+
+describe("the browser bundle", () => {
+  it("does not pull in the server's message validators (zod), directly or through shared code", () => {
+    // Walk everything the client reaches, as the bundler would.
+    const seen = new Set<string>();
+    const offenders: string[] = [];
+    const queue = sources("client");
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      for (const target of importsOf(file)) {
+        if (target === "zod" || target.endsWith(path.join("shared", "messages.ts"))) offenders.push(`${file} -> ${target}`);
+        else if (target.endsWith(".ts") && !target.startsWith("@")) queue.push(target);
+      }
+    }
+    expect(seen.size, "the walk reached the client's files").toBeGreaterThan(20);
+    expect(offenders).toEqual([]);
+  });
+});
