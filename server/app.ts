@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { relative, sep } from "node:path";
 import express from "express";
 import { LocalDriver, LocalPresence, Server, matchMaker } from "@colyseus/core";
 import { RedisDriver } from "@colyseus/redis-driver";
@@ -80,10 +81,12 @@ export function createPondServer(config: ServerConfig, options: PondServerOption
       });
       if (config.monitorPassword) app.use("/monitor", basicAuth(config.monitorPassword), monitor());
       if (config.clientDir && existsSync(config.clientDir)) {
-        // Hashed assets can be cached for good; index.html must be revalidated.
+        // Hashed assets (assets/) can be cached for good; the page and the files with fixed names
+        // (icons, manifest, robots.txt, from public/) must be revalidated.
         app.use(express.static(config.clientDir, {
-          setHeaders: (res, path) => {
-            res.setHeader("Cache-Control", path.endsWith(".html") ? "no-cache" : "public, max-age=31536000, immutable");
+          setHeaders: (res, file) => {
+            const hashed = relative(config.clientDir, file).split(sep)[0] === "assets";
+            res.setHeader("Cache-Control", hashed ? "public, max-age=31536000, immutable" : "no-cache");
           },
         }));
       }
