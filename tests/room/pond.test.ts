@@ -251,8 +251,11 @@ describe("PondRoom: hostile clients", () => {
     let rejoined: Awaited<ReturnType<typeof pond.colyseus.sdk.reconnect>> | undefined;
     try {
       rejoined = await pond.colyseus.sdk.reconnect(token);
-    } catch {
-      return; // refused: the behaviour we want
+    } catch (error) {
+      // Refused by the matchmaker because the token is no longer good (MATCHMAKE_EXPIRED), not by
+      // some other failure (the room gone, a network error) that would hide a working reconnect.
+      expect(error, "the refusal").toMatchObject({ code: 524, message: expect.stringMatching(/reconnection token invalid or expired/) });
+      return;
     } finally {
       await rejoined?.leave().catch(() => undefined);
     }
