@@ -41,6 +41,17 @@ export function parseName(payload: unknown): string | null {
   return parsed.success ? sanitizeName(parsed.data.name) : null;
 }
 
+/** Hangul fillers: letters by category, blank on screen; a name of them looks like no name. */
+const BLANK_LETTERS = /[\u115F\u1160\u3164\uFFA0]/gu;
+/** A name must show something: at least one letter or digit of any script. */
+const VISIBLE = /[\p{L}\p{N}]/u;
+
+/**
+ * A name as others will see it, or null if it would show nothing: compatibility forms folded
+ * (NFKC: fullwidth "Ａｌｉｃｅ" is "Alice"), blank fillers removed, sanitized like all text, and
+ * holding at least one letter or digit (a name of Braille blanks or punctuation is refused).
+ */
 export function sanitizeName(raw: string): string | null {
-  return sanitizeText(raw, NAME_MAX_LENGTH) || null;
+  const name = sanitizeText(raw.normalize("NFKC").replace(BLANK_LETTERS, ""), NAME_MAX_LENGTH);
+  return VISIBLE.test(name) ? name : null;
 }

@@ -40,7 +40,10 @@ const NAME_CASES: Array<[string, string, string | ((stored: string) => void)]> =
   ["tag characters", "flag\u{E0067}\u{E0062}", "flag"],
   ["private use and lone surrogate", "p\uE000q\uD800r", "pqr"],
   ["only invisible characters", "\u200B\u202E\u0000 \t", DEFAULT_NAME],
-  ["long emoji run", "🐸".repeat(40), "🐸".repeat(NAME_MAX_LENGTH)],
+  ["long emoji run", `Frog${"🐸".repeat(40)}`, `Frog${"🐸".repeat(NAME_MAX_LENGTH - 4)}`],
+  ["nothing but emoji: no letter or digit to tell it by", "🐸".repeat(40), DEFAULT_NAME],
+  ["blank-looking Hangul fillers and Braille blanks", "\u3164\u3164\u2800\u2800", DEFAULT_NAME],
+  ["fullwidth letters", "Ａｌｉｃｅ", "Alice"],
   // Only the bounds checked for every case apply: whether the pile is cut or dropped is the server's choice.
   ["combining-mark pile (Zalgo)", "Z" + "\u0336".repeat(500), () => undefined],
   ["whitespace runs", "  a   b\t\tc  ", "a b c"],

@@ -54,7 +54,19 @@ describe("parseName", () => {
   it("accepts a name, sanitized and cut to NAME_MAX_LENGTH", () => {
     expect(parseName({ name: "Bob" })).toBe("Bob");
     expect(parseName({ name: "  Bob \u202E  Smith " })).toBe("Bob Smith");
-    expect(parseName({ name: "🐸".repeat(40) })).toBe("🐸".repeat(NAME_MAX_LENGTH));
+    expect(parseName({ name: `Frog${"🐸".repeat(40)}` })).toBe(`Frog${"🐸".repeat(NAME_MAX_LENGTH - 4)}`);
+  });
+
+  it("needs a visible letter or digit, folds compatibility forms and drops blank fillers", () => {
+    // Blank-looking names: Hangul fillers (letters by category, invisible), Braille blanks, only symbols.
+    for (const name of ["\u3164", "\u3164\u3164\u3164", "\u2800\u2800", "\uFFA0", "🐸🐸", "...", "- _ -"]) {
+      expect(parseName({ name }), JSON.stringify(name)).toBeNull();
+    }
+    expect(parseName({ name: "Ａｌｉｃｅ" }), "fullwidth letters are the same name").toBe("Alice");
+    expect(parseName({ name: "Al\u3164ice" }), "a filler inside a name is dropped").toBe("Alice");
+    expect(parseName({ name: "小蝌蚪" })).toBe("小蝌蚪");
+    expect(parseName({ name: "7" })).toBe("7");
+    expect(parseName({ name: "🐸 Bo" })).toBe("🐸 Bo");
   });
 
   it("returns null for empty names, wrong types, extra fields and oversized payloads", () => {
