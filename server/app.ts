@@ -1,3 +1,4 @@
+import "./nodeCompat.ts"; // first: a global Colyseus reads on reconnect, missing on Node 20
 import { existsSync } from "node:fs";
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
