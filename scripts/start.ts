@@ -1,0 +1,33 @@
+/**
+ * `npm start`: build the browser client, then run the server. On a production install
+ * (`npm ci --omit=dev`) the build tool is absent: the server then serves the client already built
+ * into dist/ (run `npm run build` where dev dependencies are installed, e.g. a build stage), and
+ * says so; with neither, it stops with what to do instead of serving a site without its page.
+ */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+
+/** Vite's build API, or undefined where it is not installed (a production install). */
+async function vite(): Promise<typeof import("vite") | undefined> {
+  try {
+    return await import("vite");
+  } catch {
+    return undefined;
+  }
+}
+
+const clientDir = process.env.CLIENT_DIR ?? `${root}dist`;
+const builder = await vite();
+if (builder !== undefined) {
+  await builder.build({ configFile: `${root}vite.config.ts` });
+} else if (clientDir !== "" && !existsSync(`${clientDir}/index.html`)) {
+  console.error(`No built client in ${clientDir}, and vite (a dev dependency) is not installed to build one.\n`
+    + "Run `npm run build` where dev dependencies are installed (a build stage), or `npm install` here;\n"
+    + "or set CLIENT_DIR= to run the game server without serving the page.");
+  process.exit(2);
+} else if (clientDir !== "") {
+  console.info(`vite is not installed (production install): serving the client already built in ${clientDir}`);
+}
+await import("../server/main.ts");
