@@ -1,4 +1,5 @@
 import { defineConfig } from "vite";
+import { precompress } from "./scripts/build/precompress.ts";
 
 /**
  * The browser client. The game server (server/app.ts) serves dist/ and the WebSocket on one
@@ -7,6 +8,7 @@ import { defineConfig } from "vite";
 export default defineConfig({
   root: "client",
   publicDir: "../public",
+  plugins: [precompress()],
   build: {
     outDir: "../dist",
     emptyOutDir: true,

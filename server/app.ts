@@ -4,6 +4,8 @@ import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { relative, sep } from "node:path";
 import express from "express";
+// Serves the build's precompressed .br/.gz copies with the right Content-Encoding and Vary.
+import expressStaticGzip from "express-static-gzip";
 import { LocalDriver, LocalPresence, Server, matchMaker } from "@colyseus/core";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
@@ -84,10 +86,15 @@ export function createPondServer(config: ServerConfig, options: PondServerOption
       if (config.clientDir && existsSync(config.clientDir)) {
         // Hashed assets (assets/) can be cached for good; the page and the files with fixed names
         // (icons, manifest, robots.txt, from public/) must be revalidated.
-        app.use(express.static(config.clientDir, {
-          setHeaders: (res, file) => {
-            const hashed = relative(config.clientDir, file).split(sep)[0] === "assets";
-            res.setHeader("Cache-Control", hashed ? "public, max-age=31536000, immutable" : "no-cache");
+        // The build writes brotli and gzip copies beside each text file; send the smallest the browser takes.
+        app.use(expressStaticGzip(config.clientDir, {
+          enableBrotli: true,
+          orderPreference: ["br", "gzip"],
+          serveStatic: {
+            setHeaders: (res, file) => {
+              const hashed = relative(config.clientDir, file).split(sep)[0] === "assets";
+              res.setHeader("Cache-Control", hashed ? "public, max-age=31536000, immutable" : "no-cache");
+            },
           },
         }));
       }

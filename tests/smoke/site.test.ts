@@ -1,3 +1,5 @@
+import { get as httpGet } from "node:http";
+import { brotliDecompressSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPondServer, type InProcessPond } from "../helpers/pondServer.ts";
 
@@ -15,6 +17,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await pond?.shutdown();
 });
+
+/** A GET with a chosen Accept-Encoding, body as sent (fetch would decompress it). */
+function raw(path: string, acceptEncoding: string): Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    httpGet(`${pond.httpUrl}${path}`, { headers: { "Accept-Encoding": acceptEncoding }, timeout: 5000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("error", reject);
+    }).on("error", reject);
+  });
+}
 
 async function get(path: string): Promise<Response> {
   return fetch(`${pond.httpUrl}${path}`, { signal: AbortSignal.timeout(5000) });
@@ -38,6 +52,21 @@ describe("the site", () => {
       if (src.endsWith(".png")) expect([...body.subarray(1, 4)].map((b) => String.fromCharCode(b)).join(""), `${src} is a PNG`).toBe("PNG");
     }
     expect(await (await get("/robots.txt")).text()).toContain("Disallow: /matchmake/");
+  });
+
+  it("sends the build's brotli copy to a browser that takes it, and the plain file to one that does not", async () => {
+    const html = await (await get("/")).text();
+    const script = html.match(/src="(\/assets\/[^"]+\.js)"/)?.[1];
+    expect(script, "the page loads a hashed script").toBeDefined();
+    const plain = await raw(script!, "identity");
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    const br = await raw(script!, "gzip, deflate, br");
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(br.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(br.headers["content-type"]).toMatch(/javascript/);
+    expect(br.headers["cache-control"]).toContain("immutable");
+    expect(br.body.length, "compressed").toBeLessThan(plain.body.length * 0.5);
+    expect(brotliDecompressSync(br.body).equals(plain.body), "the same file").toBe(true);
   });
 
   it("caches hashed assets for good and makes everything else revalidate", async () => {
