@@ -12,6 +12,7 @@ import { PondPanel, shortPondId } from "./ui/PondPanel.ts";
 import { StatsOverlay } from "./ui/StatsOverlay.ts";
 import { Viewport } from "./render/Viewport.ts";
 import "./style.css";
+import { dismissSplash } from "./ui/splash.ts";
 
 /**
  * Boot: build the DOM overlays, start Phaser with the pond scene, and once the scene is up join
@@ -160,6 +161,8 @@ function showStatus(s: PondSession, status: SessionStatus, code: number | undefi
   clearInterval(slowPoll);
   document.body.classList.toggle("pond-reconnecting", status === "reconnecting");
   panel.setStatus(status);
+  // The loading screen stays while the first join is under way; anything else has a pond or a banner to show.
+  if (status !== "connecting") dismissSplash();
   switch (status) {
     case "connected":
       everConnected = true;
@@ -171,6 +174,8 @@ function showStatus(s: PondSession, status: SessionStatus, code: number | undefi
       // Only mention a slow join; a quick one should not flash a banner.
       const say = (): void => banner.show(s.counts.failedAttempts > 0 ? "Can't reach the pond — retrying…" : "Joining the pond…");
       slowTimer = setTimeout(() => {
+        // A slow join: the banner says why (and keeps saying), over the empty pond.
+        dismissSplash();
         say();
         slowPoll = setInterval(say, 1000);
       }, 700);

@@ -63,6 +63,8 @@ describe("desktop: two players in one pond", () => {
     alice = await newPlayer("Alice");
     expect(alice.joined.names).toContain("Alice");
     expect(alice.joined.banner).toBeNull();
+    // The HTML loading screen (painted before any script) is gone once the pond is there.
+    await alice.page.waitForFunction(() => document.getElementById("splash") === null, undefined, { timeout: 5000 });
 
     const page = await saveScreenshot(alice.page, "desktop");
     const whole = screenshotStats(page);

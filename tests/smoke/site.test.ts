@@ -41,6 +41,7 @@ describe("the site", () => {
     const html = await page.text();
     expect(html).toContain('rel="manifest" href="/manifest.webmanifest"');
     expect(html).toMatch(/property="og:image" content="\/og-image\.png"/);
+    expect(html, "a loading screen painted by HTML and CSS, before any script").toMatch(/<div id="splash"[^>]*>[\s\S]*Joining the pond/);
     const manifest = await (await get("/manifest.webmanifest")).json() as { display: string; icons: Array<{ src: string; sizes: string; type: string }> };
     expect(manifest.display).toBe("fullscreen");
     const sizes = manifest.icons.map((i) => i.sizes);
