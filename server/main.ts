@@ -1,6 +1,6 @@
 import { ConfigError, readConfig } from "./config.ts";
 import { createPondServer } from "./app.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger, routeConsoleWarnings } from "./logger.ts";
 import { admission } from "./rooms/admission.ts";
 
 let config;
@@ -13,6 +13,7 @@ try {
 }
 
 const log = createLogger(config.logLevel);
+routeConsoleWarnings(log);
 const server = createPondServer(config, { logger: log });
 server.onBeforeShutdown(() => log.info({ players: admission.playerCount }, "shutting down: locking ponds, moving players"));
 server.onShutdown(() => log.info("shutdown complete"));

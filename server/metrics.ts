@@ -67,6 +67,13 @@ export class PondMetrics {
     registers: [this.registry],
   });
 
+  readonly clientErrors = new Counter({
+    name: "pond_client_errors_total",
+    help: "Errors caused by clients (oversize or broken frames, undecodable messages, bad reconnection tokens), by cause; logged at most once per cause per 10 s",
+    labelNames: ["cause"] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -25,6 +25,8 @@ export class ManagedProcess {
   readonly child: ChildProcess;
   readonly name: string;
   private out = "";
+  /** Bytes printed since the start (stdout and stderr), however much of it `output` still keeps. */
+  printedBytes = 0;
   private readonly keepChars: number;
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -45,6 +47,7 @@ export class ManagedProcess {
     });
     live.add(this);
     const append = (chunk: Buffer) => {
+      this.printedBytes += chunk.length;
       const text = chunk.toString("utf8");
       if (options.echo) process.stderr.write(`[${this.name}] ${text}`);
       this.out += text;
