@@ -101,15 +101,6 @@ export class Roster {
     if (this.ownIdentity !== undefined && !this.bySession.has(this.ownSessionId)) this.appear(this.ownSessionId, this.ownIdentity, this.ownBody);
   }
 
-  /** Forgets everything (the connection is closing). */
-  clear(): void {
-    for (const sessionId of [...this.bySession.keys()]) this.vanish(sessionId);
-    this.identities.clear();
-    this.bodies.clear();
-    this.ownIdentity = undefined;
-    this.ownBodyKnown = false;
-  }
-
   private appear(sessionId: string, identity: Tadpole, body: Body): void {
     const tadpole = new KnownTadpole(sessionId, identity, body);
     this.bySession.set(sessionId, tadpole);

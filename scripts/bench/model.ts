@@ -1,5 +1,5 @@
 import { ClientState, type Client } from "@colyseus/core";
-import { PondSerializer } from "../../server/rooms/PondSerializer.ts";
+import { PondSerializer, pondTail } from "../../server/rooms/PondSerializer.ts";
 import { Pond, type Member } from "../../server/sim/Pond.ts";
 import type { InputSource } from "../../server/sim/PondSim.ts";
 import { WORLD_HALF } from "../../shared/constants.ts";
@@ -53,11 +53,7 @@ export function modelTick(size: number, interest: boolean, viewRadius: number, o
   const state = new PondState();
   const pond = new Pond<Extras>(state, { viewRadius, interest, random: rng });
   const members = new Map<string, Member<Extras>>();
-  const serializer = new PondSerializer({
-    prepare: () => pond.encodeStream(),
-    tailFor: (client) => pond.tailFor(members.get(client.sessionId)),
-    resync: (client) => { const m = members.get(client.sessionId); if (m) pond.resync(m); },
-  });
+  const serializer = new PondSerializer(pondTail(pond, (sessionId) => members.get(sessionId)));
   serializer.reset(state);
   const sink = { bytes: 0 };
   const clients: Client[] = [];

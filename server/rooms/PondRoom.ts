@@ -7,7 +7,7 @@ import { metrics } from "../metrics.ts";
 import { Pond, type Member } from "../sim/Pond.ts";
 import { admission } from "./admission.ts";
 import { guardFrames } from "./frameGuard.ts";
-import { PondSerializer } from "./PondSerializer.ts";
+import { PondSerializer, pondTail } from "./PondSerializer.ts";
 import { TokenBucket } from "./tokenBucket.ts";
 
 export interface PondOptions {
@@ -88,14 +88,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     this.reconnectGraceSeconds = options.reconnectGraceSeconds ?? this.reconnectGraceSeconds;
     this.pond = new Pond<SwimmerExtras>(this.state, { viewRadius: options.viewRadius ?? DEFAULT_VIEW_RADIUS, interest: options.interest !== false });
     // Every patch carries each client's position stream after the schema bytes.
-    const serializer = new PondSerializer({
-      prepare: () => this.pond.encodeStream(),
-      tailFor: (client) => this.pond.tailFor(this.swimmers.get(client.sessionId)),
-      resync: (client) => {
-        const swimmer = this.swimmers.get(client.sessionId);
-        if (swimmer !== undefined) this.pond.resync(swimmer);
-      },
-    });
+    const serializer = new PondSerializer(pondTail(this.pond, (sessionId) => this.swimmers.get(sessionId)));
     serializer.reset(this.state);
     this.setSerializer(serializer);
 

@@ -1,8 +1,9 @@
 import { ClientState, Protocol, ProtocolModifier, type Client, type ClientPrivate, type Serializer } from "@colyseus/core";
-import { $changes, Encoder, Reflection, encode, type Iterator } from "@colyseus/schema";
+import { $changes, Encoder, Reflection } from "@colyseus/schema";
 import { POND_SERIALIZER_ID } from "../../shared/protocol.ts";
 import { varintSize, writeVarintAt } from "../../shared/stream/bytes.ts";
 import type { PondState } from "../../shared/state.ts";
+import type { Member, Pond } from "../sim/Pond.ts";
 
 /** What rides on each client's patch after the schema bytes (the position stream). */
 export interface PatchTail {
@@ -17,7 +18,22 @@ export interface PatchTail {
 /** The per-tick timing Colyseus hands a serializer (not exported by name). */
 type PatchTimingContext = NonNullable<Parameters<Serializer<PondState>["applyPatches"]>[2]>;
 
-/** [code|TIMED][u32 sNow][u32 inputSeq], as Colyseus's SchemaSerializer writes it. */
+/**
+ * The tail a Pond gives each client (its position stream), for a room or a benchmark that knows
+ * which member a client's session id is.
+ */
+export function pondTail<E extends object>(pond: Pond<E>, memberOf: (sessionId: string) => Member<E> | undefined): PatchTail {
+  return {
+    prepare: () => pond.encodeStream(),
+    tailFor: (client) => pond.tailFor(memberOf(client.sessionId)),
+    resync: (client) => {
+      const member = memberOf(client.sessionId);
+      if (member !== undefined) pond.resync(member);
+    },
+  };
+}
+
+/** [code|TIMED][u32 sNow][u32 inputSeq], as Colyseus's SchemaSerializer writes it (u32s little-endian). */
 const TIMED_PREFIX = 1 + 8;
 const EMPTY = new Uint8Array(0);
 
@@ -100,11 +116,10 @@ function frame(code: number, sNow: number, ack: number, schema: Uint8Array, tail
   const lengthBytes = lengthPrefixed ? varintSize(schema.length) : 0;
   const out = Buffer.allocUnsafe(TIMED_PREFIX + lengthBytes + schema.length + tail.length);
   out[0] = code | ProtocolModifier.TIMED;
-  const it: Iterator = { offset: 1 };
-  encode.uint32(out, sNow >>> 0, it);
-  encode.uint32(out, ack >>> 0, it);
-  if (lengthPrefixed) it.offset = writeVarintAt(out, it.offset, schema.length);
-  out.set(schema, it.offset);
-  out.set(tail, it.offset + schema.length);
+  out.writeUInt32LE(sNow >>> 0, 1);
+  out.writeUInt32LE(ack >>> 0, 5);
+  const at = lengthPrefixed ? writeVarintAt(out, TIMED_PREFIX, schema.length) : TIMED_PREFIX;
+  out.set(schema, at);
+  out.set(tail, at + schema.length);
   return out;
 }

@@ -28,8 +28,4 @@ export class IdPool {
     this.free[(this.head + this.count) % this.size] = id;
     this.count++;
   }
-
-  get available(): number {
-    return this.count;
-  }
 }
