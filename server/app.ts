@@ -1,7 +1,7 @@
 import "./nodeCompat.ts"; // first: a global Colyseus reads on reconnect, missing on Node 20
 import { existsSync } from "node:fs";
 import { timingSafeEqual } from "node:crypto";
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { relative, sep } from "node:path";
 import express from "express";
 // Serves the build's precompressed .br/.gz copies with the right Content-Encoding and Vary.
@@ -17,6 +17,7 @@ import type { Logger } from "./logger.ts";
 import { metrics } from "./metrics.ts";
 import { admission } from "./rooms/admission.ts";
 import { stampClientAddress } from "./clientAddress.ts";
+import { refuseOversizedMatchmaking } from "./matchmakeBodies.ts";
 import { WindowProfiler } from "./profiler.ts";
 import { PondRoom } from "./rooms/PondRoom.ts";
 import type { PondListing } from "../shared/protocol.ts";
@@ -115,8 +116,9 @@ export function createPondServer(config: ServerConfig, options: PondServerOption
 
 /**
  * Stamps each HTTP request and WebSocket upgrade with its client's real address (see
- * stampClientAddress) before anything reads it: wrapping emit, because Colyseus adds its own
- * request listener first when it starts listening.
+ * stampClientAddress), and refuses oversized matchmaking bodies (see refuseOversizedMatchmaking),
+ * before anything reads them: wrapping emit, because Colyseus adds its own request listener
+ * first when it starts listening.
  */
 function stampAddresses(transport: WebSocketTransport, trustProxy: boolean): void {
   const http = transport.server;
@@ -124,6 +126,7 @@ function stampAddresses(transport: WebSocketTransport, trustProxy: boolean): voi
   const emit = http.emit.bind(http) as (event: string | symbol, ...args: unknown[]) => boolean;
   http.emit = ((event: string | symbol, ...args: unknown[]) => {
     if (event === "request" || event === "upgrade") stampClientAddress(args[0] as IncomingMessage, trustProxy);
+    if (event === "request" && refuseOversizedMatchmaking(args[0] as IncomingMessage, args[1] as ServerResponse)) return true;
     return emit(event, ...args);
   }) as typeof http.emit;
 }

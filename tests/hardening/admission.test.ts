@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../helpers/waitFor.ts";
 import { fetchHealth, fetchPonds } from "../../scripts/soak/metrics.ts";
@@ -113,8 +114,8 @@ describe("admission limits per address", () => {
     expect(spoofRefused, "reservations with a fresh forwarding header each, after the limit was reached").toBeGreaterThan(0);
   });
 
-  it("refuses oversized join options with 400", async () => {
-    // From an address of its own: this one's join budget is spent by now, and a 429 would pass for the size cap.
+  // From addresses of their own: this one's join budget is spent by now, and a 429 would pass for a size cap.
+  it("refuses a matchmaking body over 4 KB with 413, before reading it", async () => {
     let refused: unknown;
     try {
       await reserveSeat(pond.httpUrl, { name: "N".repeat(500_000) }, { timeoutMs: 10_000, localAddress: "127.0.0.20" });
@@ -122,7 +123,35 @@ describe("admission limits per address", () => {
       refused = error;
     }
     expect(refused, "a 500 kB join request").toBeInstanceOf(MatchmakeError);
+    expect((refused as MatchmakeError).status).toBe(413);
+  });
+
+  it("refuses a matchmaking body of undeclared length (chunked) with 411", async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${pond.httpUrl}/matchmake/joinOrCreate/pond`, {
+        method: "POST",
+        localAddress: "127.0.0.21",
+        headers: { "Content-Type": "application/json", "Transfer-Encoding": "chunked" },
+        timeout: 5000,
+      }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+      req.on("error", reject);
+      req.write('{"name":');
+      req.end('"Chunky"}');
+    });
+    expect(status).toBe(411);
+  });
+
+  it("refuses join options over 1 KB with 400 (a body small enough to read)", async () => {
+    let refused: unknown;
+    try {
+      await reserveSeat(pond.httpUrl, { name: "N".repeat(3000) }, { timeoutMs: 10_000, localAddress: "127.0.0.22" });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused, "a 3 kB join request").toBeInstanceOf(MatchmakeError);
     expect((refused as MatchmakeError).status).toBe(400);
+    // And a normal one from the same address still gets its seat.
+    await expect(reserveSeat(pond.httpUrl, { name: "Ok" }, { localAddress: "127.0.0.22" })).resolves.toMatchObject({ roomId: expect.any(String) });
   });
 });
 
