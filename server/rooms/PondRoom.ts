@@ -30,9 +30,12 @@ export const DEFAULT_VIEW_RADIUS = 1200;
 
 const CHAT_BURST = 5;
 const CHAT_PER_SECOND = 0.5;
-/** A name is part of the state every client receives: a rename costs the whole pond a few bytes. */
-const RENAME_BURST = 3;
-const RENAME_PER_SECOND = 0.2;
+/**
+ * A name is part of the state every client receives: a rename costs the whole pond a few bytes.
+ * As much as chat: enough for a player fixing a typo a few times over, not for a stream of them.
+ */
+const RENAME_BURST = 5;
+const RENAME_PER_SECOND = 0.5;
 const INVALID_BURST = 20;
 const INVALID_PER_SECOND = 2;
 /**
