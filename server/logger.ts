@@ -14,7 +14,7 @@ export function createLogger(level: string): pino.Logger {
     hooks: {
       logMethod(args, method, levelValue) {
         if (levelValue < 40) return method.apply(this, args); // below warn: as is
-        const text = args.map((a) => (a instanceof Error ? a.stack ?? a.message : typeof a === "string" ? a : "")).filter(Boolean).join(" ");
+        const text = textOf(args, false);
         if (text === "") return method.apply(this, args);
         const line = limiter.admit(text, Date.now());
         if (line === undefined) return;
@@ -31,9 +31,21 @@ export function createLogger(level: string): pino.Logger {
  * frame dumps a multi-line object) go through the same limit, as log lines.
  */
 export function routeConsoleWarnings(logger: pino.Logger): void {
-  const format = (args: unknown[]): string => args.map((a) => (a instanceof Error ? a.stack ?? a.message : typeof a === "string" ? a : safeJson(a))).join(" ");
-  console.warn = (...args: unknown[]) => logger.warn(format(args));
-  console.error = (...args: unknown[]) => logger.error(format(args));
+  console.warn = (...args: unknown[]) => logger.warn(textOf(args, true));
+  console.error = (...args: unknown[]) => logger.error(textOf(args, true));
+}
+
+/**
+ * The text of a log call: errors by their stack, strings as they are, and other values as JSON
+ * (`withObjects`) or left out (pino's merging objects, which it writes as fields).
+ */
+function textOf(args: readonly unknown[], withObjects: boolean): string {
+  const parts: string[] = [];
+  for (const a of args) {
+    const part = a instanceof Error ? a.stack ?? a.message : typeof a === "string" ? a : withObjects ? safeJson(a) : "";
+    if (part !== "") parts.push(part);
+  }
+  return parts.join(" ");
 }
 
 function safeJson(value: unknown): string {

@@ -26,6 +26,11 @@ async function patientSeat(httpUrl: string) {
   }, { timeoutMs: 15_000, intervalMs: 300, message: "a seat (past the join rate)" });
 }
 
+/** What `request` was refused with (undefined if it was not refused). */
+function refusalOf(request: Promise<unknown>): Promise<unknown> {
+  return request.then(() => undefined, (error: unknown) => error);
+}
+
 async function patientJoin(httpUrl: string, wsUrl: string): Promise<RawPeer> {
   const peer = new RawPeer(seatUrl(wsUrl, await patientSeat(httpUrl)));
   if (!(await Promise.race([peer.joined, peer.closed.then(() => false)]))) throw new Error(`join refused: ${JSON.stringify(peer.closeInfo)} ${JSON.stringify(peer.errors)}`);
@@ -116,12 +121,7 @@ describe("admission limits per address", () => {
 
   // From addresses of their own: this one's join budget is spent by now, and a 429 would pass for a size cap.
   it("refuses a matchmaking body over 4 KB with 413, before reading it", async () => {
-    let refused: unknown;
-    try {
-      await reserveSeat(pond.httpUrl, { name: "N".repeat(500_000) }, { timeoutMs: 10_000, localAddress: "127.0.0.20" });
-    } catch (error) {
-      refused = error;
-    }
+    const refused = await refusalOf(reserveSeat(pond.httpUrl, { name: "N".repeat(500_000) }, { timeoutMs: 10_000, localAddress: "127.0.0.20" }));
     expect(refused, "a 500 kB join request").toBeInstanceOf(MatchmakeError);
     expect((refused as MatchmakeError).status).toBe(413);
   });
@@ -142,12 +142,7 @@ describe("admission limits per address", () => {
   });
 
   it("refuses join options over 1 KB with 400 (a body small enough to read)", async () => {
-    let refused: unknown;
-    try {
-      await reserveSeat(pond.httpUrl, { name: "N".repeat(3000) }, { timeoutMs: 10_000, localAddress: "127.0.0.22" });
-    } catch (error) {
-      refused = error;
-    }
+    const refused = await refusalOf(reserveSeat(pond.httpUrl, { name: "N".repeat(3000) }, { timeoutMs: 10_000, localAddress: "127.0.0.22" }));
     expect(refused, "a 3 kB join request").toBeInstanceOf(MatchmakeError);
     expect((refused as MatchmakeError).status).toBe(400);
     // And a normal one from the same address still gets its seat.
