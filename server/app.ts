@@ -39,6 +39,7 @@ export function createPondServer(config: ServerConfig, options: PondServerOption
   // it big enough for hundreds of views so it does not grow (and warn) tick after tick.
   Encoder.BUFFER_SIZE = Math.max(Encoder.BUFFER_SIZE, 1024 * 1024);
   admission.maxPlayers = config.maxPlayersPerProcess;
+  metrics.capacity.set(config.maxPlayersPerProcess);
   admission.maxPerIp = config.maxConnectionsPerIp;
   admission.joinRatePerIp = config.joinRatePerIp;
 

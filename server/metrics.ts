@@ -45,6 +45,8 @@ export class PondMetrics {
   readonly registry = new Registry();
   readonly players = new Gauge({ name: "pond_players", help: "Players connected to this process", registers: [this.registry] });
   readonly ponds = new Gauge({ name: "pond_rooms", help: "Ponds open in this process", registers: [this.registry] });
+  /** MAX_PLAYERS_PER_PROCESS, so a dashboard or alert can say how full a process is. */
+  readonly capacity = new Gauge({ name: "pond_players_capacity", help: "Players this process admits at most (MAX_PLAYERS_PER_PROCESS)", registers: [this.registry] });
   readonly tickSeconds = new Histogram({
     name: "pond_tick_duration_seconds",
     help: "Time to simulate one fixed step and encode its patch",
