@@ -1,14 +1,28 @@
 import { defineConfig } from "vite";
 import { precompress } from "./scripts/build/precompress.ts";
 
+/** Where `npm run dev` runs the game server (scripts/dev.ts); Vite's dev server proxies to it. */
+const gameServer = `http://127.0.0.1:${process.env.POND_SERVER_PORT ?? "2567"}`;
+
 /**
- * The browser client. The game server (server/app.ts) serves dist/ and the WebSocket on one
- * origin, so there is no dev proxy: build, then run the server.
+ * The browser client. In production the game server (server/app.ts) serves dist/ and the
+ * WebSocket on one origin. In development (`npm run dev`) Vite serves the client with hot module
+ * replacement, and passes the game's HTTP routes and room sockets to the game server, so the page
+ * still talks to its own origin.
  */
 export default defineConfig({
   root: "client",
   publicDir: "../public",
   plugins: [precompress()],
+  server: {
+    proxy: {
+      "/matchmake": gameServer,
+      "/ponds": gameServer,
+      "/health": gameServer,
+      // Room sockets: /<processId>/<roomId>?sessionId=... (Vite's own HMR socket has no such path).
+      "^/[^/?]+/[^/?]+\\?(?:.*&)?sessionId=": { target: gameServer, ws: true },
+    },
+  },
   build: {
     outDir: "../dist",
     emptyOutDir: true,
