@@ -97,19 +97,44 @@ describe("smoke: real server + real bots", () => {
     expect(watch.leaveCode).toBeUndefined();
   });
 
-  it("SIGTERM makes the bots leave their rooms and exit 0", async () => {
+  // SIGINT is what Ctrl-C sends.
+  it.each(["SIGTERM", "SIGINT"] as const)("%s makes the bots leave their rooms and exit 0", async (signal) => {
     const watch = await observer();
     const bots = runBots(["--count", "3", "--chat-every", "0"]);
     await bots.waitForOutput(/connected 3\/3/, 20_000);
     await waitFor(() => botIds(watch).length === 3, { timeoutMs: 5000, message: "three bots in the pond" });
-    bots.signal("SIGTERM");
+    bots.signal(signal);
     const exit = await bots.waitForExit(10_000);
     expect(exit, bots.tail()).toEqual({ code: 0, signal: null });
-    expect(bots.output).toMatch(/SIGTERM received: leaving 3 room connection/);
+    expect(bots.output).toMatch(new RegExp(`${signal} received: leaving 3 room connection`));
     // Consented leaves: the tadpoles go at once (no reconnect grace).
     await waitFor(() => botIds(watch).length === 0, { timeoutMs: 5000, message: "the bots' tadpoles to leave the pond" });
     await waitFor(async () => (await players()) === 1, { timeoutMs: 5000, message: "only the observer to remain", describe: () => lastPlayers });
   });
+
+  it("refused bots back off, keep trying, and count the refusals", async () => {
+    // A server that admits two players from this address: two of four bots are refused.
+    const strict = await startServerProcess({ env: { LOG_LEVEL: "warn", MAX_CONNECTIONS_PER_IP: "2" } });
+    try {
+      const bots = spawnTs("scripts/bots.ts", ["--url", strict.wsUrl, "--count", "4", "--summary-every", "1", "--seed", "1", "--chat-every", "0"], { name: "bots" });
+      botRuns.push(bots);
+      await bots.waitForOutput(/connected 2\/4/, 20_000);
+      const started = performance.now();
+      await bots.waitForOutput(/hint: the server limits connections per IP address/, 10_000);
+      // Watch ~10 s of summaries: the refused pair retries after ~2 s, then ~4 s, then ~8 s
+      // (jittered ±25 %), so each makes 3 or 4 attempts; a fixed 2 s retry would make 6.
+      await waitFor(() => performance.now() - started > 10_000, { timeoutMs: 12_000, intervalMs: 200, message: "10 s of retries" });
+      const failures = [...bots.output.matchAll(/join failures (\d+)/g)].map((m) => Number(m[1]));
+      const last = failures.at(-1) ?? 0;
+      expect(last, bots.tail()).toBeGreaterThanOrEqual(4); // both refused bots tried again
+      expect(last, bots.tail()).toBeLessThanOrEqual(9);
+      expect(bots.output).toMatch(/connected 2\/4/);
+      bots.signal("SIGINT");
+      expect(await bots.waitForExit(10_000)).toEqual({ code: 0, signal: null });
+    } finally {
+      await strict.stop();
+    }
+  }, 60_000);
 
   it("a bad command line exits 2 with the usage", async () => {
     const bots = spawnTs("scripts/bots.ts", ["--count", "0"], { name: "bots" });
