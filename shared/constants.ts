@@ -12,12 +12,16 @@ export const SPAWN_RADIUS = 200;
 /** Default simulation rate of the server's fixed timestep (Hz); TICK_RATE env overrides it. */
 export const DEFAULT_TICK_RATE = 20;
 
-/** Movement rules (see movement.ts). */
-export const MAX_SPEED = 220;        // units/s at full thrust
-export const ACCELERATION = 520;     // units/s² at thrust 1
-export const DRAG = 1.6;             // 1/s: fraction of speed lost per second (linear drag)
-export const TURN_RATE = 7;          // rad/s: how fast the heading turns toward the wanted angle
-export const REST_SPEED = 1;         // units/s: below this, with no thrust, the tadpole stops
+/**
+ * Movement rules (see movement.ts), tuned against the original pond (docs/feel.md): full speed
+ * almost at once, a glide of about 0.6 s when let go, a heading that eases toward the pointer
+ * whether swimming or not, and a cruise of about the original's speed on screen.
+ */
+export const MAX_SPEED = 150;        // units/s at full thrust (CSS px/s at the camera's cruising zoom)
+export const START_TIME = 0.05;      // s: time constant of speeding up toward the thrust's speed
+export const GLIDE_TIME = 0.6;       // s: time constant of slowing down (letting go, or less thrust)
+export const TURN_TIME = 0.13;       // s: time constant of the heading's ease toward the wanted angle
+export const REST_SPEED = 4;         // units/s: below this, with no thrust, the tadpole stops
 
 /**
  * Wire quanta. Positions travel as 16-bit fixed point over a range a little larger than the

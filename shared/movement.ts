@@ -1,5 +1,5 @@
 import { angleDelta } from "./angle.ts";
-import { ACCELERATION, DRAG, MAX_SPEED, REST_SPEED, TURN_RATE, WORLD_HALF } from "./constants.ts";
+import { GLIDE_TIME, MAX_SPEED, REST_SPEED, START_TIME, TURN_TIME, WORLD_HALF } from "./constants.ts";
 import { ANGLE_GRID, POSITION_GRID, SPEED_GRID, THRUST_GRID, } from "./grids.ts";
 import { snap } from "./quantize.ts";
 import type { Body } from "./state.ts";
@@ -7,9 +7,9 @@ import type { Steer } from "./input.ts";
 
 /**
  * The one movement step, run by the server's fixed timestep, by the client's prediction
- * (and its replays) and by bots: turn the heading toward the wanted angle at a bounded rate,
- * accelerate along the heading by thrust, lose speed to drag, cap the speed, move, stay in the
- * pond. Mutates `body` in place and allocates nothing.
+ * (and its replays) and by bots: ease the heading toward the wanted angle (at rest too, so a
+ * tadpole faces the pointer), ease the speed toward the thrust's share of MAX_SPEED (quickly up,
+ * gliding down), move, stay in the pond. Mutates `body` in place and allocates nothing.
  *
  * Every result is snapped to its wire grid, so the server's state, what the client decodes and
  * what the client predicts are the same numbers (replay reproduces the server exactly).
@@ -19,16 +19,15 @@ export function stepTadpole(body: Body, steer: Steer, dt: number): void {
   const thrust = snap(THRUST_GRID, steer.thrust);
   const wanted = snap(ANGLE_GRID, steer.angle);
 
-  let angle = body.angle;
-  if (thrust > 0) {
-    const turn = angleDelta(angle, wanted);
-    const maxTurn = TURN_RATE * dt;
-    angle += turn > maxTurn ? maxTurn : turn < -maxTurn ? -maxTurn : turn;
-  }
-  angle = snap(ANGLE_GRID, angle);
+  const turn = angleDelta(body.angle, wanted);
+  // The last sliver is taken at once (here and for speed): an ease alone would stall a grid step
+  // short of the target, its steps rounding away to nothing.
+  const angle = snap(ANGLE_GRID, turn < TURN_SNAP && turn > -TURN_SNAP ? wanted : body.angle + turn * approach(dt, TURN_TIME));
 
-  let speed = body.speed + thrust * ACCELERATION * dt;
-  speed -= speed * DRAG * dt;
+  const target = thrust * MAX_SPEED;
+  let speed = body.speed;
+  const gap = target - speed;
+  speed = gap < SPEED_SNAP && gap > -SPEED_SNAP ? target : speed + gap * approach(dt, gap > 0 ? START_TIME : GLIDE_TIME);
   if (speed > MAX_SPEED) speed = MAX_SPEED;
   if (thrust === 0 && speed < REST_SPEED) speed = 0;
   speed = snap(SPEED_GRID, speed);
@@ -42,6 +41,21 @@ export function stepTadpole(body: Body, steer: Steer, dt: number): void {
   body.speed = speed;
   body.x = snap(POSITION_GRID, x);
   body.y = snap(POSITION_GRID, y);
+}
+
+/** Turns smaller than this (rad, ~0.1°) finish in one step. */
+const TURN_SNAP = 0.002;
+/** Speed changes smaller than this (units/s) finish in one step. */
+const SPEED_SNAP = 0.05;
+
+/**
+ * The share of the remaining gap an exponential approach with time constant `tau` closes in one
+ * step of `dt`: the implicit (backward) Euler form r / (1 + r), stable for any step and made of
+ * IEEE-exact arithmetic only, so server, browsers and bots compute the same bits.
+ */
+function approach(dt: number, tau: number): number {
+  const r = dt / tau;
+  return r / (1 + r);
 }
 
 /** Where a tadpole born with this random pair (each in [0, 1)) appears: near the centre. */

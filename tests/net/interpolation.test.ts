@@ -89,8 +89,9 @@ describe.each(["stream", "plain"] as const)("remote interpolation (%s bodies)", 
     const link = new FakeLink({ bodies });
     // Patch 1500 is retransmitted (+300 ms); the ones behind it wait (head-of-line).
     const arrival = (t: number) => t + 80 + (t === 1500 ? 300 : 0);
-    const frames = play(link, { at: straight(), arrival, seconds: 5 });
-    const normal = 200 / 60;
+    // Below MAX_SPEED, so the speed the stream carries is the path's own.
+    const frames = play(link, { at: straight(120), arrival, seconds: 5 });
+    const normal = 120 / 60;
     let extrapolated = 0, held = 0, fast = 0;
     for (let i = 1; i < frames.length; i++) {
       const f = frames[i];
@@ -102,8 +103,8 @@ describe.each(["stream", "plain"] as const)("remote interpolation (%s bodies)", 
       expect(past).toBeLessThanOrEqual(100 + 1e-6);     // never more than 100 ms past the data
       if (past > 0) {
         // Beyond the newest patch: extrapolated along the motion, at most 100 ms of it (at the
-        // speed the client holds: 200 exactly, or its wire value through the stream).
-        expect(f.x).toBeLessThanOrEqual(straight()(f.newest).x + link.clientTadpole.speed * 0.1 + 1e-6);
+        // speed the client holds: 120 exactly, or its wire value through the stream).
+        expect(f.x).toBeLessThanOrEqual(straight(120)(f.newest).x + link.clientTadpole.speed * 0.1 + 1e-6);
         if (past > 100 - 1e-6 && frames[i - 1].render - frames[i - 1].newest > 100 - 1e-6) {
           held++;
           expect(step).toBeCloseTo(0, 9);              // then it waits for the data
@@ -111,8 +112,8 @@ describe.each(["stream", "plain"] as const)("remote interpolation (%s bodies)", 
       }
       // What is drawn is the true path at the render instant (time stutters, not space), up to
       // the one frame it waits when the data resumes, which then fades.
-      if (f.now > 500) expect(Math.abs(f.x - straight()(f.render).x)).toBeLessThan(normal * 1.5);
-      if (f.now > 3000) expect(Math.abs(f.x - straight()(f.render).x)).toBeLessThan(0.2);
+      if (f.now > 500) expect(Math.abs(f.x - straight(120)(f.render).x)).toBeLessThan(normal * 1.5);
+      if (f.now > 3000) expect(Math.abs(f.x - straight(120)(f.render).x)).toBeLessThan(0.2);
     }
     expect(extrapolated).toBeGreaterThan(3);
     expect(held).toBeGreaterThan(3);

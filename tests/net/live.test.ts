@@ -117,10 +117,18 @@ describe("PondConnection against the real server", () => {
     const conn = await join();
     const self = conn.self!;
     const pose: Pose = { x: 0, y: 0, angle: 0, speed: 0 };
+    // At rest (a resting tadpole still turns toward the wanted heading: let it settle, five
+    // frames in a row unchanged), then the drawn pose does not move.
     const still: Steer = { angle: 1, thrust: 0 };
-    let frame = 0;
-    // At rest for a while: the drawn pose does not move.
-    await frames([conn], () => still, () => ++frame > 20, 5000);
+    let settled = 0;
+    let last = "";
+    await frames([conn], () => still, () => {
+      conn.pose(self, pose);
+      const now = JSON.stringify(pose);
+      settled = now === last ? settled + 1 : 0;
+      last = now;
+      return settled >= 5;
+    }, 5000);
     conn.pose(self, pose);
     const before = { ...pose };
     conn.frame(performance.now(), still);

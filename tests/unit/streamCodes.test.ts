@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { MAX_SPEED } from "../../shared/constants.ts";
 import { ANGLE_GRID, POSITION_GRID, SPEED_GRID } from "../../shared/grids.ts";
 import { quantum, snap, type Grid } from "../../shared/quantize.ts";
 import { createRng } from "../../shared/rng.ts";
@@ -41,8 +42,8 @@ describe("self codes (toCode / fromCode)", () => {
     expect(toCode(POSITION_GRID, -2048)).toBe(0);
     expect(toCode(POSITION_GRID, 2048)).toBe(65534);
     expect(fromCode(POSITION_GRID, 32767)).toBe(0);
-    expect(toCode(SPEED_GRID, 220)).toBe(65535);
-    expect(fromCode(SPEED_GRID, 65535)).toBe(220);
+    expect(toCode(SPEED_GRID, MAX_SPEED)).toBe(65535);
+    expect(fromCode(SPEED_GRID, 65535)).toBe(MAX_SPEED);
     expect(toCode(ANGLE_GRID, Math.PI * 2)).toBe(0);
     expect(toCode(ANGLE_GRID, -1e-9)).toBe(0);
     expect(toCode(ANGLE_GRID, snap(ANGLE_GRID, -0.001))).toBe(toCode(ANGLE_GRID, -0.001));

@@ -32,7 +32,7 @@ describe("position stream golden bytes (docs/stream-format.md)", () => {
     const writer = new StreamFrameWriter();
     const decoder = new PositionStreamDecoder();
     const a: StreamBody = { x: snap(POSITION_GRID, 10), y: snap(POSITION_GRID, 20), angle: 0, speed: 0 };
-    const b: StreamBody = { x: -5.5, y: 7.25, angle: Math.PI / 2, speed: 110 };
+    const b: StreamBody = { x: -5.5, y: 7.25, angle: Math.PI / 2, speed: 75 };
     const frames: string[] = [];
     const send = (self: StreamBody | null, cells: number[], drops: number[] = [], keys = false): void => {
       writer.begin(self);
@@ -54,17 +54,17 @@ describe("position stream golden bytes (docs/stream-format.md)", () => {
     expect(decoder.self).toEqual(a);
     expect(state()).toEqual({
       1: { id: 1, x: 10, y: 20, angle: 0, speed: 0 },
-      3: { id: 3, x: -5.5, y: 7.25, angle: Math.PI / 2, speed: (128 * 220) / 255 },
+      3: { id: 3, x: -5.5, y: 7.25, angle: Math.PI / 2, speed: (128 * 150) / 255 },
     });
 
     a.x = 11;
-    a.speed = 22;
+    a.speed = 15;
     b.angle += 0.1;
     encoder.encodeTick();
     send(null, [0, 1, 2]);
     expect(state()).toEqual({
-      1: { id: 1, x: 11, y: 20, angle: 0, speed: (26 * 220) / 255 },
-      3: { id: 3, x: -5.5, y: 7.25, angle: (272 * 2 * Math.PI) / 1024, speed: (128 * 220) / 255 },
+      1: { id: 1, x: 11, y: 20, angle: 0, speed: (26 * 150) / 255 },
+      3: { id: 3, x: -5.5, y: 7.25, angle: (272 * 2 * Math.PI) / 1024, speed: (128 * 150) / 255 },
     });
 
     a.y = 20.5;

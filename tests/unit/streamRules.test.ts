@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { MAX_SPEED } from "../../shared/constants.ts";
 import { ByteReader, ByteWriter } from "../../shared/stream/bytes.ts";
 import { PositionStreamDecoder, type DecodedEntity } from "../../shared/stream/decoder.ts";
 import { PositionStreamEncoder, writeDropBlock, type StreamBody } from "../../shared/stream/encoder.ts";
@@ -112,7 +113,7 @@ describe("encoder", () => {
     body.angle = (500 / 1024) * 2 * Math.PI; // +510 steps: absolute
     encoder.encodeTick();
     expect(hex(encoder.delta(0))).toBe("00 00 01 05 08 f4 01");
-    body.speed = 220;
+    body.speed = MAX_SPEED;
     encoder.encodeTick();
     expect(hex(encoder.delta(0))).toBe("00 00 01 05 10 ff");
     body.speed = 1e9; // clamps: unchanged
@@ -188,7 +189,7 @@ describe("frame writer", () => {
     const writer = new StreamFrameWriter();
     writer.begin(null);
     expect(hex(writer.finish())).toBe("00 00");
-    writer.begin({ x: -2048, y: 2048, angle: 0, speed: 220 });
+    writer.begin({ x: -2048, y: 2048, angle: 0, speed: MAX_SPEED });
     writer.block(bytes("07 00 00"));
     writer.drop(1);
     expect(hex(writer.finish())).toBe("01 00 00 fe ff 00 00 ff ff 02 07 00 00 01 02");
@@ -219,7 +220,7 @@ describe("decoder", () => {
     expect(feed(d, "00 01 04 00 01 05 1b 01 00 02 00 03 00 04 00 ff 03 ff")).toBe(true); // full, same cell
     expect(d.entities.get(5)).toBe(e);
     expect(feed(d, "00 00")).toBe(true);
-    expect(e).toMatchObject({ x: 4 / 8, y: 6 / 8, speed: 220, angle: (1023 * 2 * Math.PI) / 1024 });
+    expect(e).toMatchObject({ x: 4 / 8, y: 6 / 8, speed: MAX_SPEED, angle: (1023 * 2 * Math.PI) / 1024 });
   });
 
   it("lets an entity leave one cell and enter another in the same frame in either order", () => {
@@ -273,7 +274,7 @@ describe("decoder", () => {
     const d = new PositionStreamDecoder();
     const log = events(d);
     feed(d, `01 00 00 fe ff ff ff ff ff 01 00 00 01 01 ${full(0, 0, 0, 0, 0, 0)}`);
-    expect(d.self).toEqual({ x: -2048, y: 2048, angle: (65535 / 65536) * 2 * Math.PI, speed: 220 });
+    expect(d.self).toEqual({ x: -2048, y: 2048, angle: (65535 / 65536) * 2 * Math.PI, speed: MAX_SPEED });
     const self = d.self;
     feed(d, "01 ff 7f ff 7f 00 00 00 00 00");
     expect(d.self).toBe(self); // updated in place
