@@ -36,6 +36,9 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: "phaser", test: /[\\/]node_modules[\\/]phaser[\\/]/, priority: 2 },
+            // Unicode's lookalike table (shared/confusables.ts, for mutes): data that changes with
+            // Unicode releases only.
+            { name: "confusables", test: /[\\/]node_modules[\\/]unhomoglyph[\\/]/, priority: 2 },
             { name: "colyseus", test: /[\\/]node_modules[\\/]/, priority: 1 },
           ],
         },

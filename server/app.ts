@@ -1,23 +1,26 @@
 import "./nodeCompat.ts"; // first: a global Colyseus reads on reconnect, missing on Node 20
 import { existsSync } from "node:fs";
-import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { relative, sep } from "node:path";
-import express from "express";
 // Serves the build's precompressed .br/.gz copies with the right Content-Encoding and Vary.
 import expressStaticGzip from "express-static-gzip";
 import { LocalDriver, LocalPresence, Server, matchMaker } from "@colyseus/core";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
-import { monitor } from "@colyseus/monitor";
-import { WebSocketTransport } from "@colyseus/ws-transport";
+import type { WebSocketTransport } from "@colyseus/ws-transport";
 import { Encoder } from "@colyseus/schema";
 import type { ServerConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import { metrics } from "./metrics.ts";
+import { loadWordFilter } from "./moderation/wordFilter.ts";
+import { mountMonitor } from "./monitorGuard.ts";
 import { admission } from "./rooms/admission.ts";
+import { AddressLedger } from "./addressLedger.ts";
 import { stampClientAddress } from "./clientAddress.ts";
 import { refuseOversizedMatchmaking } from "./matchmakeBodies.ts";
+import { PondTransport } from "./pondTransport.ts";
+import { sockets } from "./sockets.ts";
 import { WindowProfiler } from "./profiler.ts";
 import { PondRoom } from "./rooms/PondRoom.ts";
 import type { PondListing } from "../shared/protocol.ts";
@@ -42,8 +45,13 @@ export function createPondServer(config: ServerConfig, options: PondServerOption
   metrics.capacity.set(config.maxPlayersPerProcess);
   admission.maxPerIp = config.maxConnectionsPerIp;
   admission.joinRatePerIp = config.joinRatePerIp;
+  sockets.maxSeatlessPerIp = config.maxSeatlessPerIp;
+  sockets.graceMs = config.seatlessGraceSeconds * 1000;
 
-  const transport = new WebSocketTransport({ maxPayload: config.maxPayload });
+  const transport = new PondTransport({ maxPayload: config.maxPayload }, sockets);
+  const presence = config.redisUrl ? new RedisPresence(config.redisUrl) : new LocalPresence();
+  // In a cluster MAX_CONNECTIONS_PER_IP counts the address's connections on every process.
+  admission.shared = config.redisUrl ? new AddressLedger(presence) : undefined;
   stampAddresses(transport, config.trustProxy);
   const server = new Server({
     transport,
@@ -51,7 +59,7 @@ export function createPondServer(config: ServerConfig, options: PondServerOption
     logger: options.logger,
     gracefullyShutdown: options.gracefulShutdown ?? true,
     publicAddress: config.publicAddress,
-    presence: config.redisUrl ? new RedisPresence(config.redisUrl) : new LocalPresence(),
+    presence,
     driver: config.redisUrl ? new RedisDriver(config.redisUrl) : new LocalDriver(),
     express: (app) => {
       // Liveness for plain HTTP probes: the process answers. /health adds readiness (503 while draining).
@@ -84,7 +92,8 @@ export function createPondServer(config: ServerConfig, options: PondServerOption
         const ponds: PondListing[] = rooms.map((r) => ({ roomId: r.roomId, clients: r.clients, maxClients: r.maxClients }));
         res.json(ponds);
       });
-      if (config.monitorPassword) app.use("/monitor", basicAuth(config.monitorPassword), monitor());
+      // The Colyseus monitor, behind its guard: password with lockout, actions POST only and same-origin, no CORS.
+      if (config.monitorPassword) mountMonitor(app, transport.server, config.monitorPassword);
       if (config.clientDir && existsSync(config.clientDir)) {
         // Hashed assets (assets/) can be cached for good; the page and the files with fixed names
         // (icons, manifest, robots.txt, from public/) must be revalidated.
@@ -109,6 +118,8 @@ export function createPondServer(config: ServerConfig, options: PondServerOption
       reconnectGraceSeconds: config.reconnectGraceSeconds,
       viewRadius: config.viewRadius,
       interest: config.interest,
+      // Read once here; every pond of the process shares it.
+      wordFilter: loadWordFilter(config.wordListFiles),
     })
     // joinOrCreate fills the fullest pond that has room, so players meet.
     .sortBy({ clients: -1 });
@@ -117,9 +128,10 @@ export function createPondServer(config: ServerConfig, options: PondServerOption
 
 /**
  * Stamps each HTTP request and WebSocket upgrade with its client's real address (see
- * stampClientAddress), and refuses oversized matchmaking bodies (see refuseOversizedMatchmaking),
- * before anything reads them: wrapping emit, because Colyseus adds its own request listener
- * first when it starts listening.
+ * stampClientAddress), refuses oversized matchmaking bodies (see refuseOversizedMatchmaking),
+ * and the reconnections and sockets an address may not add now (see server/sockets.ts), before
+ * anything reads them: wrapping emit, because Colyseus adds its own request listener first when
+ * it starts listening.
  */
 function stampAddresses(transport: WebSocketTransport, trustProxy: boolean): void {
   const http = transport.server;
@@ -128,18 +140,8 @@ function stampAddresses(transport: WebSocketTransport, trustProxy: boolean): voi
   http.emit = ((event: string | symbol, ...args: unknown[]) => {
     if (event === "request" || event === "upgrade") stampClientAddress(args[0] as IncomingMessage, trustProxy);
     if (event === "request" && refuseOversizedMatchmaking(args[0] as IncomingMessage, args[1] as ServerResponse)) return true;
+    if (event === "request" && sockets.refuseReconnectRequest(args[0] as IncomingMessage, args[1] as ServerResponse)) return true;
+    if (event === "upgrade" && sockets.refuseUpgrade(args[0] as IncomingMessage, args[1] as Duplex)) return true;
     return emit(event, ...args);
   }) as typeof http.emit;
-}
-
-function basicAuth(password: string): express.RequestHandler {
-  const expected = Buffer.from(password);
-  return (req, res, next) => {
-    const header = req.headers.authorization ?? "";
-    const given = header.startsWith("Basic ") ? Buffer.from(header.slice(6), "base64").toString().split(":").slice(1).join(":") : "";
-    const candidate = Buffer.from(given);
-    if (candidate.length === expected.length && timingSafeEqual(candidate, expected)) return next();
-    res.setHeader("WWW-Authenticate", 'Basic realm="Tadpole Pond monitor"');
-    res.status(401).send("Authentication required");
-  };
 }

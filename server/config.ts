@@ -1,3 +1,5 @@
+import { statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { DEFAULT_TICK_RATE } from "../shared/constants.ts";
 
 /**
@@ -6,6 +8,9 @@ import { DEFAULT_TICK_RATE } from "../shared/constants.ts";
  * docs/benchmarks/load.md). Everyone meets in one pond up to here.
  */
 export const DEFAULT_MAX_PLAYERS = 500;
+
+/** The starter word lists shipped with the server (English, Chinese): the filter when WORD_LIST_FILE is unset. */
+export const STARTER_WORD_LISTS: readonly string[] = ["en.txt", "zh.txt"].map((file) => fileURLToPath(new URL(`./moderation/words/${file}`, import.meta.url)));
 
 /** Everything an operator can set, read and validated in one place (see README, "Configuration"). */
 export interface ServerConfig {
@@ -21,8 +26,15 @@ export interface ServerConfig {
   maxPlayersPerProcess: number;
   /** Open WebSocket connections allowed from one IP address (MAX_CONNECTIONS_PER_IP). */
   maxConnectionsPerIp: number;
-  /** Seat reservations (POST /matchmake) per second one IP address may make (JOIN_RATE_PER_IP), after a burst of MAX_CONNECTIONS_PER_IP (at least 10). */
+  /**
+   * Seat reservations (POST /matchmake) per second one IP address may make (JOIN_RATE_PER_IP), after a burst of MAX_CONNECTIONS_PER_IP (at least 10).
+   * Reconnections (a WebSocket with a reconnection token, or POST /matchmake/reconnect) have a budget of their own of the same size.
+   */
   joinRatePerIp: number;
+  /** WebSockets without a seat (not, or not yet, a player of a pond) one IP address may hold open at once (MAX_SEATLESS_PER_IP). */
+  maxSeatlessPerIp: number;
+  /** Seconds a WebSocket may stay open without getting a seat before the server closes it (SEATLESS_GRACE_SECONDS). */
+  seatlessGraceSeconds: number;
   /**
    * Whether a reverse proxy in front sets the client's address (TRUST_PROXY, default off). Off:
    * X-Real-IP, X-Forwarded-For and X-Client-IP are the client's own claims and are dropped. On:
@@ -50,6 +62,11 @@ export interface ServerConfig {
   benchHooks?: boolean;
   /** Password for the Colyseus monitor at /monitor (MONITOR_PASSWORD); unset = monitor off. */
   monitorPassword: string | undefined;
+  /**
+   * Word lists whose words are masked in chat and names (WORD_LIST_FILE): unset = the shipped
+   * starter lists (STARTER_WORD_LISTS), `off` = none, else that one file.
+   */
+  wordListFiles: readonly string[];
 }
 
 export class ConfigError extends Error {}
@@ -103,6 +120,16 @@ function logLevel(env: Env): ServerConfig["logLevel"] {
   return level;
 }
 
+function wordListFiles(env: Env): readonly string[] {
+  const raw = text(env, "WORD_LIST_FILE");
+  if (raw === undefined) return STARTER_WORD_LISTS;
+  if (raw.toLowerCase() === "off") return [];
+  if (!statSync(raw, { throwIfNoEntry: false })?.isFile()) {
+    throw new ConfigError(`WORD_LIST_FILE must be off or a word list file (one word a line), got "${raw}": no such file`);
+  }
+  return [raw];
+}
+
 export function readConfig(env: Env = process.env): ServerConfig {
   return {
     port: integer(env, "PORT", 2567, 0, 65535),
@@ -112,6 +139,8 @@ export function readConfig(env: Env = process.env): ServerConfig {
     maxPlayersPerProcess: integer(env, "MAX_PLAYERS_PER_PROCESS", 2000, 1, 100_000),
     maxConnectionsPerIp: integer(env, "MAX_CONNECTIONS_PER_IP", 20, 1, 100_000),
     joinRatePerIp: integer(env, "JOIN_RATE_PER_IP", 2, 1, 100_000),
+    maxSeatlessPerIp: integer(env, "MAX_SEATLESS_PER_IP", 10, 1, 100_000),
+    seatlessGraceSeconds: integer(env, "SEATLESS_GRACE_SECONDS", 5, 1, 600),
     trustProxy: onOff(env, "TRUST_PROXY", false),
     maxPayload: integer(env, "MAX_PAYLOAD", 4096, 256, 1 << 20),
     viewRadius: integer(env, "VIEW_RADIUS", 1200, 100, 10_000),
@@ -123,5 +152,6 @@ export function readConfig(env: Env = process.env): ServerConfig {
     logLevel: logLevel(env),
     monitorPassword: text(env, "MONITOR_PASSWORD"),
     benchHooks: onOff(env, "BENCH_HOOKS", false),
+    wordListFiles: wordListFiles(env),
   };
 }

@@ -68,11 +68,31 @@ export class PondMetrics {
     labelNames: ["reason"] as const,
     registers: [this.registry],
   });
+  /** Open WebSockets (server/sockets.ts): `seated` are players' sockets, `seatless` the rest (joining, refused, or never meant to join). */
+  readonly sockets = new Gauge({
+    name: "pond_sockets",
+    help: "Open WebSockets, by state: seated (bound to a player in a pond) or seatless",
+    labelNames: ["state"] as const,
+    registers: [this.registry],
+  });
 
   readonly clientErrors = new Counter({
     name: "pond_client_errors_total",
     help: "Errors caused by clients (oversize or broken frames, undecodable messages, bad reconnection tokens), by cause; logged at most once per cause per 10 s",
     labelNames: ["cause"] as const,
+    registers: [this.registry],
+  });
+
+  /** Requests the monitor's guard refused (server/monitorGuard.ts); `bad_credentials` are the failed logins. */
+  readonly monitorRefused = new Counter({
+    name: "pond_monitor_refused_total",
+    help: "Requests to /monitor refused, by reason: bad_credentials (a wrong password), locked_out (from an address locked out after too many), cross_site, wrong_method, unknown_action",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  readonly monitorLockouts = new Counter({
+    name: "pond_monitor_lockouts_total",
+    help: "Addresses locked out of /monitor for a minute after 5 wrong passwords",
     registers: [this.registry],
   });
 

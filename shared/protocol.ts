@@ -20,9 +20,13 @@ export interface ChatBroadcast {
   text: string;
 }
 
-/** Server -> client: something only this client needs to know (e.g. it is sending too fast). */
+/**
+ * Server -> client: something only this client needs to know (e.g. it is sending too fast, or
+ * the name it asked for looks like another player's and it was given "Alice 2"). Clients draw
+ * these apart from chat, where no chat line can appear (client/ui/SystemNotices.ts).
+ */
 export interface Notice {
-  code: "chat_throttled" | "rename_throttled" | "invalid_message";
+  code: "chat_throttled" | "rename_throttled" | "invalid_message" | "name_taken";
   text: string;
 }
 

@@ -76,7 +76,9 @@ export interface PondSessionEvents {
  * Close codes after which the session joins another pond by itself: the WebSocket codes
  * (1000–1015) and the framework's (4000–4010: CONSENTED from a disposed room, SERVER_SHUTDOWN,
  * WITH_ERROR, FAILED_TO_RECONNECT, ...). Application codes (4011–4999, e.g. the room's 4400 for
- * a client that keeps sending garbage) mean "go away": the session goes offline instead.
+ * a client that keeps sending garbage) mean "go away": the session goes offline instead. So does
+ * 4409 (connected from elsewhere: the seat reconnected from another tab or device): joining or
+ * reconnecting again would take the seat back from there, which would take it back again.
  */
 export function shouldRejoin(code: number): boolean {
   return code < 4011;

@@ -60,11 +60,14 @@ export interface PondPanelHandlers {
   join(roomId: string): void;
   /** Copy (or otherwise hand out) the link to the current pond. */
   copyLink(roomId: string): void;
+  /** The list was opened or closed (sections added with addSection refresh while it is open). */
+  listShown?(open: boolean): void;
 }
 
 /**
  * The pond panel, top-left: the current pond's short id and player count, a copy-link button,
- * and a toggle that opens the list of ponds (GET /ponds) with a join button each. The counts come
+ * and a toggle that opens the list of ponds (GET /ponds) with a join button each, above any
+ * sections added with addSection (the players nearby, to mute: ui/PlayerList.ts). The counts come
  * from the server's pond list, not from the state (which only holds the tadpoles in view).
  * Escape, or a touch on the pond, closes the list. Plain DOM, text through textContent only;
  * it never listens to the steering keys.
@@ -180,6 +183,12 @@ export class PondPanel {
     this.toggleButton.setAttribute("aria-expanded", "true");
     this.render();
     this.schedule(0);
+    this.handlers.listShown?.(true);
+  }
+
+  /** Adds a section under the list of ponds (the players nearby). */
+  addSection(section: HTMLElement): void {
+    this.listBox.appendChild(section);
   }
 
   close(): void {
@@ -191,6 +200,7 @@ export class PondPanel {
       (document.activeElement as HTMLElement).blur();
     }
     this.schedule(CLOSED_POLL_MS);
+    this.handlers.listShown?.(false);
   }
 
   /** The next refresh in `delayMs` (replacing any scheduled one). */

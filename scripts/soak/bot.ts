@@ -108,7 +108,8 @@ export class SoakBot {
         onChat: () => { this.counters().chatsSeen++; },
         onNotice: (notice) => {
           this.counters().notices++;
-          this.events.error(this, `server notice: ${notice.code}`);
+          // Bots that pick the same `name: …` line share a name: the pond numbers the later ones.
+          if (notice.code !== "name_taken") this.events.error(this, `server notice: ${notice.code}`);
         },
         onLeave: (code) => {
           if (this.conn !== conn) return;

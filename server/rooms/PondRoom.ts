@@ -1,10 +1,13 @@
 import { CloseCode, Protocol, Room, ServerError, getMessageBytes, logger, type AuthContext, type Client, type StepContext } from "@colyseus/core";
 import { DEFAULT_NAME, DEFAULT_TICK_RATE, HUE_COUNT } from "../../shared/constants.ts";
 import { TadpoleInput } from "../../shared/input.ts";
-import { MessageType, parseChat, parseName, type ChatBroadcast, type Notice } from "../../shared/messages.ts";
+import { MessageType, parseChat, parseName, sanitizeName, type ChatBroadcast, type Notice } from "../../shared/messages.ts";
+import { isDefaultName, nameKeys, withSuffix } from "../../shared/names.ts";
 import { PondState, type Body } from "../../shared/state.ts";
 import { metrics } from "../metrics.ts";
+import { WordFilter } from "../moderation/wordFilter.ts";
 import { Pond, type Member } from "../sim/Pond.ts";
+import { sockets } from "../sockets.ts";
 import { admission } from "./admission.ts";
 import { guardFrames } from "./frameGuard.ts";
 import { PondSerializer, pondTail } from "./PondSerializer.ts";
@@ -18,12 +21,20 @@ export interface PondOptions {
   viewRadius?: number;
   /** False sends every tadpole to every client (benchmark baseline). */
   interest?: boolean;
+  /** Masks listed words in chat and names (config WORD_LIST_FILE); none when undefined. */
+  wordFilter?: WordFilter;
 }
 
 /** Close code for a client that keeps sending messages we cannot use. */
 export const CLOSE_INVALID_INPUT = 4400;
 /** Close code for a client that sends far more messages than any honest client does. */
 export const CLOSE_FLOODING = 4429;
+/**
+ * Close code for a connection whose seat a reconnection from elsewhere took (the same player in
+ * another tab or on another network, or someone replaying its token): a seat keeps one live
+ * socket. A client must not reconnect on it: it would take the seat back, and so on in a loop.
+ */
+export const CLOSE_CONNECTED_ELSEWHERE = 4409;
 
 /** Default view radius: a little more than half a large desktop screen's diagonal. */
 export const DEFAULT_VIEW_RADIUS = 1200;
@@ -77,6 +88,13 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   override inputs = this.defineInput(TadpoleInput);
 
   private readonly swimmers = new Map<string, Swimmer>();
+  /**
+   * Who holds each name key in this pond (shared/names.ts nameKeys): the holder's session id.
+   * Kept from join (or rename) to leave, through a reconnect's grace, so no two players here
+   * look alike by name ("Alice", "Аlice" with a Cyrillic А, "ALICE"). Guests hold none.
+   */
+  private readonly nameHolders = new Map<string, string>();
+  private words: WordFilter | undefined;
   private pond!: Pond<SwimmerExtras>;
   private reconnectGraceSeconds = 20;
   private messagesPerSecond = DEFAULT_TICK_RATE * MESSAGES_PER_TICK + MESSAGES_SLACK_PER_SECOND;
@@ -89,6 +107,8 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     const tickRate = options.tickRate ?? DEFAULT_TICK_RATE;
     this.maxClients = options.maxPlayers ?? this.maxClients;
     this.reconnectGraceSeconds = options.reconnectGraceSeconds ?? this.reconnectGraceSeconds;
+    // Only the server's own definition sets this (its options override a client's of the same key).
+    this.words = options.wordFilter instanceof WordFilter ? options.wordFilter : undefined;
     this.pond = new Pond<SwimmerExtras>(this.state, { viewRadius: options.viewRadius ?? DEFAULT_VIEW_RADIUS, interest: options.interest !== false });
     // Every patch carries each client's position stream after the schema bytes.
     const serializer = new PondSerializer(pondTail(this.pond, (sessionId) => this.swimmers.get(sessionId)));
@@ -121,7 +141,9 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
    */
   static override async onAuth(_token: string, options: unknown, context: AuthContext): Promise<PondAuth> {
     if (JSON.stringify(options ?? {}).length > MAX_JOIN_OPTIONS_BYTES) throw new ServerError(400, "Join options too large.");
-    if (!admission.reserve(context.ip, Date.now())) {
+    const allowed = admission.reserve(context.ip, Date.now());
+    // A promise only in a cluster (REDIS_URL), where the address's join budget is the cluster's.
+    if (!(allowed instanceof Promise ? await allowed : allowed)) {
       metrics.kicked.inc({ reason: "join_rate" });
       throw new ServerError(429, "Too many join attempts; wait a moment.");
     }
@@ -131,15 +153,19 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     return auth;
   }
 
-  override onJoin(client: Client, options?: { name?: unknown }): void {
+  override async onJoin(client: Client, options?: { name?: unknown }): Promise<void> {
     const ip = (client.auth as PondAuth | undefined)?.ip;
-    const refused = admission.admit(ip);
+    const verdict = admission.admit(ip);
+    // A promise only in a cluster (REDIS_URL), where the address's count is the cluster's; alone,
+    // the join completes in this very step, with no await.
+    const refused = verdict instanceof Promise ? await verdict : verdict;
     if (refused !== null) {
       metrics.kicked.inc({ reason: refused });
       throw new ServerError(503, refused === "process_full" ? "This server is full." : "Too many connections from your address.");
     }
     const now = Date.now();
-    const name = parseName({ name: options?.name }) ?? DEFAULT_NAME;
+    const asked = this.filterName(parseName({ name: options?.name })) ?? DEFAULT_NAME;
+    const name = this.distinctName(client.sessionId, asked);
     const swimmer = this.pond.join(client.sessionId, this.inputs.get(client.sessionId), name, Math.floor(Math.random() * HUE_COUNT), {
       ip,
       client,
@@ -150,6 +176,8 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
       kicked: false,
     });
     this.swimmers.set(client.sessionId, swimmer);
+    this.holdName(client.sessionId, name);
+    if (name !== asked) this.tellNameTaken(client, asked, name);
     this.bindClient(client, swimmer);
     metrics.players.inc();
   }
@@ -175,10 +203,30 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     this.bindClient(client, swimmer);
   }
 
+  /**
+   * A reconnection claims a seat (POST /matchmake/reconnect, or a WebSocket with a token: see
+   * server/pondTransport.ts). When the seat's previous socket is still open, Colyseus drops that
+   * connection from the room (with 4002, so onDrop holds the seat for the claimer) but leaves the
+   * socket itself open and silent, for as long as its peer keeps it; close it here, with a code
+   * that tells its client not to take the seat back. A kicked player's seat is not handed on.
+   */
+  override checkReconnectionToken(reconnectionToken: string): string {
+    const holder = this.clients.find((client) => client.reconnectionToken === reconnectionToken);
+    // No session (falsy, as Colyseus's own "no such token"): the matchmaker answers "invalid or expired".
+    if (holder !== undefined && this.swimmers.get(holder.sessionId)?.kicked) return "";
+    const sessionId = super.checkReconnectionToken(reconnectionToken);
+    if (holder !== undefined && sessionId) {
+      metrics.kicked.inc({ reason: "connected_elsewhere" });
+      holder.leave(CLOSE_CONNECTED_ELSEWHERE, "Connected from elsewhere.");
+    }
+    return sessionId;
+  }
+
   override onLeave(client: Client): void {
     const swimmer = this.swimmers.get(client.sessionId);
     if (swimmer === undefined) return;
     this.swimmers.delete(client.sessionId);
+    this.releaseName(client.sessionId, swimmer.tadpole.name);
     this.pond.leave(swimmer);
     admission.release(swimmer.ip);
     metrics.players.dec();
@@ -230,9 +278,10 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     this.stepMs += performance.now() - started;
   }
 
-  /** Ties the swimmer to its (new) connection, and counts the bytes we send it. */
+  /** Ties the swimmer to its (new) connection (its socket now has a seat: server/sockets.ts), and counts the bytes we send it. */
   private bindClient(client: Client, swimmer: Swimmer): void {
     swimmer.client = client;
+    sockets.seated(client.ref);
     // Count bytes at the socket: the only place that sees patches, messages and handshakes alike.
     const socket = client.ref as unknown as { send(data: Uint8Array, ...rest: unknown[]): void };
     const send = socket.send.bind(socket);
@@ -262,7 +311,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
       client.send(MessageType.notice, notice);
       return;
     }
-    this.say(swimmer, { id: client.sessionId, text: intent.text });
+    this.say(swimmer, { id: client.sessionId, text: this.words ? this.words.mask(intent.text) : intent.text });
   }
 
   private onName(client: Client, payload: unknown): void {
@@ -273,14 +322,62 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     this.rename(client, swimmer, name);
   }
 
-  private rename(client: Client, swimmer: Swimmer, name: string): void {
-    if (name === swimmer.tadpole.name) return;
+  private rename(client: Client, swimmer: Swimmer, wanted: string): void {
+    const asked = this.filterName(wanted);
+    // Nothing readable left once the filter masked it: refused like an empty name.
+    if (asked === null) return this.reject(client, "bad_name");
+    if (asked === swimmer.tadpole.name) return;
     if (!swimmer.renames.take(Date.now())) {
       const notice: Notice = { code: "rename_throttled", text: "You are renaming too often; wait a moment." };
       client.send(MessageType.notice, notice);
       return;
     }
+    const name = this.distinctName(client.sessionId, asked);
+    if (name !== asked) this.tellNameTaken(client, asked, name);
+    if (name === swimmer.tadpole.name) return;
+    this.releaseName(client.sessionId, swimmer.tadpole.name);
     swimmer.tadpole.name = name;
+    this.holdName(client.sessionId, name);
+  }
+
+  /** A (sanitized) name with the word filter's words masked; null when nothing readable is left. */
+  private filterName(name: string | null): string | null {
+    if (name === null || this.words === undefined) return name;
+    const masked = this.words.mask(name);
+    return masked === name ? name : sanitizeName(masked);
+  }
+
+  /**
+   * `asked`, or, when it looks like the name of another player in this pond (shares a key with
+   * it: "Alice", "Аlice", "ALICE"), the first of "asked 2", "asked 3", … that looks like nobody's.
+   * Told apart rather than refused: a player who picked a common name would rather swim under
+   * "Alice 2" than be turned away or left nameless, and the number is what others see, so
+   * nobody can pass as the Alice who was here first. Guests are exempt (isDefaultName).
+   */
+  private distinctName(sessionId: string, asked: string): string {
+    if (isDefaultName(asked)) return asked;
+    // Every candidate has its own keys, and each held key blocks at most two: this ends within
+    // a few candidates per player in the pond.
+    for (let n = 2, name = asked; n < 1_000_000; name = withSuffix(asked, n++)) {
+      if (nameKeys(name).every((key) => (this.nameHolders.get(key) ?? sessionId) === sessionId)) return name;
+    }
+    return withSuffix(asked, Date.now());
+  }
+
+  private holdName(sessionId: string, name: string): void {
+    if (isDefaultName(name)) return;
+    for (const key of nameKeys(name)) this.nameHolders.set(key, sessionId);
+  }
+
+  private releaseName(sessionId: string, name: string): void {
+    for (const key of nameKeys(name)) {
+      if (this.nameHolders.get(key) === sessionId) this.nameHolders.delete(key);
+    }
+  }
+
+  private tellNameTaken(client: Client, asked: string, name: string): void {
+    const notice: Notice = { code: "name_taken", text: `A name like “${asked}” is already taken in this pond: you are “${name}” here.` };
+    client.send(MessageType.notice, notice);
   }
 
   /**

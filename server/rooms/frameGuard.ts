@@ -1,4 +1,7 @@
-import { Protocol, type Client, type Room } from "@colyseus/core";
+import { Protocol, type Client, type ClientPrivate, type Room } from "@colyseus/core";
+
+/** WebSocket readyState OPEN (ws' and the browser's constant). */
+const OPEN = 1;
 
 /** What a room decides about each frame a client sends, before Colyseus decodes it. */
 export interface FrameGuard {
@@ -23,6 +26,10 @@ export function guardFrames(room: Room, guard: FrameGuard): void {
   const target = room as unknown as { _onMessage(client: Client, buffer: Buffer): void };
   const decode = target._onMessage;
   target._onMessage = (client: Client, buffer: Buffer) => {
+    // A socket the server is already closing (Colyseus' 4002 for an undecodable frame, our
+    // kicks) still delivers the frames that were behind the bad one: they are not judged, or
+    // they could get it kicked and counted a second time.
+    if ((client as Client & ClientPrivate).readyState !== OPEN) return;
     if (!guard.admit(client)) return;
     if (buffer !== undefined && buffer.length > 0 && (buffer[0] & 0x1f) === Protocol.ROOM_INPUT_UNRELIABLE) {
       return guard.refuse(client, "unreliable_input");

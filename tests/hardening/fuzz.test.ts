@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { delay, waitFor } from "../helpers/waitFor.ts";
 import { fetchHealth } from "../../scripts/soak/metrics.ts";
@@ -22,20 +23,44 @@ const CONCURRENCY = 16;
 const MAX_FRAMES_PER_SOCKET = 200;
 const MAX_PAYLOAD = 4096;
 const TICK = DEFAULT_TICK_RATE;
+/** The pond's invalid-message burst (server/rooms/PondRoom.ts INVALID_BURST): no socket is kicked with 4400 before sending more. */
+const INVALID_BURST = 20;
 const BASELINE_MS = 3000;
+/**
+ * What an honest player must keep under the fuzz: a share of its quiet patch rate, a mean rate and
+ * a worst 1 s window, by how busy the machine was (see the last test for the measurements).
+ */
+const HONEST_FLOORS = {
+  quiet: { share: 0.7, mean: TICK * 0.6, worstWindow: TICK * 0.25 },
+  busy: { share: 0.5, mean: TICK * 0.45, worstWindow: TICK * 0.15 },
+};
+/** The 1-minute load average, per core: above 2, other work is competing for the cores (this file's own two processes make about 1). */
+const loadPerCore = () => loadavg()[0] / availableParallelism();
 /**
  * One seed per run, printed in the test's name and its log: a fixed default, so a red CI run is
  * the same frames on a developer's machine; FUZZ_SEED=<n> explores others (or replays one).
+ * Each hostile socket draws from its own generator, seeded from this one in the order the
+ * sockets open, so socket n gets the same frames in every run of a seed, whichever of the
+ * concurrent workers opens it and however the others are scheduled.
  */
-const SEED = Number(process.env.FUZZ_SEED ?? 20_261_201);
-if (!Number.isSafeInteger(SEED) || SEED < 0) throw new Error(`FUZZ_SEED must be a non-negative integer, got "${process.env.FUZZ_SEED}"`);
+const SEED = process.env.FUZZ_SEED?.trim() ? Number(process.env.FUZZ_SEED) : 20_261_201;
+if (!Number.isInteger(SEED) || SEED < 0 || SEED > 0xffff_ffff) throw new Error(`FUZZ_SEED must be an integer from 0 to 4294967295, got "${process.env.FUZZ_SEED}"`);
 /** Close codes a hostile socket may get: Colyseus WITH_ERROR, our invalid-input kick, ws's too-big / bad-UTF-8 / protocol error, or consent after LEAVE_ROOM. */
 const EXPECTED_CLOSES = new Set([4002, 4400, 1009, 1007, 1002, 4000]);
+/**
+ * The close each fatal frame calls for: ws refuses an oversize frame (1009) and invalid UTF-8
+ * text (1007); Colyseus closes on msgpack it cannot decode (4002) and on LEAVE_ROOM (4000,
+ * consented; a random first byte whose low five bits are LEAVE_ROOM is one).
+ */
+const FATAL_CLOSE: Record<string, number> = { "oversize": 1009, "bad-utf8-text": 1007, "bad-msgpack": 4002, "leave": 4000, "random-bytes": 4000 };
 
 interface HostileRecord {
+  index: number;
   profile: "mixed" | "nonfatal";
   sent: Record<Effect, number>;
   kinds: string[];
+  /** Every kind of frame it sent (kinds keeps the first 12 in order). */
+  sentKinds: Set<string>;
   fatalKind: string | undefined;
   peer: RawPeer;
 }
@@ -48,6 +73,7 @@ describe("fuzz: hostile frames against the real server process", () => {
   const seatless: Array<{ label: string; peer: RawPeer }> = [];
   const tcp: Array<{ label: string; ws: RawTcpWebSocket }> = [];
   let baseline = { min: 0, median: 0, mean: 0 };
+  let loadBefore = 0;
   let fuzzStart = 0;
   let fuzzEnd = 0;
   let framesSent = 0;
@@ -58,6 +84,7 @@ describe("fuzz: hostile frames against the real server process", () => {
     driver.start();
     await waitFor(() => players.every((p) => p.patchTimes.length >= TICK), { timeoutMs: 10_000, message: "every honest player to receive a second of patches" });
     // The patch rate with no hostile traffic, on this (shared, possibly busy) machine right now.
+    loadBefore = loadPerCore();
     const from = performance.now();
     await delay(BASELINE_MS);
     baseline = summarize(players.flatMap((p) => p.rates(from, from + BASELINE_MS, 1000)));
@@ -76,13 +103,17 @@ describe("fuzz: hostile frames against the real server process", () => {
   });
 
   it(`survives ${TOTAL_FRAMES} random and mutated frames from seated sockets (seed ${SEED})`, async () => {
-    const rng = new Rng(SEED);
+    const seeds = new Rng(SEED);
+    let opened = 0;
     fuzzStart = performance.now();
     const deadline = fuzzStart + FUZZ_DEADLINE_MS;
     const joinErrors: string[] = [];
 
-    const worker = async (slot: number) => {
+    const worker = async () => {
       while (framesSent < TOTAL_FRAMES && performance.now() < deadline) {
+        // Socket number and generator are taken together, before any await: socket n's frames depend on the seed and n only.
+        const index = opened++;
+        const rng = new Rng(seeds.int(0, 0xffff_ffff));
         let peer: RawPeer;
         try {
           ({ peer } = await joinRaw(pond.httpUrl, pond.wsUrl));
@@ -92,9 +123,11 @@ describe("fuzz: hostile frames against the real server process", () => {
           continue;
         }
         const record: HostileRecord = {
-          profile: (slot % 4 === 0) ? "nonfatal" : "mixed",
+          index,
+          profile: (index % 4 === 0) ? "nonfatal" : "mixed",
           sent: { fatal: 0, invalid: 0, noise: 0 },
           kinds: [],
+          sentKinds: new Set(),
           fatalKind: undefined,
           peer,
         };
@@ -105,6 +138,7 @@ describe("fuzz: hostile frames against the real server process", () => {
           framesSent++;
           record.sent[frame.effect]++;
           if (record.kinds.length < 12) record.kinds.push(frame.kind);
+          record.sentKinds.add(frame.kind);
           if (frame.effect === "fatal") {
             record.fatalKind = frame.kind;
             break;
@@ -120,7 +154,7 @@ describe("fuzz: hostile frames against the real server process", () => {
         }
       }
     };
-    await Promise.all(Array.from({ length: CONCURRENCY }, (_, slot) => worker(slot)));
+    await Promise.all(Array.from({ length: CONCURRENCY }, () => worker()));
     fuzzEnd = performance.now();
 
     expect(framesSent, `frames sent in ${FUZZ_DEADLINE_MS} ms`).toBe(TOTAL_FRAMES);
@@ -138,11 +172,28 @@ describe("fuzz: hostile frames against the real server process", () => {
       codes[info.code] = (codes[info.code] ?? 0) + 1;
       if (!EXPECTED_CLOSES.has(info.code)) unexpected.push({ code: info.code, reason: info.reason, kinds: h.kinds, fatal: h.fatalKind });
     }
-    const fatalNotClosed = hostile.filter((h) => h.fatalKind !== undefined && h.peer.endedByUs !== undefined);
+    // A socket that sent a fatal frame stops there and never ends itself: the server must close
+    // it, with the code that frame calls for, or with an earlier one its previous frames had
+    // already earned: 4400 after more than the invalid-message burst of frames the pond may
+    // count as invalid (some "noise" kinds are: unreliable inputs, unknown request and byte
+    // types), 4002 after a random or request frame Colyseus could not decode.
+    const fatal = hostile.filter((h) => h.fatalKind !== undefined);
+    const fatalCloses: Record<string, number> = {};
+    const fatalMisclosed: Array<{ fatal: string; close: unknown; endedByUs: string | undefined; sent: Record<Effect, number>; kinds: string[] }> = [];
+    for (const h of fatal) {
+      const kind = h.fatalKind as string;
+      const code = h.peer.closeInfo?.code;
+      fatalCloses[`${kind} ${code}`] = (fatalCloses[`${kind} ${code}`] ?? 0) + 1;
+      const earned = code === FATAL_CLOSE[kind]
+        || (code === 4400 && h.sent.invalid + h.sent.noise > INVALID_BURST)
+        || (code === 4002 && (h.sentKinds.has("random-bytes") || h.sentKinds.has("request")));
+      if (h.peer.endedByUs !== undefined || !earned) fatalMisclosed.push({ fatal: kind, close: h.peer.closeInfo, endedByUs: h.peer.endedByUs, sent: h.sent, kinds: [...h.sentKinds] });
+    }
     const spammersNotKicked = hostile.filter((h) => h.profile === "nonfatal" && h.sent.invalid >= 40 && h.peer.closeInfo?.code !== 4400 && h.peer.closeInfo?.code !== 4002);
-    console.info(`[fuzz] seed ${SEED}: ${framesSent} frames over ${hostile.length} seated sockets in ${Math.round(fuzzEnd - fuzzStart)} ms; server close codes ${JSON.stringify(codes)}`);
+    console.info(`[fuzz] seed ${SEED}: ${framesSent} frames over ${hostile.length} seated sockets in ${Math.round(fuzzEnd - fuzzStart)} ms; server close codes ${JSON.stringify(codes)}; fatal frame and close ${JSON.stringify(fatalCloses)}`);
     expect(unexpected, "hostile sockets closed with an unexpected code").toEqual([]);
-    expect(fatalNotClosed.map((h) => h.fatalKind), "sockets that sent a fatal frame but were not closed by the server").toEqual([]);
+    expect(fatal.length, "sockets that sent a fatal frame").toBeGreaterThan(CONCURRENCY);
+    expect(fatalMisclosed, "sockets that sent a fatal frame but were not closed by the server with the code it calls for").toEqual([]);
     expect(spammersNotKicked.map((h) => ({ sent: h.sent, close: h.peer.closeInfo })), "invalid-message spammers not disconnected").toEqual([]);
     expect(codes["4400"] ?? 0, "some sockets were cut off for invalid messages (4400)").toBeGreaterThan(0);
     expect(codes["4002"] ?? 0, "some sockets were closed for undecodable messages (4002)").toBeGreaterThan(0);
@@ -247,21 +298,35 @@ describe("fuzz: hostile frames against the real server process", () => {
     expect(health.live && health.ready).toBe(true);
 
     for (const p of players) {
-      expect({ label: p.label, connected: p.connected, drops: p.drops, leftWith: p.leftWith }).toEqual({ label: p.label, connected: true, drops: 0, leftWith: undefined });
+      expect({ label: p.label, connected: p.connected, drops: p.drops, leftWith: p.leftWith, frameErrors: p.frameErrors })
+        .toEqual({ label: p.label, connected: true, drops: 0, leftWith: undefined, frameErrors: [] });
       p.checkInvariants();
       expect(p.violations, `${p.label} was sent impossible tadpoles`).toEqual([]);
     }
-    // Patch rate over everything above (fuzz, seat-less, protocol abuse), in 1 s windows.
-    // Compared with the quiet baseline measured just before (the machine is shared, so an
-    // absolute rate alone would measure the neighbours), and with an absolute floor. 70 %: the
-    // other hardening files run beside this one on two cores; a real problem shows far lower
-    // (an unthrottled chat flood took the rate to ~55 %, the frozen server to 0).
+    // Patch rate over everything above (fuzz, seat-less, protocol abuse), in 1 s windows:
+    // compared with the quiet baseline measured just before (the machine is shared, so an
+    // absolute rate alone would measure the neighbours), and with absolute floors.
+    // Test files run one at a time (vitest.config.ts, fileParallelism: false): the honest players
+    // are alone with the fuzzer, whose 16 workers (about 250 joins, 5,000 frames in 2-10 s) share
+    // the test process with them and the two cores with the server. What they got so on the
+    // 2-core machine (December 2026, seeds 20261201 and 7, 23 runs):
+    // - with the machine otherwise quiet (load average per core at most 2 when it started):
+    //   78-95 % of the quiet rate, means of 15-18.7 patches/s, worst 1 s windows of 11 or more;
+    // - while other people's work kept it busy (load average 4.5-18.7 on the two cores): 57-86 %,
+    //   10.5-17 patches/s, worst windows of 5-16.
+    // So the floors: 70 %, 12/s, 5/s on a quiet machine; 50 %, 9/s, 3/s on a busy one (the log
+    // says which applied). What they can see: the frozen server gets 0; a server burning 2 ms of
+    // CPU per refused message (about 4 s in the window) got 62 and 76 % on the quiet machine and
+    // 47 % on the busy one, about the smallest slowdown the patch rate shows through this noise.
+    const loadAfter = loadPerCore();
+    const busy = Math.max(loadBefore, loadAfter) > 2;
+    const floors = busy ? HONEST_FLOORS.busy : HONEST_FLOORS.quiet;
     const perPlayer = players.map((p) => summarize(p.rates(fuzzStart, end, 1000)));
-    console.info(`[fuzz] honest patches/s, 1 s windows: baseline min ${baseline.min} mean ${baseline.mean.toFixed(1)}; under attack ${perPlayer.map((s) => `min ${s.min} mean ${s.mean.toFixed(1)}`).join("; ")}`);
+    console.info(`[fuzz] honest patches/s, 1 s windows: baseline min ${baseline.min} mean ${baseline.mean.toFixed(1)}; under attack ${perPlayer.map((s) => `min ${s.min} mean ${s.mean.toFixed(1)} (${Math.round(s.mean / baseline.mean * 100)} %)`).join("; ")}; load average per core ${loadBefore.toFixed(1)} then ${loadAfter.toFixed(1)}: ${busy ? "busy" : "quiet"} floors`);
     for (const s of perPlayer) {
-      expect(s.mean, "mean patches/s under attack vs the quiet baseline").toBeGreaterThanOrEqual(baseline.mean * 0.7);
-      expect(s.mean, "mean patches/s under attack vs the tick rate").toBeGreaterThanOrEqual(TICK * 0.6);
-      expect(s.min, "no 1 s window below a quarter of the tick rate").toBeGreaterThanOrEqual(TICK * 0.25);
+      expect(s.mean, "mean patches/s under attack vs the quiet baseline").toBeGreaterThanOrEqual(baseline.mean * floors.share);
+      expect(s.mean, "mean patches/s under attack vs the tick rate").toBeGreaterThanOrEqual(floors.mean);
+      expect(s.min, "worst 1 s window of patches under attack").toBeGreaterThanOrEqual(floors.worstWindow);
     }
 
     const m = await pond.metrics();
@@ -270,7 +335,14 @@ describe("fuzz: hostile frames against the real server process", () => {
     expect(m.sum("pond_messages_dropped_total", { reason: "bad_chat" })).toBeGreaterThan(0);
     expect(m.sum("pond_messages_dropped_total", { reason: "bad_name" })).toBeGreaterThan(0);
     expect(m.sum("pond_messages_dropped_total", { reason: "unknown_type" })).toBeGreaterThan(0);
+    // One kick per socket the server closed with 4400, exactly: the bug this guards was an
+    // over-count (a kicked client's in-flight messages each counted again: 862 for 2 sockets).
+    // Only the fuzz's seated sockets can be kicked here (the seat-less ones never reach the
+    // pond's handlers, the protocol-breaking ones never complete a message, the honest players
+    // send nothing invalid), and each kicked one saw the 4400 close frame, even one we were
+    // closing ourselves at that moment.
     const kickedSockets = hostile.filter((h) => h.peer.closeInfo?.code === 4400).length;
-    expect(m.sum("pond_clients_kicked_total", { reason: "invalid_messages" })).toBeGreaterThanOrEqual(kickedSockets);
+    expect(kickedSockets, "sockets kicked for invalid messages (4400)").toBeGreaterThan(0);
+    expect(m.sum("pond_clients_kicked_total", { reason: "invalid_messages" }), "kicks counted, one per kicked socket").toBe(kickedSockets);
   });
 });

@@ -15,6 +15,12 @@ export class HonestPlayer {
   leftWith: number | undefined;
   /** Invariant violations seen in any tadpole this client was sent. */
   readonly violations: string[] = [];
+  /**
+   * Errors this player's frame threw (the game's own net layer, reconciling and sending inputs).
+   * None is expected: the Driver records them here instead of letting one stop the others, and
+   * the tests assert the list is empty.
+   */
+  readonly frameErrors: string[] = [];
   private readonly phase = Math.random() * Math.PI * 2;
 
   private constructor(readonly conn: PondConnection, readonly label: string) {
@@ -103,7 +109,12 @@ export class Driver {
     this.timer ??= setInterval(() => {
       const now = performance.now();
       for (const p of this.players) {
-        try { p.frame(now); } catch { /* a frame error must not stop the others; drops are checked */ }
+        try {
+          p.frame(now);
+        } catch (error) {
+          // One player's error must not stop the others' frames; it is kept for the test to see.
+          if (p.frameErrors.length < 20) p.frameErrors.push(error instanceof Error ? error.stack ?? error.message : String(error));
+        }
       }
     }, 1000 / 60);
   }

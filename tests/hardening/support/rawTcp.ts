@@ -49,18 +49,25 @@ export class RawTcpWebSocket {
   readonly ended: Promise<void>;
   /** Resolves with the first binary frame whose first byte is `JOIN_ROOM`, or false if the socket ends first. */
   readonly joined: Promise<boolean>;
+  /** The HTTP status the server answered the upgrade with (101 when it was accepted). */
+  upgradeStatus: number | undefined;
+  /** WebSocket frames received from the server (any opcode). */
+  frames = 0;
+  /** performance.now() when the TCP connection ended. */
+  endedAt: number | undefined;
   private buffer = Buffer.alloc(0);
   private upgraded = false;
   private resolveUpgrade!: (ok: boolean) => void;
   readonly upgrade: Promise<boolean>;
 
-  private constructor(port: number, path: string) {
-    this.socket = connect({ host: "127.0.0.1", port });
+  private constructor(port: number, path: string, localAddress?: string) {
+    this.socket = connect({ host: "127.0.0.1", port, localAddress });
     this.socket.on("error", () => undefined);
     let resolveJoined!: (ok: boolean) => void;
     this.joined = new Promise((resolve) => { resolveJoined = resolve; });
     this.upgrade = new Promise((resolve) => { this.resolveUpgrade = resolve; });
     this.ended = new Promise((resolve) => this.socket.once("close", () => {
+      this.endedAt = performance.now();
       this.resolveUpgrade(false);
       resolveJoined(false);
       resolve();
@@ -79,23 +86,32 @@ export class RawTcpWebSocket {
         if (end < 0) return;
         const head = this.buffer.subarray(0, end).toString("latin1");
         this.buffer = this.buffer.subarray(end + 4);
-        this.upgraded = /^HTTP\/1\.1 101/.test(head);
+        this.upgradeStatus = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0);
+        this.upgraded = this.upgradeStatus === 101;
         this.resolveUpgrade(this.upgraded);
         if (!this.upgraded) return;
       }
       this.readFrames((opcode, payload) => {
+        this.frames++;
         if (opcode === 0x8) this.serverCloseCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
         if (opcode === 0x2 && payload[0] === 10) resolveJoined(true);
       });
     });
   }
 
-  static async open(port: number, path: string): Promise<RawTcpWebSocket> {
-    const ws = new RawTcpWebSocket(port, path);
+  static async open(port: number, path: string, localAddress?: string): Promise<RawTcpWebSocket> {
+    const ws = new RawTcpWebSocket(port, path, localAddress);
     if (!(await ws.upgrade)) {
       ws.destroy();
       throw new Error(`the WebSocket upgrade of ${path} was refused`);
     }
+    return ws;
+  }
+
+  /** Like open, but resolves either way once the server answered the upgrade (see `upgradeStatus`, `isEnded`). */
+  static async attempt(port: number, path: string, localAddress?: string): Promise<RawTcpWebSocket> {
+    const ws = new RawTcpWebSocket(port, path, localAddress);
+    await ws.upgrade;
     return ws;
   }
 
