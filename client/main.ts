@@ -1,5 +1,6 @@
 import * as Phaser from "phaser";
 import { DEFAULT_NAME } from "../shared/constants.ts";
+import { isSuffixed } from "../shared/names.ts";
 import { isTypingTarget, Steering } from "./input/Steering.ts";
 import { PondSession, pondHash, pondIdFromHash, type SessionStatus } from "./net/PondSession.ts";
 import { PondScene } from "./scenes/PondScene.ts";
@@ -7,9 +8,12 @@ import { installTestHook } from "./scenes/testHook.ts";
 import { ChatBox } from "./ui/ChatBox.ts";
 import { copyText } from "./ui/clipboard.ts";
 import { ConnectionBanner } from "./ui/ConnectionBanner.ts";
+import { Mutes } from "./ui/Mutes.ts";
 import { NameField, rememberName, storedName } from "./ui/NameField.ts";
+import { PlayerList, type PlayerEntry } from "./ui/PlayerList.ts";
 import { PondPanel, shortPondId } from "./ui/PondPanel.ts";
 import { StatsOverlay } from "./ui/StatsOverlay.ts";
+import { SystemNotices } from "./ui/SystemNotices.ts";
 import { Viewport } from "./render/Viewport.ts";
 import "./style.css";
 import { dismissSplash } from "./ui/splash.ts";
@@ -51,23 +55,25 @@ let sceneReady = false;
 const panel = new PondPanel(hudLeft, {
   join: (roomId) => switchPond(roomId),
   copyLink: (roomId) => void shareLink(roomId),
+  listShown: (open) => (open ? players.start() : players.stop()),
 }, gameRoot);
 const banner = new ConnectionBanner(overlay);
+// What the server itself says (MessageType.notice), drawn where no chat line can be.
+const notices = new SystemNotices(overlay);
+// Players whose bubbles this browser hides, muted from the pond panel's list of players nearby.
+const mutes = new Mutes();
+const players = new PlayerList(nearbyPlayers, mutes, (id) => scene.dropChat(id));
+panel.addSection(players.element);
 const stats = new StatsOverlay(hudLeft, params.get("stats") === "1");
 let chat: ChatBox | undefined;
+// Swimming goes on while a chat line is typed; arrow keys pressed meanwhile belong to the line.
 const steering = new Steering(gameRoot, () => chat?.open === true || isTypingTarget(document.activeElement));
 
-chat = new ChatBox(
-  overlay,
-  (text) => {
-    const connection = session?.status === "connected" ? session.connection : undefined;
-    if (connection) connection.say(text);
-    else banner.notify("Not connected: your message was not sent.");
-  },
-  (open) => {
-    if (open) steering.releaseAll();
-  },
-);
+chat = new ChatBox(overlay, (text) => {
+  const connection = session?.status === "connected" ? session.connection : undefined;
+  if (connection) connection.say(text);
+  else banner.notify("Not connected: your message was not sent.");
+});
 const nameField = new NameField(overlay, (name) => {
   joinName = name;
   session?.rename(name);
@@ -85,8 +91,8 @@ const scene = new PondScene({
   onOwnName: (name) => {
     nameField.show(name);
     // Remember a name set in any way (name field or a `name: …` chat line) for next visit and
-    // for the next pond.
-    if (name !== joinName && name !== DEFAULT_NAME) {
+    // for the next pond; not the number the server added because the name was taken here.
+    if (name !== joinName && name !== DEFAULT_NAME && !isSuffixed(name, joinName ?? "")) {
       joinName = name;
       rememberName(name);
     }
@@ -133,10 +139,10 @@ function startSession(roomId: string | undefined): void {
         if (session === s) scene.removeTadpole(id);
       },
       onChat: (line) => {
-        if (session === s) scene.showChat(line);
+        if (session === s && !mutedSpeaker(s, line.id)) scene.showChat(line);
       },
       onNotice: (notice) => {
-        if (session === s) banner.notify(notice.text);
+        if (session === s) notices.show(notice);
       },
     },
   );
@@ -144,6 +150,24 @@ function startSession(roomId: string | undefined): void {
   // Rejects only when the session is closed (a newer one replaced it) or gives up, which
   // onStatus already shows.
   s.start().catch(() => undefined);
+}
+
+/** The other players this client knows (near enough to be drawn), for the pond panel's list. */
+function nearbyPlayers(): PlayerEntry[] {
+  const connection = session?.connection;
+  if (!connection) return [];
+  const nearby: PlayerEntry[] = [];
+  for (const [id, tadpole] of connection.all) if (id !== connection.sessionId) nearby.push({ id, name: tadpole.name });
+  return nearby;
+}
+
+/** Whether lines from `id` are hidden: that player is muted (this visit, or by name from before). */
+function mutedSpeaker(s: PondSession, id: string): boolean {
+  const connection = s.connection;
+  if (!connection || id === connection.sessionId) return false;
+  // The state names every tadpole of the pond, drawn or not yet.
+  const name = connection.all.get(id)?.name ?? connection.room.state?.tadpoles?.get(id)?.name;
+  return mutes.isMuted(id, name);
 }
 
 /** Join `roomId` now (from the list or a changed link), unless we are already there or on our way. */
@@ -201,6 +225,9 @@ function showStatus(s: PondSession, status: SessionStatus, code: number | undefi
 
 function offlineText(code: number | undefined): string {
   if (code === 4400) return "The pond disconnected you (too many bad messages).";
+  // CLOSE_CONNECTED_ELSEWHERE: this seat reconnected from another tab or device. The session does
+  // not rejoin on it (it would take the seat back from that tab, which would take it back, ...).
+  if (code === 4409) return "You're in the pond from another tab or device, so this one was disconnected.";
   if (!everConnected) return "Couldn't join a pond.";
   return "Disconnected from the pond.";
 }
@@ -257,6 +284,9 @@ installTestHook({
   tadpoleCount: () => scene.tadpoleCount,
   names: () => scene.names(),
   bubbles: () => scene.bubbleTexts(),
+  draft: () => (chat?.open ? chat.draft : undefined),
+  camera: () => scene.cameraView,
+  waterHue: () => scene.waterHue,
   connected,
   pondId: () => (connected() ? session?.roomId : undefined),
   status: () => session?.status ?? "offline",

@@ -56,26 +56,40 @@ class Layer {
     }
   }
 
-  /** Places every speck for a camera centred on (camX, camY); `t` in seconds. */
-  update(camX: number, camY: number, worldW: number, worldH: number, t: number): void {
+  /**
+   * Places every speck for a camera centred on (camX, camY); `t` in seconds. The tile laid out
+   * for the widest view stays centred on the camera whatever its zoom, so zooming scales the
+   * specks about the centre like everything else. `still` (reduced motion): no drift, wobble,
+   * twinkle or parallax; the specks sit still in the water.
+   */
+  update(camX: number, camY: number, t: number, still: boolean): void {
     const { parallax, alpha, size } = this.spec;
-    const left = camX - worldW / 2 - MARGIN;
-    const top = camY - worldH / 2 - MARGIN;
-    const half = size / 2;
     const tw = this.tileW;
     const th = this.tileH;
+    const left = camX - tw / 2;
+    const top = camY - th / 2;
+    const half = size / 2;
     const base = this.base;
     for (let i = 0; i < this.bobs.length; i++) {
       const b = i * 6;
-      const wobble = base[b + 4] + t * 0.5;
-      let u = base[b] + base[b + 2] * t + Math.sin(wobble) * 6 - camX * parallax;
-      let v = base[b + 1] + base[b + 3] * t + Math.cos(wobble * 0.8) * 5 - camY * parallax;
+      let u: number;
+      let v: number;
+      const bob = this.bobs[i];
+      if (still) {
+        // Where it was seeded, fixed in the world (the camera moves past it like past the tadpoles).
+        u = base[b] - camX;
+        v = base[b + 1] - camY;
+        bob.alpha = alpha * 0.6;
+      } else {
+        const wobble = base[b + 4] + t * 0.5;
+        u = base[b] + base[b + 2] * t + Math.sin(wobble) * 6 - camX * parallax;
+        v = base[b + 1] + base[b + 3] * t + Math.cos(wobble * 0.8) * 5 - camY * parallax;
+        bob.alpha = alpha * (0.6 + 0.4 * Math.sin(base[b + 5] + t * 0.9));
+      }
       u -= Math.floor(u / tw) * tw;
       v -= Math.floor(v / th) * th;
-      const bob = this.bobs[i];
       bob.x = left + u - half;
       bob.y = top + v - half;
-      bob.alpha = alpha * (0.6 + 0.4 * Math.sin(base[b + 5] + t * 0.9));
     }
   }
 }
@@ -83,7 +97,7 @@ class Layer {
 /**
  * Soft specks drifting in the water, in layers that move at different rates as the camera
  * moves: the parallax is what makes the flat pond read as deep water. The nearest layer is
- * drawn over the tadpoles.
+ * drawn over the tadpoles. With reduced motion they hold still: no drift, twinkle or parallax.
  */
 export class Particles {
   private readonly layers: Layer[];
@@ -96,11 +110,13 @@ export class Particles {
     return this.layers.map((l) => l.blitter);
   }
 
+  /** Lays the specks out for the widest view the camera shows (world units). */
   layout(worldW: number, worldH: number): void {
     for (const layer of this.layers) layer.layout(worldW, worldH);
   }
 
-  update(camX: number, camY: number, worldW: number, worldH: number, t: number): void {
-    for (let i = 0; i < this.layers.length; i++) this.layers[i].update(camX, camY, worldW, worldH, t);
+  /** Places the specks for this frame; `still` (reduced motion) holds them still. */
+  update(camX: number, camY: number, t: number, still: boolean): void {
+    for (let i = 0; i < this.layers.length; i++) this.layers[i].update(camX, camY, t, still);
   }
 }

@@ -3,21 +3,63 @@ import { WORLD_HALF } from "../../shared/constants.ts";
 import { Depth } from "./Depth.ts";
 
 /**
+ * Seconds for one full turn of the water's hue: the original added 0.08° every 30 ms frame
+ * (2.67°/s), a turn in 135 s.
+ */
+export const HUE_TURN_SECONDS = 360 / (0.08 / 0.03);
+/** The hue is written to the page in steps this big (degrees): ~3 style changes a second, each invisible. */
+const HUE_STEP = 1;
+/** The CSS custom property the water gradient (style.css, #game) takes its hue from. */
+export const HUE_PROPERTY = "--water-hue";
+
+/**
  * The pond's walls: a faint line on the wall and dark bands beyond it, so players see where the
  * water ends. The water's own colour (a radial gradient) and the vignette are CSS behind and over
  * the transparent canvas (style.css): the browser composites them for free, where full-screen
  * quads would cost a phone's GPU two extra screens of fill per frame.
+ *
+ * The water's hue drifts, as in the original: one slow turn of the colour wheel every 135 s,
+ * from a phase of its own for every player (a random one each visit). Saturation and lightness
+ * stay those of a dark pond (style.css). With reduced motion the hue holds still.
  */
 export class Water {
   private readonly edge: Phaser.GameObjects.Graphics;
+  private readonly surface: HTMLElement | null;
+  /** The hue at time 0, degrees. */
+  private readonly phase = Math.random() * 360;
+  /** Seconds of drift so far (only counted while drifting, so a pause resumes where it held). */
+  private drifted = 0;
+  private applied = Number.NaN;
 
   constructor(scene: Phaser.Scene) {
     this.edge = scene.add.graphics().setDepth(Depth.pondEdge);
     this.drawEdge();
+    // The element whose CSS background is the water: the game's parent (#game).
+    this.surface = scene.game.canvas.parentElement;
+    this.apply(this.phase);
   }
 
   get objects(): Phaser.GameObjects.GameObject[] {
     return [this.edge];
+  }
+
+  /** The hue now shown, degrees in [0, 360). */
+  get hue(): number {
+    return this.applied;
+  }
+
+  /** Advances the drift by `dt` seconds; `still` (reduced motion) holds the hue where it is. */
+  update(dt: number, still: boolean): void {
+    if (still) return;
+    this.drifted = (this.drifted + dt) % HUE_TURN_SECONDS;
+    this.apply(this.phase + (this.drifted / HUE_TURN_SECONDS) * 360);
+  }
+
+  private apply(hue: number): void {
+    const stepped = (Math.round(hue / HUE_STEP) * HUE_STEP) % 360;
+    if (stepped === this.applied) return;
+    this.applied = stepped;
+    this.surface?.style.setProperty(HUE_PROPERTY, String(stepped));
   }
 
   /**

@@ -1,4 +1,5 @@
 import * as Phaser from "phaser";
+import { MAX_SPEED } from "../../shared/constants.ts";
 import type { ChatBroadcast } from "../../shared/protocol.ts";
 import type { PondTadpole } from "../net/tadpoles.ts";
 import type { PondConnection, Pose } from "../net/PondConnection.ts";
@@ -6,7 +7,9 @@ import type { Steering } from "../input/Steering.ts";
 import { ChatBubbles } from "../render/ChatBubble.ts";
 import { Depth } from "../render/Depth.ts";
 import { EdgeArrows } from "../render/EdgeArrows.ts";
+import { FollowCamera, ZOOM_WIDEST } from "../render/FollowCamera.ts";
 import { MiniMap } from "../render/MiniMap.ts";
+import { MotionPreference } from "../render/motion.ts";
 import { Particles } from "../render/Particles.ts";
 import { TadpoleView } from "../render/TadpoleView.ts";
 import { createTextures, HEAD_RADIUS } from "../render/Textures.ts";
@@ -14,8 +17,6 @@ import { Viewport } from "../render/Viewport.ts";
 import { Water } from "../render/Water.ts";
 import type { ClientStats, StatsOverlay } from "../ui/StatsOverlay.ts";
 
-/** How quickly the camera catches up with your tadpole (1/s): smooth, never seasick. */
-const CAMERA_FOLLOW = 5;
 /** Extra world units around the screen inside which a tadpole still counts as on screen. */
 const CULL_MARGIN = 60;
 /** `?perf=1`: time each update as performance.measure("pond:update") for bench:client. */
@@ -36,9 +37,10 @@ export interface PondSceneDeps {
 
 
 /**
- * The pond: draws every tadpole the connection knows, follows yours with the camera and feeds
- * your steering to the net layer. Per frame, in order: steer from input, `connection.frame()`
- * (sends due inputs, advances prediction), then read each pose and draw.
+ * The pond: draws every tadpole the connection knows, follows yours with a lazy camera that
+ * breathes with your speed (render/FollowCamera.ts) and feeds your steering to the net layer.
+ * Per frame, in order: steer from input, `connection.frame()` (sends due inputs, advances
+ * prediction), then read each pose and draw.
  */
 export class PondScene extends Phaser.Scene {
   private readonly viewport = new Viewport();
@@ -57,10 +59,12 @@ export class PondScene extends Phaser.Scene {
   /** One scratch pose reused for every tadpole, every frame. */
   private readonly pose: Pose = { x: 0, y: 0, angle: 0, speed: 0 };
 
-  /** World point at the screen centre. */
+  private readonly camera = new FollowCamera();
+  private readonly motion = new MotionPreference();
+  /** World point at the screen centre, and CSS px per world unit (base zoom x breathing), this frame. */
   private camX = 0;
   private camY = 0;
-  private cameraSettled = false;
+  private zoom = 1;
   private onScreenCount = 0;
   private readonly clientStats: ClientStats = { fps: 0, tadpoles: 0, onScreen: 0 };
 
@@ -86,7 +90,10 @@ export class PondScene extends Phaser.Scene {
 
     this.layout();
     const unwatch = this.viewport.watch(() => this.layout());
-    this.events.once(Phaser.Scenes.Events.SHUTDOWN, unwatch);
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {
+      unwatch();
+      this.motion.dispose();
+    });
     this.deps.onReady();
   }
 
@@ -99,9 +106,11 @@ export class PondScene extends Phaser.Scene {
     scale.setZoom(1 / v.dpr);
     scale.resize(v.pixelWidth, v.pixelHeight);
     const main = this.cameras.main;
-    main.setSize(v.pixelWidth, v.pixelHeight).setZoom(v.dpr * v.viewZoom);
+    this.zoom = v.viewZoom * this.camera.zoom;
+    main.setSize(v.pixelWidth, v.pixelHeight).setZoom(v.dpr * this.zoom);
     this.hud.setSize(v.pixelWidth, v.pixelHeight).setZoom(v.dpr);
-    this.particles.layout(v.worldWidth, v.worldHeight);
+    // The specks cover the widest view the breathing camera shows.
+    this.particles.layout(v.worldWidth / ZOOM_WIDEST, v.worldHeight / ZOOM_WIDEST);
     this.minimap.layout(v.cssWidth, v.cssHeight);
     this.arrows.setTextResolution(v.dpr);
     for (const view of this.views) view.setTextResolution(v.dpr);
@@ -151,6 +160,11 @@ export class PondScene extends Phaser.Scene {
     this.bubbles.say(line.id, line.text, performance.now(), own);
   }
 
+  /** Takes down what tadpole `id` has said (it was just muted). */
+  dropChat(id: string): void {
+    this.bubbles.remove(id);
+  }
+
   // --- The frame ------------------------------------------------------------------------
 
   override update(time: number, delta: number): void {
@@ -170,8 +184,8 @@ export class PondScene extends Phaser.Scene {
       // Steer from where your tadpole was drawn last frame, then let the net layer send the
       // inputs due and advance prediction BEFORE any pose is read.
       const own = this.own;
-      const ownScreenX = own ? (own.x - this.camX) * v.viewZoom + v.cssWidth / 2 : v.cssWidth / 2;
-      const ownScreenY = own ? (own.y - this.camY) * v.viewZoom + v.cssHeight / 2 : v.cssHeight / 2;
+      const ownScreenX = own ? (own.x - this.camX) * this.zoom + v.cssWidth / 2 : v.cssWidth / 2;
+      const ownScreenY = own ? (own.y - this.camY) * this.zoom + v.cssHeight / 2 : v.cssHeight / 2;
       connection.frame(time, this.deps.steering.compute(ownScreenX, ownScreenY, own ? own.angle : 0));
       if (!own) this.adoptOwn(connection.sessionId);
     }
@@ -185,10 +199,17 @@ export class PondScene extends Phaser.Scene {
     }
 
     this.followCamera(dt);
+    const still = this.motion.reduced;
+    this.water.update(dt, still);
 
-    const halfW = v.worldWidth / 2;
-    const halfH = v.worldHeight / 2;
-    const labelScale = 1 / v.viewZoom;
+    // What the screen shows this frame, in world units.
+    const zoom = this.zoom;
+    const worldW = v.cssWidth / zoom;
+    const worldH = v.cssHeight / zoom;
+    const halfW = worldW / 2;
+    const halfH = worldH / 2;
+    // Names keep their on-screen size whatever the zoom.
+    const labelScale = 1 / zoom;
     let onScreen = 0;
     for (let i = 0; i < this.views.length; i++) {
       const view = this.views[i];
@@ -205,10 +226,10 @@ export class PondScene extends Phaser.Scene {
     }
     this.onScreenCount = onScreen;
 
-    this.particles.update(this.camX, this.camY, v.worldWidth, v.worldHeight, seconds);
-    this.arrows.update(this.views, this.camX, this.camY, v.cssWidth, v.cssHeight, v.viewZoom);
-    this.minimap.update(this.views, this.camX, this.camY, v.worldWidth, v.worldHeight);
-    this.bubbles.update(time, this.byId, this.camX, this.camY, v.cssWidth, v.cssHeight, v.viewZoom, (HEAD_RADIUS + 10) * v.viewZoom);
+    this.particles.update(this.camX, this.camY, seconds, still);
+    this.arrows.update(this.views, this.camX, this.camY, v.cssWidth, v.cssHeight, zoom);
+    this.minimap.update(this.views, this.camX, this.camY, worldW, worldH);
+    this.bubbles.update(time, this.byId, this.camX, this.camY, v.cssWidth, v.cssHeight, zoom, (HEAD_RADIUS + 10) * zoom);
     if (this.own) this.deps.onOwnName(this.own.tadpole.name);
     const stats = this.deps.stats;
     if (stats.shown) {
@@ -225,23 +246,23 @@ export class PondScene extends Phaser.Scene {
     if (!view) return;
     this.own = view;
     view.makeOwn(this, this.hud);
-    this.cameraSettled = false;
+    this.camera.reset();
   }
 
+  /** Eases the camera after your tadpole (and its zoom toward your speed's), then applies it. */
   private followCamera(dt: number): void {
     const own = this.own;
+    const v = this.viewport;
+    const camera = this.camera;
     if (own) {
-      if (!this.cameraSettled) {
-        this.camX = own.x;
-        this.camY = own.y;
-        this.cameraSettled = true;
-      } else {
-        const a = 1 - Math.exp(-CAMERA_FOLLOW * dt);
-        this.camX += (own.x - this.camX) * a;
-        this.camY += (own.y - this.camY) * a;
-      }
+      camera.update(dt, own.x, own.y, own.speed / MAX_SPEED, this.motion.reduced, v.viewZoom, v.cssWidth / 2, v.cssHeight / 2);
     }
-    this.cameras.main.centerOn(this.camX, this.camY);
+    this.camX = camera.x;
+    this.camY = camera.y;
+    this.zoom = v.viewZoom * camera.zoom;
+    const main = this.cameras.main;
+    if (main.zoom !== v.dpr * this.zoom) main.setZoom(v.dpr * this.zoom);
+    main.centerOn(this.camX, this.camY);
   }
 
   // --- Read-only views for the e2e test hook --------------------------------------------
@@ -261,6 +282,16 @@ export class PondScene extends Phaser.Scene {
 
   get visibleCount(): number {
     return this.onScreenCount;
+  }
+
+  /** The camera: world point at the screen centre and zoom (CSS px per world unit), as drawn. */
+  get cameraView(): { x: number; y: number; zoom: number; baseZoom: number; reducedMotion: boolean } {
+    return { x: this.camX, y: this.camY, zoom: this.zoom, baseZoom: this.viewport.viewZoom, reducedMotion: this.motion.reduced };
+  }
+
+  /** The water's hue now shown, degrees. */
+  get waterHue(): number {
+    return this.water.hue;
   }
 
   names(): string[] {

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import { MAX_SPEED } from "../../shared/constants.ts";
 import type { ServerProcess } from "../helpers/serverProcess.ts";
-import { waitFor } from "../helpers/waitFor.ts";
+import { delay, waitFor } from "../helpers/waitFor.ts";
 import { DESKTOP, launchBrowser, type LaunchedBrowser } from "./support/browser.ts";
+import { decodePng } from "./support/png.ts";
 import {
-  angleDiff, canvasOnlyScreenshot, chatByKeyboard, openPond, saveScreenshot, screenshotStats, snapshot, swimNear, waitForPond, type OpenedPond,
+  angleDiff, canvasOnlyScreenshot, chatByKeyboard, hueDistance, openPond, paintedWaterHue, saveScreenshot, screenshotStats, snapshot, swimNear,
+  waitForPond, type OpenedPond, type PondSnapshot,
 } from "./support/pond.ts";
 import { copyBuiltClient, startGameServer, type ClientCopy } from "./support/server.ts";
 import { Swimmers } from "./support/swimmers.ts";
@@ -36,8 +39,8 @@ afterAll(async () => {
   client?.remove();
 }, 60_000);
 
-async function newPlayer(name: string): Promise<OpenedPond> {
-  const context = await chromium!.newContext(DESKTOP);
+async function newPlayer(name: string, options: BrowserContextOptions = {}): Promise<OpenedPond> {
+  const context = await chromium!.newContext({ ...DESKTOP, ...options });
   contexts.push(context);
   return openPond(context, server!.httpUrl, name);
 }
@@ -45,6 +48,42 @@ async function newPlayer(name: string): Promise<OpenedPond> {
 /** Centre of the viewport in CSS px (where the camera keeps our tadpole). */
 const CX = 640;
 const CY = 360;
+
+/** The original pond's zoom ratio: at rest the view is 1.8 / 1.3 times closer than at full speed. */
+const REST_OVER_FULL = 1.8 / 1.3;
+
+/** The page's own clock, ms (performance.now): waits measured in it hold however slow the page is. */
+function pageNow(page: Page): Promise<number> {
+  return page.evaluate(() => performance.now());
+}
+
+/** Resolves once the page's clock has passed `until` (a barrier in the page's time, not a sleep). */
+async function pageTimePasses(page: Page, until: number): Promise<void> {
+  await waitFor(async () => (await pageNow(page)) >= until, { timeoutMs: 30_000, intervalMs: 50, message: "the page's clock to advance" });
+}
+
+/**
+ * How many pixels differ between two canvas-only screenshots, outside a `keepOut` x `keepOut`
+ * CSS px square around the screen centre (our tadpole, whose tail and halo always move).
+ */
+function changedPixels(a: Buffer, b: Buffer, keepOut: number): number {
+  const x = decodePng(a);
+  const y = decodePng(b);
+  let changed = 0;
+  for (let row = 0; row < x.height; row++) {
+    for (let col = 0; col < x.width; col++) {
+      if (Math.abs(col - CX) < keepOut / 2 && Math.abs(row - CY) < keepOut / 2) continue;
+      const i = (row * x.width + col) * 4;
+      if (Math.abs(x.data[i] - y.data[i]) + Math.abs(x.data[i + 1] - y.data[i + 1]) + Math.abs(x.data[i + 2] - y.data[i + 2]) > 6) changed++;
+    }
+  }
+  return changed;
+}
+
+/** Our tadpole and the camera, both known. */
+function withCamera(s: PondSnapshot): s is PondSnapshot & { pose: NonNullable<PondSnapshot["pose"]>; camera: NonNullable<PondSnapshot["camera"]> } {
+  return s.pose !== undefined && s.camera !== undefined;
+}
 
 /** Resolves after `frames` animation frames of the page (a barrier, not a sleep). */
 function frames(page: Page, count: number): Promise<void> {
@@ -108,6 +147,95 @@ describe("desktop: two players in one pond", () => {
     expect(Math.hypot(after.pose!.x - rest.pose!.x, after.pose!.y - rest.pose!.y)).toBeLessThan(5);
   }, 90_000);
 
+  it("the water's hue drifts slowly, as the page paints it", async () => {
+    const { page } = alice;
+    const first = await paintedWaterHue(page);
+    const t0 = await pageNow(page);
+    // One turn in 135 s as in the original (2.67°/s): 3° within a few seconds.
+    const drifted = await waitFor(async () => {
+      const [hue, now] = await Promise.all([paintedWaterHue(page), pageNow(page)]);
+      return hueDistance(hue, first) >= 3 ? { hue, now } : undefined;
+    }, { timeoutMs: 20_000, intervalMs: 200, message: "the water's painted hue to drift 3°" });
+    // Slowly: well under a turn a minute.
+    expect(hueDistance(drifted.hue, first) / ((drifted.now - t0) / 1000)).toBeLessThan(6);
+    // The hook reports the hue painted.
+    const [painted, reported] = await Promise.all([paintedWaterHue(page), page.evaluate(() => window.__pond!.waterHue())]);
+    expect(hueDistance(painted, reported)).toBeLessThan(1.5);
+  });
+
+  it("the camera trails our tadpole and breathes: close at rest, wider at full speed, on screen all along", async () => {
+    const { page } = alice;
+    // At rest the camera settles on our tadpole, at the close-up zoom.
+    const rest = await waitForPond(page, (s) => withCamera(s) && s.pose.speed < 2 && Math.hypot(s.camera.x - s.pose.x, s.camera.y - s.pose.y) < 3
+      && Math.abs(s.camera.zoom - s.camera.baseZoom * REST_OVER_FULL) < 0.01, "the camera to settle, zoomed in, on our resting tadpole", 30_000);
+    const restZoom = rest.camera!.zoom;
+
+    // Full speed to the left (the pointer near the left edge: full thrust however far the camera trails).
+    await page.mouse.move(30, CY);
+    await page.mouse.down();
+    try {
+      // The camera trails: our tadpole pulls ahead of the screen's centre, but stays on screen.
+      const trailing = await waitForPond(page, (s) => withCamera(s) && s.pose.speed > 0.5 * MAX_SPEED && s.camera.x - s.pose.x > 60,
+        "the camera to trail our swimming tadpole by 60 units", 20_000);
+      expect((trailing.camera!.x - trailing.pose!.x) * trailing.camera!.zoom).toBeLessThan(CX * 0.5);
+      // The view widens with speed.
+      const fast = await waitForPond(page, (s) => withCamera(s) && s.pose.speed > 0.9 * MAX_SPEED && s.camera.zoom < restZoom / 1.2,
+        "the view to widen at full speed", 20_000);
+      expect((fast.camera!.x - fast.pose!.x) * fast.camera!.zoom).toBeLessThan(CX * 0.5);
+      expect(fast.camera!.x - fast.pose!.x).toBeGreaterThan(60);
+    } finally {
+      await page.mouse.up();
+    }
+    // Let go: it glides to rest, the camera catches up and closes in again.
+    await waitForPond(page, (s) => withCamera(s) && s.pose.speed < 2 && Math.hypot(s.camera.x - s.pose.x, s.camera.y - s.pose.y) < 3
+      && s.camera.zoom > restZoom * 0.97, "the camera to catch up and close in on our resting tadpole", 30_000);
+  }, 90_000);
+
+  it("with prefers-reduced-motion: the hue and the zoom hold still, the specks too; the camera still follows", async () => {
+    // The measure first: on Alice's page (motion allowed, at rest) the specks twinkle and drift.
+    const [a0, aFrom] = [await canvasOnlyScreenshot(alice.page), await pageNow(alice.page)];
+    await pageTimePasses(alice.page, aFrom + 1500);
+    const moving = changedPixels(a0, await canvasOnlyScreenshot(alice.page), 300);
+    expect(moving).toBeGreaterThan(200);
+
+    const calm = await newPlayer("Calm", { reducedMotion: "reduce" });
+    const { page } = calm;
+    const start = (await waitForPond(page, (s) => withCamera(s) && s.pose.speed < 2, "Calm at rest"));
+    expect(start.camera!.reducedMotion).toBe(true);
+    // At rest, the full-speed view (no close-up).
+    expect(start.camera!.zoom).toBe(start.camera!.baseZoom);
+
+    // The specks hold still: two shots 1.5 s apart match away from our own tadpole.
+    const [c0, cFrom] = [await canvasOnlyScreenshot(page), await pageNow(page)];
+    await pageTimePasses(page, cFrom + 1500);
+    expect(changedPixels(c0, await canvasOnlyScreenshot(page), 300)).toBeLessThan(moving / 10);
+
+    const hue = await paintedWaterHue(page);
+    await page.mouse.move(DESKTOP.viewport!.width - 20, CY);
+    await page.mouse.down();
+    try {
+      await waitForPond(page, (s) => (s.pose?.speed ?? 0) > 0.9 * MAX_SPEED, "Calm to swim at full speed");
+      // 4 s of the page's time at full speed: Alice's hue drifted 3° in about 1 s, and her
+      // zoom moved by a fifth in less than 2 s.
+      const until = (await pageNow(page)) + 4000;
+      let followed = 0;
+      for (;;) {
+        const [s, painted, now] = await Promise.all([snapshot(page), paintedWaterHue(page), pageNow(page)]);
+        expect(s.camera!.zoom).toBe(start.camera!.zoom);
+        expect(painted).toBe(hue);
+        followed = s.camera!.x - start.camera!.x;
+        if (now >= until) break;
+        await delay(100);
+      }
+      // Yet the camera follows.
+      expect(followed).toBeGreaterThan(MAX_SPEED);
+    } finally {
+      await page.mouse.up();
+    }
+    expect(calm.watch.unexpected()).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
   it("a second player sees the first one's tadpole and name, and the other way round", async () => {
     bob = await newPlayer("Bob");
     const seen = await waitForPond(bob.page, (s) => s.names.includes("Alice") && s.count >= 2, "Bob to see Alice");
@@ -121,7 +249,7 @@ describe("desktop: two players in one pond", () => {
     expect(Math.hypot(near.pose!.x - there.x, near.pose!.y - there.y)).toBeLessThan(300);
   }, 90_000);
 
-  it("Enter opens the chat; the line shows as a bubble on the other page too", async () => {
+  it("typing anywhere opens the chat line, Enter sends: the line shows as a bubble on the other page too", async () => {
     // A bubble lives 4 s plus 60 ms a character (ChatBubble.ts): a long line stays up long
     // enough to be checked on two slow pages at once.
     const line = "hello from Alice, ribbit 42 - a line long enough to stay up while slow pages look";
@@ -220,6 +348,93 @@ describe("desktop: two players in one pond", () => {
     await chatByKeyboard(alice.page, "name: Alice");
     await waitForPond(bob.page, (s) => s.names.includes("Alice"), "Alice's name back");
   }, 90_000);
+
+  it("typing while swimming: letters go into the line, the tadpole swims on; a click on the pond keeps the line; Esc cancels it", async () => {
+    const { page } = alice;
+    const draft = "swimming and typing";
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
+    await page.mouse.move(CX, 30);
+    await page.mouse.down();
+    try {
+      const swimming = await waitForPond(page, (s) => (s.pose?.speed ?? 0) > 0.6 * MAX_SPEED, "Alice to swim at speed");
+      // Real key presses, one by one, with no text field focused: the first opens the line.
+      await page.keyboard.type(draft);
+      await waitForPond(page, (s) => s.draft === draft, "the typed letters in the chat line");
+      // A second of the page's time after the last letter she is still swimming hard (a glide
+      // would have fallen to a fifth of full speed by then) and far along (a glide covers
+      // well under a second's swim).
+      await pageTimePasses(page, (await pageNow(page)) + 1000);
+      const later = await snapshot(page);
+      expect(later.draft).toBe(draft);
+      expect(later.pose!.speed).toBeGreaterThan(0.6 * MAX_SPEED);
+      expect(Math.hypot(later.pose!.x - swimming.pose!.x, later.pose!.y - swimming.pose!.y)).toBeGreaterThan(0.9 * MAX_SPEED);
+    } finally {
+      await page.mouse.up();
+    }
+
+    // A click on the pond (it takes the focus away from the line) keeps the line...
+    await page.mouse.click(CX + 200, CY + 120);
+    const clicked = await waitFor(() => page.evaluate(() => ({
+      draft: window.__pond!.draft(),
+      focused: document.activeElement === document.querySelector("form.chat input"),
+      shown: !document.querySelector("form.chat")!.classList.contains("hidden"),
+    })).then((v) => (!v.focused ? v : undefined)), { timeoutMs: 10_000, message: "the click to take the focus from the chat line" });
+    expect(clicked).toEqual({ draft, focused: false, shown: true });
+    // ...and typing on continues it.
+    await page.keyboard.type(" on");
+    await waitForPond(page, (s) => s.draft === `${draft} on`, "typing to continue the line");
+
+    // Esc throws it away.
+    await page.keyboard.press("Escape");
+    await waitForPond(page, (s) => s.draft === undefined, "Esc to close the chat line");
+    await page.locator("form.chat").waitFor({ state: "hidden", timeout: 10_000 });
+    // It was never sent: a line sent after it comes back from the server, it never did.
+    let cancelledSeen = false;
+    const sent = "this one was sent, the other one was not";
+    await chatByKeyboard(page, sent);
+    await waitForPond(page, (s) => {
+      cancelledSeen ||= s.bubbles.some((b) => b.includes(draft));
+      return s.bubbles.includes(sent);
+    }, "Alice's next line in her bubble");
+    expect(cancelledSeen).toBe(false);
+    // A fresh line starts empty: the first letter typed is all there is.
+    await page.keyboard.type("x");
+    await waitForPond(page, (s) => s.draft === "x", "a fresh line with only the new letter");
+    await page.keyboard.press("Escape");
+    await waitForPond(page, (s) => s.draft === undefined, "Esc to close the chat line");
+  }, 90_000);
+
+  it("↑ / ↓ step through the lines sent before; the name field keeps its own typing", async () => {
+    const { page } = alice;
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
+    // Enter alone opens an empty line; ↑ brings back the last line sent, ↑ again the one before.
+    await page.keyboard.press("Enter");
+    await waitForPond(page, (s) => s.draft === "", "Enter to open an empty chat line");
+    await page.keyboard.press("ArrowUp");
+    await waitForPond(page, (s) => s.draft === "this one was sent, the other one was not", "↑ to recall the last line sent");
+    await page.keyboard.press("ArrowUp");
+    await waitForPond(page, (s) => s.draft === "name: Alice", "↑ again to recall the line before");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    await waitForPond(page, (s) => s.draft === "", "↓ past the newest to return to the empty line");
+    // A line being typed survives a trip through the history.
+    await page.keyboard.type("half");
+    await page.keyboard.press("ArrowUp");
+    await waitForPond(page, (s) => s.draft === "this one was sent, the other one was not", "↑ over a line being typed");
+    await page.keyboard.press("ArrowDown");
+    await waitForPond(page, (s) => s.draft === "half", "↓ to bring the line being typed back");
+    await page.keyboard.press("Escape");
+    await waitForPond(page, (s) => s.draft === undefined, "Esc to close the chat line");
+
+    // The name field is a text field like any other: letters typed there stay there.
+    const name = page.locator(".name-field input");
+    await name.focus();
+    await page.keyboard.type("Q");
+    expect(await name.inputValue()).toMatch(/Q$/);
+    expect((await snapshot(page)).draft).toBeUndefined();
+    await page.keyboard.press("Escape");
+    expect(await name.inputValue()).toBe("Alice");
+  }, 60_000);
 
   it("thirty more tadpoles around: all shown, screenshot", async () => {
     // Newcomers appear within 200 units of the pond's centre: Alice swims there first, so they

@@ -9,8 +9,8 @@ import { copyBuiltClient, startGameServer, type ClientCopy } from "./support/ser
 
 /**
  * A phone: 390x844 CSS px at DPR 3, mobile emulation, touch only. The player swims by holding
- * a finger on the pond and chats through the chat button (a phone has no Enter key to open
- * the chat). Another player, headless in this process, checks what reaches the pond.
+ * a finger on the pond and chats through the chat button (a phone's keyboard only comes up for
+ * a focused field). Another player, headless in this process, checks what reaches the pond.
  */
 let server: ServerProcess | undefined;
 let chromium: LaunchedBrowser | undefined;
@@ -153,5 +153,34 @@ describe("phone: touch to swim, chat button to talk", () => {
     await saveScreenshot(page, "phone-chat");
     expect(phone.watch.unexpected()).toEqual([]);
     expect(phone.watch.dialogs).toEqual([]);
+  }, 90_000);
+
+  it("a tap on the pond closes the keyboard but keeps the line being typed; the chat button brings it back", async () => {
+    const { page } = phone;
+    const input = page.locator("form.chat input");
+    await page.locator(".chat-button").tap({ timeout: 15_000 });
+    await waitFor(() => input.evaluate((el) => el === document.activeElement), { timeoutMs: 10_000, message: "the chat input to take focus" });
+    await page.keyboard.insertText("half a thought");
+    await waitForPond(page, (s) => s.draft === "half a thought", "the words in the chat line");
+
+    // A tap on the pond, away from everything: the field loses the focus (the phone's keyboard
+    // goes away), the line stays with its words.
+    await finger("touchStart", W / 2 - 100, H / 2 + 150);
+    await lift();
+    await waitFor(() => input.evaluate((el) => el !== document.activeElement), { timeoutMs: 10_000, message: "the tap to take the focus from the chat line" });
+    expect((await snapshot(page)).draft).toBe("half a thought");
+    expect(await page.locator("form.chat").isVisible()).toBe(true);
+
+    // The chat button brings the line back with its words; finishing and sending sends them all.
+    await page.locator(".chat-button").tap({ timeout: 15_000 });
+    await waitFor(() => input.evaluate((el) => el === document.activeElement), { timeoutMs: 10_000, message: "the chat input to take focus again" });
+    expect(await input.inputValue()).toBe("half a thought");
+    await page.keyboard.insertText(", finished on the phone");
+    await page.keyboard.press("Enter");
+    const id = (await snapshot(page)).sessionId!;
+    const heard = await friend!.waitForChat((l) => l.id === id && l.text.startsWith("half a thought"), { timeoutMs: 15_000 });
+    expect(heard.text).toBe("half a thought, finished on the phone");
+    await page.locator("form.chat").waitFor({ state: "hidden", timeout: 10_000 });
+    expect(phone.watch.unexpected()).toEqual([]);
   }, 90_000);
 });

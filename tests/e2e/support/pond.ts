@@ -21,6 +21,10 @@ export interface PondSnapshot {
   banner: string | null;
   /** The session's status, where the hook reports it (diagnostics only). */
   status?: string;
+  /** The chat line's text while it is open, else undefined. */
+  draft: string | undefined;
+  /** The world camera as drawn: centre, zoom (CSS px per world unit) and the zoom before breathing. */
+  camera: { x: number; y: number; zoom: number; baseZoom: number; reducedMotion: boolean } | undefined;
 }
 
 /** Reads the whole hook in one round trip (the page may be slow: SwiftShader). */
@@ -29,7 +33,7 @@ export function snapshot(page: Page): Promise<PondSnapshot> {
     const pond = window.__pond;
     const banner = document.querySelector(".banner");
     const bannerText = banner && !banner.classList.contains("hidden") ? banner.textContent : null;
-    if (!pond) return { hook: false, connected: false, sessionId: undefined, pose: undefined, count: 0, names: [], bubbles: [], banner: bannerText };
+    if (!pond) return { hook: false, connected: false, sessionId: undefined, pose: undefined, count: 0, names: [], bubbles: [], banner: bannerText, draft: undefined, camera: undefined };
     return {
       hook: true,
       connected: pond.connected(),
@@ -40,8 +44,27 @@ export function snapshot(page: Page): Promise<PondSnapshot> {
       bubbles: pond.bubbles(),
       banner: bannerText,
       status: (pond as { status?: () => string }).status?.(),
+      draft: pond.draft(),
+      camera: pond.camera(),
     };
   });
+}
+
+/**
+ * The water's hue as the page paints it: the OKLCH hue of the first colour of #game's computed
+ * background (style.css), degrees. Read from the style the browser computed, not the hook.
+ */
+export async function paintedWaterHue(page: Page): Promise<number> {
+  const background = await page.evaluate(() => getComputedStyle(document.getElementById("game")!).backgroundImage);
+  const match = /oklch\(\s*([\d.]+%?)\s+([\d.]+)\s+([-\d.]+)/.exec(background);
+  if (!match) throw new Error(`no OKLCH water colour in #game's background: ${background}`);
+  return Number(match[3]);
+}
+
+/** Smallest difference between two hues, degrees. */
+export function hueDistance(a: number, b: number): number {
+  const d = Math.abs(a - b) % 360;
+  return d > 180 ? 360 - d : d;
 }
 
 /** Polls the page's state until `predicate` holds; the timeout error shows the last state seen. */
@@ -161,24 +184,30 @@ export async function canvasOnlyScreenshot(page: Page): Promise<Buffer> {
   }
 }
 
-/** Types a chat line the way a keyboard player does: Enter opens the box, type, Enter sends. */
+/**
+ * Types a chat line the way a keyboard player does: just start typing (the first key opens the
+ * line with its letter), then Enter sends.
+ */
 export async function chatByKeyboard(page: Page, text: string): Promise<void> {
-  // Focus the page itself (not a text field) so Enter reaches the game.
+  // Focus the page itself (not a text field) so the keys reach the game.
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
-  await page.keyboard.press("Enter");
+  const [first, ...rest] = [...text];
+  await page.keyboard.type(first);
   const input = page.locator("form.chat input");
   await input.waitFor({ state: "visible", timeout: 10_000 });
+  await waitForPond(page, (s) => s.draft === first, `the first key (${first}) to open the chat line with it`, 10_000);
   await waitFor(() => input.evaluate((el) => el === document.activeElement), { timeoutMs: 10_000, message: "the chat input to take focus" });
-  // One input event for the whole line (typing key by key costs a round trip per character
-  // on a page busy drawing in software).
-  await page.keyboard.insertText(text);
+  // One input event for the rest of the line (typing key by key costs a round trip per
+  // character on a page busy drawing in software).
+  if (rest.length > 0) await page.keyboard.insertText(rest.join(""));
   await page.keyboard.press("Enter");
   await page.locator("form.chat").waitFor({ state: "hidden", timeout: 10_000 });
 }
 
 /**
- * Swims a desktop page's tadpole near a world point by holding the mouse toward it (the camera
- * keeps our tadpole near the screen centre), then lets go and waits until it is at rest.
+ * Swims a desktop page's tadpole near a world point by holding the mouse toward it, then lets
+ * go and waits until it is at rest. The pointer is placed from where our tadpole is drawn (the
+ * camera trails it, so that is not always the screen's centre).
  */
 export async function swimNear(page: Page, target: { x: number; y: number }, within = 120, timeoutMs = 45_000): Promise<PondSnapshot> {
   const size = page.viewportSize() ?? { width: 1280, height: 720 };
@@ -193,9 +222,13 @@ export async function swimNear(page: Page, target: { x: number; y: number }, wit
       const dy = target.y - s.pose.y;
       const d = Math.hypot(dx, dy);
       if (d < within) return true;
-      // Ease off as we get close (thrust grows with the pointer's distance, full at 150 px).
+      const sx = s.camera ? cx + (s.pose.x - s.camera.x) * s.camera.zoom : cx;
+      const sy = s.camera ? cy + (s.pose.y - s.camera.y) * s.camera.zoom : cy;
+      // Aim a little ahead, nearer as we get close (the tadpole swims at full speed beyond a 12 px dead zone).
       const reach = Math.max(40, Math.min(220, d * 0.6));
-      await page.mouse.move(cx + (dx / d) * reach, cy + (dy / d) * reach);
+      const px = Math.max(4, Math.min(size.width - 4, sx + (dx / d) * reach));
+      const py = Math.max(4, Math.min(size.height - 4, sy + (dy / d) * reach));
+      await page.mouse.move(px, py);
       if (!held) {
         await page.mouse.down();
         held = true;
