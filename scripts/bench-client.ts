@@ -1,15 +1,30 @@
 /**
- * Client benchmark (`npm run bench:client`): how smoothly the browser client draws a crowded
- * pond. Starts the real server (serving dist/) on a free loopback port, joins bots in a separate
- * process that circle the pond's centre on rings up to --spread units (so they are all in view),
- * opens the game in headless Chromium as a player at the centre, and records every animation
- * frame for --seconds: frame interval p50/p90/p99/max, dropped vsync slots, and the main-thread
- * time of each frame's callbacks (Phaser's step: scene update plus WebGL command submission).
- * Prints a table and writes docs/benchmarks/client.md, with the machine, the WebGL renderer and
- * the gzipped bundle sizes.
+ * Client benchmark (`npm run bench:client`), in two parts.
  *
- *   npm run bench:client -- [--bots 200] [--seconds 20] [--warmup 5] [--spread 300]
- *                           [--width 1280 --height 720 --dpr 1] [--trace 3] [--no-write]
+ * Cold load (scripts/bench-client/coldLoad.ts), first: what a first visit costs. Fresh browser
+ * contexts with the cache disabled load the game, unthrottled and on an emulated 1.6 Mbit/s,
+ * 150 ms link, --cold-runs times each: bytes transferred over HTTP, the requests and their
+ * encodings, first contentful paint and the time to a playable pond, checked against the goal
+ * of < 400 KB. `--cold-only` runs only this part (no bots; a minute or two).
+ *
+ * Frames, then: how smoothly the browser client draws a crowded pond. Starts the real server
+ * (serving dist/) on a free loopback port, joins bots in a separate process that circle the
+ * pond's centre on rings up to --spread units (so they are all in view), opens the game in
+ * headless Chromium as a player at the centre, and records every animation frame for --seconds:
+ * frame interval p50/p90/p99/max, dropped vsync slots, and the main-thread time of each frame's
+ * callbacks (Phaser's step: scene update plus WebGL command submission).
+ * Prints tables and writes docs/benchmarks/client.md: each part rewrites only its own section
+ * there (between `<!-- bench:cold:begin -->`/`end` and `<!-- bench:frames:begin -->`/`end`;
+ * text outside the markers is left alone), so `--cold-only` keeps the last full run's frames.
+ * The cold-load section carries the bundle sizes as served (raw, gzip, brotli).
+ *
+ *   npm run bench:client -- [--cold-only] [--cold-runs 3]
+ *                           [--bots 200] [--seconds 20] [--warmup 5] [--spread 300]
+ *                           [--width 1280 --height 720 --dpr 1] [--trace 3]
+ *                           [--no-write | --report PATH]
+ *
+ * `--cold-runs 0` skips the cold load (its section is then left as it was). `--report PATH`
+ * updates PATH instead of docs/benchmarks/client.md (e.g. a copy of it, to check a short run).
  *
  * Build the client first (`npx vite build`). Headless Chromium renders WebGL in software
  * (SwiftShader): the numbers bound what the software renderer on this CPU manages, not a GPU.
@@ -17,15 +32,17 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { spawnTs, REPO_ROOT, type ManagedProcess } from "../tests/helpers/process.ts";
 import type { ServerProcess } from "../tests/helpers/serverProcess.ts";
 import { waitFor } from "../tests/helpers/waitFor.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser, type LaunchedBrowser } from "../tests/e2e/support/browser.ts";
 import { openPond, saveScreenshot, snapshot, waitForPond } from "../tests/e2e/support/pond.ts";
 import { copyBuiltClient, startGameServer, type ClientCopy } from "../tests/e2e/support/server.ts";
-import { bundleSizes, type BundleFile } from "./bench-client/bundle.ts";
+import { runColdLoads, type ColdLoadResult } from "./bench-client/coldLoad.ts";
+import { coldLoadMarkdown, printColdLoad } from "./bench-client/coldReport.ts";
 import { INSTRUMENT, RENDERER, START, STOP, summarize, type FrameSummary, type Recording } from "./bench-client/page.ts";
+import { updatedReport } from "./bench-client/sections.ts";
 import { traceFrames, type FrameBreakdown } from "./bench-client/trace.ts";
 
 function arg(name: string, fallback: number): number {
@@ -50,6 +67,17 @@ const width = Math.round(arg("width", 1280));
 const height = Math.round(arg("height", 720));
 const dpr = arg("dpr", 1);
 const write = !process.argv.includes("--no-write");
+const coldOnly = process.argv.includes("--cold-only");
+const coldRuns = Math.round(arg("cold-runs", 3));
+if (coldOnly && coldRuns < 1) {
+  console.error("bench:client: --cold-only needs --cold-runs of at least 1");
+  process.exit(2);
+}
+/** The report to update: docs/benchmarks/client.md, or `--report PATH` (to try a run without touching it). */
+const REPORT = (() => {
+  const i = process.argv.indexOf("--report");
+  return i >= 0 && process.argv[i + 1] ? resolve(process.argv[i + 1]) : join(REPO_ROOT, "docs", "benchmarks", "client.md");
+})();
 const command = `npm run bench:client${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
 
 interface Machine {
@@ -80,7 +108,51 @@ function nproc(): string {
 
 const load = (): string => os.loadavg().map((l) => l.toFixed(2)).join(" ");
 
+const date = (): string => new Date().toISOString().replace(/\.\d+Z$/, "Z");
+const machineLine = (): string => `${nproc()} CPU (nproc), ${cpuModel()}; Node ${process.version}`;
+
 async function main(): Promise<void> {
+  if (coldRuns > 0) {
+    const loadStart = load();
+    const cold: ColdLoadResult = await runColdLoads({ runs: coldRuns });
+    printColdLoad(cold);
+    if (write) writeReport({ cold: coldLoadMarkdown(cold, { command, date: date(), machine: machineLine(), loadStart, loadEnd: load(), cores: Number(nproc()) }) });
+  }
+  if (!coldOnly) await frames();
+}
+
+/** Rewrites the given sections of docs/benchmarks/client.md, keeping everything else. */
+function writeReport(updates: { cold?: string; frames?: string }): void {
+  mkdirSync(dirname(REPORT), { recursive: true });
+  const { text, rebuilt } = updatedReport(REPORT, ["cold", "frames"], updates, PLACEHOLDERS, template);
+  writeFileSync(REPORT, text);
+  console.log(`[bench:client] ${rebuilt ? "wrote (from the template: the file had no bench markers)" : `updated the ${Object.keys(updates).join(" and ")} section in`} ${REPORT}`);
+}
+
+const PLACEHOLDERS = {
+  cold: "## Cold load\n\nNot measured yet: run `npm run bench:client -- --cold-only`.",
+  frames: "## Frames\n\nNot measured yet: run `npm run bench:client`.",
+};
+
+/** The whole file, when it has to be made afresh (no markers yet). */
+const template = (sections: Record<string, string>): string => `# Client benchmark
+
+The browser client measured in headless Chromium by \`npm run bench:client\`, in two parts, each
+written between its \`<!-- bench:…:begin -->\` and \`<!-- bench:…:end -->\` markers by the run that
+measured it (its command is in it); the text outside the markers is written by hand.
+
+- **Cold load**: bytes over the wire, first paint and the time to a playable pond, unthrottled and
+  on a 1.6 Mbit/s, 150 ms link, with the bundle sizes as served. Written by every run,
+  \`npm run bench:client -- --cold-only\` included (that one measures nothing else).
+- **Frames**: frame times with a crowd of tadpoles in view. Written only by a full run
+  (\`npm run bench:client\`, without \`--cold-only\`).
+
+${sections.cold}
+
+${sections.frames}
+`;
+
+async function frames(): Promise<void> {
   const loadStart = load();
   let client: ClientCopy | undefined;
   let server: ServerProcess | undefined;
@@ -143,18 +215,12 @@ async function main(): Promise<void> {
       loadStart,
       loadEnd: load(),
     };
-    const bundle = bundleSizes(client.dir);
     const problems = player.watch.unexpected();
     if (!after.connected) problems.push("the page lost its connection during the run");
 
-    printSummary(summary, machine, bundle, after.count, breakdown);
+    printSummary(summary, machine, after.count, breakdown);
     if (problems.length) console.warn(`[bench:client] warnings:\n  ${problems.join("\n  ")}`);
-    if (write) {
-      const path = join(REPO_ROOT, "docs", "benchmarks", "client.md");
-      mkdirSync(join(REPO_ROOT, "docs", "benchmarks"), { recursive: true });
-      writeFileSync(path, report(summary, machine, bundle, after.count, problems, breakdown));
-      console.log(`[bench:client] wrote ${path}`);
-    }
+    if (write) writeReport({ frames: framesMarkdown(summary, machine, after.count, problems, breakdown) });
   } finally {
     await botRun?.stop(8000);
     await chromium?.close();
@@ -164,9 +230,8 @@ async function main(): Promise<void> {
 }
 
 const f = (v: number | undefined, digits = 1): string => (v !== undefined && Number.isFinite(v) ? v.toFixed(digits) : "–");
-const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 
-function printSummary(s: FrameSummary, m: Machine, bundle: BundleFile[], tadpoles: number, t: FrameBreakdown | undefined): void {
+function printSummary(s: FrameSummary, m: Machine, tadpoles: number, t: FrameBreakdown | undefined): void {
   console.log("");
   console.log(`tadpoles known to the page: ${tadpoles}; frames: ${s.frames} over ${f(s.seconds)} s (${f(s.fps)} fps)`);
   console.log(`frame interval ms: p50 ${f(s.intervalP50)}  p90 ${f(s.intervalP90)}  p99 ${f(s.intervalP99)}  max ${f(s.intervalMax)}`);
@@ -179,7 +244,6 @@ function printSummary(s: FrameSummary, m: Machine, bundle: BundleFile[], tadpole
   }
   console.log(`machine: ${m.nproc} CPU, ${m.cpu}, Node ${m.node}, Chromium ${m.chromium}; load ${m.loadStart} → ${m.loadEnd}`);
   console.log(`WebGL: ${m.renderer}`);
-  for (const b of bundle) console.log(`bundle ${b.name}: ${kb(b.raw)} raw, ${kb(b.gzip)} gzip`);
 }
 
 /** What makes this run less than the reference run (200 bots, 20 s, quiet machine). */
@@ -191,11 +255,9 @@ function caveats(m: Machine): string[] {
   return out;
 }
 
-function report(s: FrameSummary, m: Machine, bundle: BundleFile[], tadpoles: number, problems: string[], t: FrameBreakdown | undefined): string {
-  const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
-  const totalRaw = bundle.reduce((a, b) => a + b.raw, 0);
-  const totalGzip = bundle.reduce((a, b) => a + b.gzip, 0);
-  return `# Client benchmark
+/** The frames section of docs/benchmarks/client.md (between its markers). */
+function framesMarkdown(s: FrameSummary, m: Machine, tadpoles: number, problems: string[], t: FrameBreakdown | undefined): string {
+  return `## Frames: a crowded pond
 
 How smoothly the browser client draws a crowded pond: ${bots} bots circling within ${spread} units of
 the player (all in view of a ${width}x${height} window at DPR ${dpr}), measured in headless Chromium.
@@ -207,13 +269,13 @@ the player (all in view of a ${width}x${height} window at DPR ${dpr}), measured 
 > client versions on the same machine, not as absolute numbers.
 
 ${caveats(m).map((c) => `> **Note.** ${c}\n`).join("\n")}
-- Command: \`${command}\`
-- Date: ${date}
+- Command: \`${command}\` (this section)
+- Date: ${date()}
 - Machine: ${m.nproc} CPU (nproc), ${m.cpu}; Node ${m.node}; Chromium ${m.chromium}
 - Load average (1/5/15 min): ${m.loadStart} at start, ${m.loadEnd} at end
 - Chromium flags: \`${CHROMIUM_ARGS.join(" ")}\` (executable \`${CHROMIUM_PATH}\`)
 
-## Frames (${f(s.seconds)} s recorded after ${warmup} s warm-up; ${tadpoles} tadpoles known to the page)
+### Frame times (${f(s.seconds)} s recorded after ${warmup} s warm-up; ${tadpoles} tadpoles known to the page)
 
 | metric | value |
 | --- | --- |
@@ -234,7 +296,7 @@ main-thread cost. A dropped slot is a 1/60 s vsync that passed without a frame. 
 alone can only be separated if the client wraps it in \`performance.measure("pond:update", …)\`
 (the page is opened with \`?perf=1\` for that); the benchmark collects such entries when present.
 
-${t ? `## Where a frame's time goes (${t.seconds} s trace, ${t.frames} committed frames)
+${t ? `### Where a frame's time goes (${t.seconds} s trace, ${t.frames} committed frames)
 
 | per committed frame | ms |
 | --- | --- |
@@ -248,13 +310,7 @@ from SwiftShader; the page's main thread blocks in the commit until SwiftShader 
 frame. When the readback wait dwarfs the game's own JS, the frame rate here says how fast
 SwiftShader rasterizes a ${width}x${height} canvas on this CPU, not how heavy the client's code is.
 
-` : ""}## Bundle (dist/assets/*.js)
-
-| file | raw | gzip (\`gzip -c FILE \\| wc -c\`) |
-| --- | --- | --- |
-${bundle.map((b) => `| ${b.name} | ${b.raw.toLocaleString("en-US")} B (${kb(b.raw)}) | ${b.gzip.toLocaleString("en-US")} B (${kb(b.gzip)}) |`).join("\n")}
-| **total** | ${totalRaw.toLocaleString("en-US")} B (${kb(totalRaw)}) | ${totalGzip.toLocaleString("en-US")} B (${kb(totalGzip)}) |
-`;
+` : ""}The bundle sizes are in the cold-load section.`;
 }
 
 main().catch((error) => {
