@@ -1,6 +1,6 @@
 import * as Phaser from "phaser";
 import { DEFAULT_NAME } from "../shared/constants.ts";
-import { isSuffixed } from "../shared/names.ts";
+import { isSuffixed } from "../shared/nameSuffix.ts";
 import { isTypingTarget, Steering } from "./input/Steering.ts";
 import { PondSession, pondHash, pondIdFromHash, type SessionStatus } from "./net/PondSession.ts";
 import { PondScene } from "./scenes/PondScene.ts";

@@ -1,6 +1,5 @@
-import { DEFAULT_NAME, NAME_MAX_LENGTH } from "./constants.ts";
+import { DEFAULT_NAME } from "./constants.ts";
 import { skeleton } from "./confusables.ts";
-import { sanitizeText } from "./text.ts";
 
 /**
  * What makes two names "the same name" in a pond, and how the server tells two alike names
@@ -36,17 +35,4 @@ export function isDefaultName(name: string): boolean {
   return nameKeys(name).some((k) => DEFAULT_KEYS.includes(k));
 }
 
-/**
- * `name` with the number `n` appended ("Alice 2"), the name cut first so the result still fits
- * NAME_MAX_LENGTH: how the server tells apart a name that is already taken in the pond.
- */
-export function withSuffix(name: string, n: number): string {
-  const tail = ` ${n}`;
-  return `${sanitizeText(name, NAME_MAX_LENGTH - tail.length)}${tail}`;
-}
-
-/** Whether `name` is `asked` with a number appended by the server (see withSuffix). */
-export function isSuffixed(name: string, asked: string): boolean {
-  const match = / ([0-9]+)$/.exec(name);
-  return match !== null && withSuffix(asked, Number(match[1])) === name;
-}
+export { isSuffixed, withSuffix } from "./nameSuffix.ts";

@@ -1,4 +1,4 @@
-import { isDefaultName, nameKeys } from "../../shared/names.ts";
+import { currentKeyer, loadFullKeyer } from "./nameKeys.ts";
 
 const STORAGE_KEY = "tadpole-pond.muted";
 /** Names remembered at most; muting one more forgets the oldest. */
@@ -10,7 +10,8 @@ const MAX_REMEMBERED = 200;
  * Who a mute points at. There are no accounts, and a session id is new on every visit (and on
  * every pond move), so a mute that should still hold tomorrow has to name the player by their
  * name, the only thing they bring back. It is kept as the name's lookalike keys
- * (shared/names.ts nameKeys: "Mallory", "MALLORY" and "Маllory" with a Cyrillic М are one), in
+ * (shared/names.ts nameKeys: "Mallory", "MALLORY" and "Маllory" with a Cyrillic М are one;
+ * the table behind them loads when first needed, see ui/nameKeys.ts), in
  * localStorage, and the server keeps those keys unique within a pond, so a remembered mute
  * matches at most one player in a pond at a time. The trade-offs:
  * - a muted player who comes back under another name is not muted (during the visit the mute
@@ -32,20 +33,34 @@ export class Mutes {
   constructor(private readonly storage: Pick<Storage, "getItem" | "setItem"> | undefined = localStorageOrNothing()) {
     this.remembered = this.load();
     this.reindex();
+    // Remembered mutes match by lookalike keys: fetch the table now (most pages have none to match).
+    if (this.remembered.length > 0) this.loadKeys();
+  }
+
+  /** Resolves once mutes match by lookalike keys (the table is loaded; see ui/nameKeys.ts). */
+  ready(): Promise<void> {
+    return this.loadKeys();
+  }
+
+  private loadKeys(): Promise<void> {
+    return loadFullKeyer().then(() => this.changed(), () => undefined);
   }
 
   /** Whether the player with session `id`, now called `name` (if known), is muted. */
   isMuted(id: string, name: string | undefined): boolean {
     if (this.sessions.has(id)) return true;
-    if (name === undefined || isDefaultName(name)) return false;
-    return nameKeys(name).some((key) => this.keys.has(key));
+    const keyer = currentKeyer();
+    if (name === undefined || keyer.isDefault(name)) return false;
+    return keyer.keys(name).some((key) => this.keys.has(key));
   }
 
   mute(id: string, name: string): void {
     this.sessions.set(id, name);
-    if (!isDefaultName(name)) {
-      const keys = nameKeys(name);
-      this.remembered = this.remembered.filter((n) => !nameKeys(n).some((k) => keys.includes(k)));
+    void this.loadKeys();
+    const keyer = currentKeyer();
+    if (!keyer.isDefault(name)) {
+      const keys = keyer.keys(name);
+      this.remembered = this.remembered.filter((n) => !keyer.keys(n).some((k) => keys.includes(k)));
       this.remembered.push(name);
       if (this.remembered.length > MAX_REMEMBERED) this.remembered.splice(0, this.remembered.length - MAX_REMEMBERED);
       this.save();
@@ -58,13 +73,14 @@ export class Mutes {
    * and the name they were muted under if they renamed since.
    */
   unmute(id: string | undefined, name: string): void {
-    const drop = new Set(nameKeys(name));
+    const keyer = currentKeyer();
+    const drop = new Set(keyer.keys(name));
     if (id !== undefined) {
       const mutedAs = this.sessions.get(id);
-      if (mutedAs !== undefined) for (const key of nameKeys(mutedAs)) drop.add(key);
+      if (mutedAs !== undefined) for (const key of keyer.keys(mutedAs)) drop.add(key);
       this.sessions.delete(id);
     }
-    this.remembered = this.remembered.filter((n) => !nameKeys(n).some((k) => drop.has(k)));
+    this.remembered = this.remembered.filter((n) => !keyer.keys(n).some((k) => drop.has(k)));
     this.save();
     this.changed();
   }
@@ -85,7 +101,8 @@ export class Mutes {
   }
 
   private reindex(): void {
-    this.keys = new Set(this.remembered.flatMap((n) => nameKeys(n)));
+    const keyer = currentKeyer();
+    this.keys = new Set(this.remembered.flatMap((n) => keyer.keys(n)));
   }
 
   /** Names only: the keys are computed again, so a newer lookalike table applies to old mutes. */

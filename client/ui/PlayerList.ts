@@ -1,4 +1,4 @@
-import { confusableNames } from "../../shared/names.ts";
+import { currentKeyer, loadFullKeyer } from "./nameKeys.ts";
 import type { Mutes } from "./Mutes.ts";
 
 /** A player this client knows (near enough to be drawn), not ourselves. */
@@ -54,6 +54,8 @@ export class PlayerList {
 
   /** Shown (the pond list opened): render now and keep current. */
   start(): void {
+    // Matching names by lookalike keys needs Unicode's table: fetch it now (once), render again when here.
+    void this.mutes.ready().then(() => this.render());
     this.render();
     clearInterval(this.timer);
     this.timer = setInterval(() => this.render(), REFRESH_MS);
@@ -69,7 +71,9 @@ export class PlayerList {
     const nearby = this.players().sort((a, b) => collator.compare(a.name, b.name) || a.id.localeCompare(b.id)).slice(0, MAX_ROWS);
     const rows = nearby.map((p) => ({ ...p, muted: this.mutes.isMuted(p.id, p.name) }));
     // Remembered names with nobody near who answers to them.
-    const away = this.mutes.names.filter((name) => !nearby.some((p) => confusableNames(p.name, name)));
+    const keyer = currentKeyer();
+    const alike = (a: string, b: string) => { const keys = keyer.keys(b); return keyer.keys(a).some((k) => keys.includes(k)); };
+    const away = this.mutes.names.filter((name) => !nearby.some((p) => alike(p.name, name)));
     const signature = JSON.stringify([rows, away]);
     if (signature === this.shown) return;
     this.shown = signature;

@@ -34,4 +34,22 @@ describe("the browser bundle", () => {
     expect(seen.size, "the walk reached the client's files").toBeGreaterThan(20);
     expect(offenders).toEqual([]);
   });
+
+  it("loads Unicode's lookalike table only on demand (a dynamic import), never with the page", () => {
+    // Static imports only (`from "..."`): import("...") does not match, and is how ui/nameKeys.ts loads it.
+    const seen = new Set<string>();
+    const offenders: string[] = [];
+    const queue = [path.join("client", "main.ts")];
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      for (const target of importsOf(file)) {
+        if (target.endsWith(path.join("shared", "confusables.ts")) || target.endsWith(path.join("shared", "names.ts")) || target.startsWith("unhomoglyph")) offenders.push(`${file} -> ${target}`);
+        else if (target.endsWith(".ts") && !target.startsWith("@")) queue.push(target);
+      }
+    }
+    expect(seen.has(path.join("client", "ui", "Mutes.ts")), "the walk reached the mutes").toBe(true);
+    expect(offenders).toEqual([]);
+  });
 });

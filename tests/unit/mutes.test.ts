@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Mutes } from "../../client/ui/Mutes.ts";
 
 /** A Storage stand-in: what a browser's localStorage keeps across page loads. */
@@ -8,6 +8,11 @@ function memoryStorage(): Pick<Storage, "getItem" | "setItem"> & { data: Map<str
 }
 
 describe("mutes (client/ui/Mutes.ts)", () => {
+  // The lookalike table loads on demand in the browser; here it is loaded before each test.
+  beforeAll(async () => {
+    await new Mutes(memoryStorage()).ready();
+  });
+
   it("a mute holds for the session now and for the name on a later visit, lookalikes included", () => {
     const storage = memoryStorage();
     const today = new Mutes(storage);
