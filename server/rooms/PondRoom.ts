@@ -232,6 +232,9 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     metrics.players.dec();
   }
 
+  /** Fixed steps simulated since the pond opened (a late timer runs several between two patches). */
+  stepsRun = 0;
+
   /** Where a player's tadpole is on the server (tests and tools; the state carries no positions). */
   bodyOf(sessionId: string): Readonly<Body> | undefined {
     return this.swimmers.get(sessionId)?.body;
@@ -275,6 +278,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
       this.tickCpu = process.cpuUsage();
     }
     this.pond.step(ctx.dt);
+    this.stepsRun++;
     this.stepMs += performance.now() - started;
   }
 
