@@ -13,7 +13,13 @@ export const Tadpole = schema({
   /** Index into the client's colour palette. */
   hue: t.uint8(),
   /** True while its player's connection is lost and the pond holds its place for a reconnect. */
-  away: t.boolean(),
+  away: t.boolean().default(false),
+  /**
+   * True while its player has done nothing for IDLE_FADE_SECONDS (no change of steering, no
+   * swimming, no chat): it fades on every screen. No default: a tadpole that was never idle
+   * costs nothing for it at a join; a change costs the pond about 4 bytes.
+   */
+  idle: t.boolean(),
 }, "Tadpole");
 export type Tadpole = InstanceType<typeof Tadpole>;
 
