@@ -2,18 +2,26 @@ import * as Phaser from "phaser";
 import { DEFAULT_NAME } from "../shared/constants.ts";
 import { isSuffixed } from "../shared/nameSuffix.ts";
 import { isTypingTarget, Steering } from "./input/Steering.ts";
-import { PondSession, pondHash, pondIdFromHash, type SessionStatus } from "./net/PondSession.ts";
+import { PondSound } from "./audio/PondSound.ts";
+import { idleSecondsIn } from "../shared/protocol.ts";
+import { PondSession, pondHash, pondIdFromHash, type SessionStatus, type StatusDetail } from "./net/PondSession.ts";
 import { PondScene } from "./scenes/PondScene.ts";
+import { applyToDocument, LANGS, onLangChange, t, TABLES } from "./i18n/index.ts";
 import { installTestHook } from "./scenes/testHook.ts";
 import { ChatBox } from "./ui/ChatBox.ts";
 import { copyText } from "./ui/clipboard.ts";
 import { ConnectionBanner } from "./ui/ConnectionBanner.ts";
+import { FullscreenButton, offersFullscreen } from "./ui/FullscreenButton.ts";
+import { guestNameIn, guestPick } from "./ui/guestName.ts";
+import { LanguageSwitch } from "./ui/LanguageSwitch.ts";
 import { Mutes } from "./ui/Mutes.ts";
 import { NameField, rememberName, storedName } from "./ui/NameField.ts";
 import { PlayerList, type PlayerEntry } from "./ui/PlayerList.ts";
 import { PondPanel, shortPondId } from "./ui/PondPanel.ts";
+import { SoundButton } from "./ui/SoundButton.ts";
 import { StatsOverlay } from "./ui/StatsOverlay.ts";
 import { SystemNotices } from "./ui/SystemNotices.ts";
+import { WelcomeCard } from "./ui/WelcomeCard.ts";
 import { Viewport } from "./render/Viewport.ts";
 import "./style.css";
 import { dismissSplash } from "./ui/splash.ts";
@@ -26,6 +34,8 @@ import { dismissSplash } from "./ui/splash.ts";
  * moves us to another pond when ours closes; this file only shows what it reports.
  */
 const params = new URLSearchParams(location.search);
+// <html lang>, the title and the manifest in the player's language (client/i18n/).
+applyToDocument();
 const gameRoot = document.getElementById("game") ?? document.body;
 const overlay = document.createElement("div");
 overlay.className = "overlay";
@@ -36,8 +46,15 @@ hudLeft.className = "hud-left";
 overlay.appendChild(hudLeft);
 
 const serverUrl = `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}`;
-/** The name to join with: ?name= for links and tests, else the one remembered. */
+/** The name to join with: ?name= for links and tests, else the one remembered, else this browser's guest name. */
 let joinName = params.get("name")?.trim() || storedName();
+/**
+ * Whether we swim under this browser's guest name ("Pollywog 37", ui/guestName.ts: drawn on the
+ * first visit and remembered): until the player picks a name, and then it follows the language.
+ */
+let asGuest = !joinName;
+const guest = asGuest ? guestPick(t().guestWords.length) : undefined;
+if (guest) joinName = guestNameIn(guest, t());
 
 /**
  * The SDK re-attaches a dropped socket to the same tadpole for as long as the server holds it
@@ -55,6 +72,8 @@ let sceneReady = false;
 const panel = new PondPanel(hudLeft, {
   join: (roomId) => switchPond(roomId),
   copyLink: (roomId) => void shareLink(roomId),
+  // The system's share sheet, where the browser has one (phones, mostly).
+  share: typeof navigator.share === "function" ? (roomId) => void shareNative(roomId) : undefined,
   listShown: (open) => (open ? players.start() : players.stop()),
 }, gameRoot);
 const banner = new ConnectionBanner(overlay);
@@ -72,13 +91,40 @@ const steering = new Steering(gameRoot, () => chat?.open === true || isTypingTar
 chat = new ChatBox(overlay, (text) => {
   const connection = session?.status === "connected" ? session.connection : undefined;
   if (connection) connection.say(text);
-  else banner.notify("Not connected: your message was not sent.");
+  else banner.notify(() => t().notConnectedChat);
 });
-const nameField = new NameField(overlay, (name) => {
+// Bottom-left: the name field, the language switch and, on phones, full screen.
+const corner = document.createElement("div");
+corner.className = "hud-bottom-left";
+overlay.appendChild(corner);
+const nameField = new NameField(corner, (name) => {
   joinName = name;
+  asGuest = false;
   session?.rename(name);
 });
 if (joinName) nameField.show(joinName);
+new LanguageSwitch(corner);
+// Soft water and a blip for chat: off until the player turns it on (client/audio/, docs/feel.md).
+const sound = new PondSound();
+if (sound.available) new SoundButton(corner, sound);
+if (offersFullscreen()) new FullscreenButton(corner);
+// The first visit's card (how to swim, chat and take a name): gone at the first stroke.
+const welcome = new WelcomeCard(overlay);
+if (welcome.shown) {
+  const stop = steering.onSwim(() => {
+    stop();
+    welcome.dismiss();
+  });
+}
+onLangChange(() => {
+  // A guest's name reads in the language shown: "Pollywog 37" becomes "小蝌蚪 37".
+  if (!asGuest || !guest) return;
+  const name = guestNameIn(guest, t());
+  if (name === joinName) return;
+  joinName = name;
+  nameField.show(name);
+  session?.rename(name);
+});
 
 const scene = new PondScene({
   steering,
@@ -92,12 +138,25 @@ const scene = new PondScene({
     nameField.show(name);
     // Remember a name set in any way (name field or a `name: …` chat line) for next visit and
     // for the next pond; not the number the server added because the name was taken here.
-    if (name !== joinName && name !== DEFAULT_NAME && !isSuffixed(name, joinName ?? "")) {
+    if (name !== joinName && name !== DEFAULT_NAME && !isSuffixed(name, joinName ?? "") && !ourGuestName(name)) {
       joinName = name;
+      asGuest = false;
       rememberName(name);
     }
   },
 });
+
+/**
+ * Whether `name` is this browser's guest name in any language (or the server's numbering of it):
+ * the echo of a rename the language switch made, which may arrive after the next switch.
+ */
+function ourGuestName(name: string): boolean {
+  if (!asGuest || !guest) return false;
+  return LANGS.some((l) => {
+    const own = guestNameIn(guest, TABLES[l]);
+    return name === own || isSuffixed(name, own);
+  });
+}
 
 /**
  * A fresh session, joining `roomId` if given (PondSession falls back to any pond when that one
@@ -124,7 +183,7 @@ function startSession(roomId: string | undefined): void {
     },
     {
       onStatus: (status, detail) => {
-        if (session === s) showStatus(s, status, detail.code);
+        if (session === s) showStatus(s, status, detail);
       },
       onConnection: (connection) => {
         if (session === s) scene.setConnection(connection);
@@ -139,7 +198,11 @@ function startSession(roomId: string | undefined): void {
         if (session === s) scene.removeTadpole(id);
       },
       onChat: (line) => {
-        if (session === s && !mutedSpeaker(s, line.id)) scene.showChat(line);
+        if (session === s && !mutedSpeaker(s, line.id)) {
+          scene.showChat(line);
+          // A blip for a line from another tadpole on screen (not our own, not one far away).
+          if (line.id !== s.connection?.sessionId && scene.look(line.id)?.drawn) sound.blip();
+        }
       },
       onNotice: (notice) => {
         if (session === s) notices.show(notice);
@@ -180,7 +243,7 @@ function switchPond(roomId: string): void {
 let slowTimer: ReturnType<typeof setTimeout> | undefined;
 let slowPoll: ReturnType<typeof setInterval> | undefined;
 
-function showStatus(s: PondSession, status: SessionStatus, code: number | undefined): void {
+function showStatus(s: PondSession, status: SessionStatus, detail: StatusDetail): void {
   clearTimeout(slowTimer);
   clearInterval(slowPoll);
   document.body.classList.toggle("pond-reconnecting", status === "reconnecting");
@@ -196,7 +259,7 @@ function showStatus(s: PondSession, status: SessionStatus, code: number | undefi
       break;
     case "connecting": {
       // Only mention a slow join; a quick one should not flash a banner.
-      const say = (): void => banner.show(s.counts.failedAttempts > 0 ? "Can't reach the pond — retrying…" : "Joining the pond…");
+      const say = (): void => banner.show(s.counts.failedAttempts > 0 ? () => t().cantReach : () => t().joining);
       slowTimer = setTimeout(() => {
         // A slow join: the banner says why (and keeps saying), over the empty pond.
         dismissSplash();
@@ -207,29 +270,34 @@ function showStatus(s: PondSession, status: SessionStatus, code: number | undefi
     }
     case "reconnecting":
       // The SDK is re-attaching our socket: the pond stays on screen (dimmed), our tadpole waits.
-      banner.show("Connection lost — reconnecting…");
+      banner.show(() => t().reconnecting);
       break;
     case "moving":
       // Our pond is gone: clear it, the session joins another.
       scene.setConnection(undefined);
       panel.setPond(undefined);
-      banner.show("Moving to another pond…");
+      banner.show(() => t().moving);
       break;
     case "offline":
       scene.setConnection(undefined);
       panel.setPond(undefined);
-      banner.offline(offlineText(code), "Join again", () => startSession(pondIdFromHash(location.hash)));
+      // CLOSE_IDLE: the seat was freed; swimming again is the player's choice, never automatic.
+      banner.offline(() => offlineText(detail.code, detail.reason), () => (detail.code === 4410 ? t().swimAgain : t().joinAgain), () => startSession(pondIdFromHash(location.hash)));
       break;
   }
 }
 
-function offlineText(code: number | undefined): string {
-  if (code === 4400) return "The pond disconnected you (too many bad messages).";
+function offlineText(code: number | undefined, reason: string | undefined): string {
+  const m = t();
+  // CLOSE_IDLE: no steering and no chat for IDLE_TIMEOUT_SECONDS (the reason says how long).
+  if (code === 4410) return m.closedIdle(idleSecondsIn(reason));
+  if (code === 4400) return m.closedInvalid;
+  if (code === 4429) return m.closedFlooding;
   // CLOSE_CONNECTED_ELSEWHERE: this seat reconnected from another tab or device. The session does
   // not rejoin on it (it would take the seat back from that tab, which would take it back, ...).
-  if (code === 4409) return "You're in the pond from another tab or device, so this one was disconnected.";
-  if (!everConnected) return "Couldn't join a pond.";
-  return "Disconnected from the pond.";
+  if (code === 4409) return m.closedElsewhere;
+  if (!everConnected) return m.couldNotJoin;
+  return m.disconnected;
 }
 
 function pondChanged(roomId: string, from: string | undefined): void {
@@ -239,16 +307,29 @@ function pondChanged(roomId: string, from: string | undefined): void {
   const asked = requestedPond;
   requestedPond = undefined;
   if (asked !== undefined && asked !== roomId) {
-    banner.notify(`Pond ${shortPondId(asked)} is closed or full — you're in pond ${shortPondId(roomId)}.`, 5000);
+    banner.notify(() => t().pondClosedOrFull(shortPondId(asked), shortPondId(roomId)), 5000);
   } else if (from !== undefined) {
-    banner.notify(`Your pond closed — you're in pond ${shortPondId(roomId)} now.`, 5000);
+    banner.notify(() => t().pondClosed(shortPondId(roomId)), 5000);
   }
 }
 
+function pondLink(roomId: string): string {
+  return `${location.origin}${location.pathname}${pondHash(roomId)}`;
+}
+
 async function shareLink(roomId: string): Promise<void> {
-  const link = `${location.origin}${location.pathname}${pondHash(roomId)}`;
-  if (await copyText(link)) banner.notify("Link copied: send it to a friend to swim together.");
-  else banner.notify(`Share this link: ${link}`, 8000);
+  const link = pondLink(roomId);
+  if (await copyText(link)) banner.notify(() => t().linkCopied);
+  else banner.notify(() => t().shareThisLink(link), 8000);
+}
+
+/** The system's share sheet with the pond's link; copies it instead if the sheet fails (not if the player backs out). */
+async function shareNative(roomId: string): Promise<void> {
+  try {
+    await navigator.share({ title: t().title, text: t().shareText, url: pondLink(roomId) });
+  } catch (error) {
+    if ((error as Error | undefined)?.name !== "AbortError") await shareLink(roomId);
+  }
 }
 
 // A pasted or clicked `#/pond/<id>` link while playing: go to that pond. (Our own
@@ -256,6 +337,19 @@ async function shareLink(roomId: string): Promise<void> {
 window.addEventListener("hashchange", () => {
   const roomId = pondIdFromHash(location.hash);
   if (roomId !== undefined) switchPond(roomId);
+});
+
+// Leaving the page (a reload, a closed tab, another site) leaves the pond: the tadpole and its
+// name go at once, rather than waiting out the reconnection grace of a dropped connection, so a
+// reload finds its own name free (not "Pollywog 37 2" beside its own fading tadpole). A page
+// brought back from the back/forward cache joins again.
+window.addEventListener("pagehide", () => {
+  const leaving = session;
+  session = undefined;
+  void leaving?.close().catch(() => undefined);
+});
+window.addEventListener("pageshow", (e) => {
+  if (e.persisted && sceneReady && session === undefined) startSession(pondIdFromHash(location.hash));
 });
 
 const viewport = new Viewport();
@@ -290,4 +384,8 @@ installTestHook({
   connected,
   pondId: () => (connected() ? session?.roomId : undefined),
   status: () => session?.status ?? "offline",
+  look: (id) => scene.look(id),
+  radar: () => scene.radarView(),
+  crowdArrows: () => scene.crowdArrows(),
+  miniMap: () => scene.miniMapArea,
 });

@@ -116,6 +116,8 @@ export function createPondServer(config: ServerConfig, options: PondServerOption
       tickRate: config.tickRate,
       maxPlayers: config.maxPlayers,
       reconnectGraceSeconds: config.reconnectGraceSeconds,
+      idleFadeSeconds: config.idleFadeSeconds,
+      idleTimeoutSeconds: config.idleTimeoutSeconds,
       viewRadius: config.viewRadius,
       interest: config.interest,
       // Read once here; every pond of the process shares it.

@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_TICK_RATE } from "../shared/constants.ts";
+import { DEFAULT_TICK_RATE, IDLE_FADE_SECONDS, IDLE_KICK_SECONDS } from "../shared/constants.ts";
 
 /**
  * Players per pond by default: what one process holds at 20 Hz with margin on the benchmark
@@ -50,6 +50,10 @@ export interface ServerConfig {
   interest: boolean;
   /** Seconds a dropped player's tadpole waits for it to reconnect (RECONNECT_GRACE_SECONDS). */
   reconnectGraceSeconds: number;
+  /** Seconds without steering or chat after which a tadpole shows as idle, faded (IDLE_FADE_SECONDS). */
+  idleFadeSeconds: number;
+  /** Seconds without steering or chat after which the server frees the seat, closing with 4410 (IDLE_TIMEOUT_SECONDS); 0 = never. */
+  idleTimeoutSeconds: number;
   /** Folder of the built client to serve (CLIENT_DIR); empty to serve no page. */
   clientDir: string;
   /** Redis for presence and matchmaking across processes (REDIS_URL); unset = one process, in memory. */
@@ -146,6 +150,8 @@ export function readConfig(env: Env = process.env): ServerConfig {
     viewRadius: integer(env, "VIEW_RADIUS", 1200, 100, 10_000),
     interest: onOff(env, "INTEREST", true),
     reconnectGraceSeconds: integer(env, "RECONNECT_GRACE_SECONDS", 20, 0, 3600),
+    idleFadeSeconds: integer(env, "IDLE_FADE_SECONDS", IDLE_FADE_SECONDS, 1, 86_400),
+    idleTimeoutSeconds: integer(env, "IDLE_TIMEOUT_SECONDS", IDLE_KICK_SECONDS, 0, 604_800),
     clientDir: env.CLIENT_DIR ?? new URL("../dist", import.meta.url).pathname,
     redisUrl: redisUrl(env),
     publicAddress: text(env, "PUBLIC_ADDRESS"),

@@ -39,3 +39,17 @@ export const DEFAULT_NAME = "Guest";
 
 /** How many tadpole colours the client palette has (hue index sent as a uint8). */
 export const HUE_COUNT = 12;
+
+/**
+ * Idleness (docs/feel.md, docs/protocol.md). A player is active when it changes its steering
+ * (beyond the wire's quantum), swims somewhere, chats or renames; an honest client sends an
+ * input every tick even when nothing changes, so an input alone is not activity.
+ *
+ * After IDLE_FADE_SECONDS without activity its tadpole is marked `idle` in the state and fades
+ * on every screen (the original pond faded a tadpole that sent nothing for ~10 s to 20 %); the
+ * next activity clears it at once. After IDLE_KICK_SECONDS the server frees the seat (close code
+ * 4410). The server's environment overrides both (IDLE_FADE_SECONDS, and IDLE_TIMEOUT_SECONDS,
+ * where 0 never frees a seat).
+ */
+export const IDLE_FADE_SECONDS = 10;
+export const IDLE_KICK_SECONDS = 900;

@@ -20,7 +20,8 @@ export type ChatIntent =
   | { kind: "rename"; name: string }
   | { kind: "say"; text: string };
 
-const NAME_COMMAND = /^\s*name\s*:(.*)$/isu;
+/** `name:` with an ASCII or a fullwidth colon (what a Chinese keyboard types). */
+const NAME_COMMAND = /^\s*name\s*[:：](.*)$/isu;
 
 /** Parses a raw chat payload; null when it is malformed or says nothing. */
 export function parseChat(payload: unknown): ChatIntent | null {

@@ -48,6 +48,7 @@ export class Steering {
   private hovering = false;
   private hoverX = 0;
   private hoverY = 0;
+  private readonly swimListeners = new Set<() => void>();
 
   constructor(private readonly surface: HTMLElement, private readonly keysTaken: () => boolean) {
     const on = <K extends keyof HTMLElementEventMap>(el: HTMLElement, type: K, fn: (e: HTMLElementEventMap[K]) => void): void => {
@@ -114,11 +115,23 @@ export class Steering {
     this.pointerId = null;
   }
 
+  /** Calls `listener` on every frame that swims (steers with thrust); returns a function that stops it. */
+  onSwim(listener: () => void): () => void {
+    this.swimListeners.add(listener);
+    return () => this.swimListeners.delete(listener);
+  }
+
   /**
    * This frame's steer. (ownX, ownY) is your tadpole's position on screen in CSS px and
    * `ownAngle` its heading, kept when nothing steers.
    */
   compute(ownX: number, ownY: number, ownAngle: number): Steer {
+    const s = this.decide(ownX, ownY, ownAngle);
+    if (s.thrust > 0) for (const listener of this.swimListeners) listener();
+    return s;
+  }
+
+  private decide(ownX: number, ownY: number, ownAngle: number): Steer {
     const s = this.steer;
     const vx = (this.right ? 1 : 0) - (this.left ? 1 : 0);
     const vy = (this.down ? 1 : 0) - (this.up ? 1 : 0);

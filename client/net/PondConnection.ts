@@ -7,6 +7,7 @@ import { OwnBody, type PondState, type Tadpole } from "../../shared/state.ts";
 import type { PositionStreamDecoder } from "../../shared/stream/decoder.ts";
 import { attachNetSim, netSimFromQuery, type HookableConnection, type NetSim, type NetSimOptions } from "./netsim.ts";
 import { OwnView } from "./own.ts";
+import { RadarView } from "./radar.ts";
 import { RateMeter } from "./rates.ts";
 import { RemoteView, type RemoteViewOptions } from "./remote.ts";
 import { PondStreamSerializer } from "./streamSerializer.ts";
@@ -47,7 +48,8 @@ export interface PondEvents {
   onRemove?(id: string, tadpole: PondTadpole): void;
   onChat?(line: ChatBroadcast): void;
   onNotice?(notice: Notice): void;
-  onLeave?(code: number): void;
+  /** The connection ended: its close code, and the reason the server gave, if any. */
+  onLeave?(code: number, reason?: string): void;
 }
 
 /** Link quality, as `stats()` reports it. */
@@ -100,6 +102,8 @@ export class PondConnection {
 
   /** The position stream's decoder (inside the room's serializer). */
   readonly stream: PositionStreamDecoder;
+  /** Where everyone in the pond is, coarsely, once a second; and who of them we do not otherwise see (client/net/radar.ts). */
+  readonly radar = new RadarView();
   private readonly roster: Roster;
   /** Our tadpole's exact authoritative body, filled from the stream: what the reconciler reconciles against. */
   private readonly ownBody = new OwnBody();
@@ -199,9 +203,11 @@ export class PondConnection {
     );
     room.onMessage(MessageType.chat, (line: ChatBroadcast) => events.onChat?.(line));
     room.onMessage(MessageType.notice, (notice: Notice) => events.onNotice?.(notice));
-    room.onLeave((code: number) => {
+    // Against the tadpoles we hold now: the radar reflects the positions of the patch before it.
+    room.onMessage(MessageType.radar, (bytes: Uint8Array) => this.radar.receive(bytes, this.roster.bySession.values(), performance.now()));
+    room.onLeave((code: number, reason?: string) => {
       this.netsim?.detach();
-      events.onLeave?.(code);
+      events.onLeave?.(code, reason);
     });
   }
 

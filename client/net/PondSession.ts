@@ -59,8 +59,16 @@ export interface PondSessionOptions {
   rejoin?: RejoinBackoff;
 }
 
+/** What caused a status change, when something did. */
+export interface StatusDetail {
+  code?: number;
+  reason?: string;
+  error?: unknown;
+}
+
 export interface PondSessionEvents {
-  onStatus?(status: SessionStatus, detail: { code?: number; error?: unknown }): void;
+  /** `code` is the close code that caused it, and `reason` the server's reason with it (e.g. how long the player was idle, close code 4410). */
+  onStatus?(status: SessionStatus, detail: StatusDetail): void;
   /** A (new) pond: the first join, and every move. `previous` is undefined on the first. */
   onPondChanged?(roomId: string, previous: string | undefined): void;
   /** A new PondConnection is live (first join and after each move; not after a reconnect, which keeps it). */
@@ -78,7 +86,9 @@ export interface PondSessionEvents {
  * WITH_ERROR, FAILED_TO_RECONNECT, ...). Application codes (4011–4999, e.g. the room's 4400 for
  * a client that keeps sending garbage) mean "go away": the session goes offline instead. So does
  * 4409 (connected from elsewhere: the seat reconnected from another tab or device): joining or
- * reconnecting again would take the seat back from there, which would take it back again.
+ * reconnecting again would take the seat back from there, which would take it back again. And
+ * 4410 (idle: the seat was freed after IDLE_TIMEOUT_SECONDS with no steering and no chat): a
+ * forgotten tab must not take a seat again by itself; the player swims again by choice.
  */
 export function shouldRejoin(code: number): boolean {
   return code < 4011;
@@ -206,7 +216,7 @@ export class PondSession {
     }
   }
 
-  private setStatus(status: SessionStatus, detail: { code?: number; error?: unknown }): void {
+  private setStatus(status: SessionStatus, detail: StatusDetail): void {
     if (this.currentStatus === status) return;
     this.currentStatus = status;
     this.events.onStatus?.(status, detail);
@@ -268,8 +278,8 @@ export class PondSession {
       onRemove: (id, tadpole) => this.events.onRemove?.(id, tadpole),
       onChat: (line) => this.events.onChat?.(line),
       onNotice: (notice) => this.events.onNotice?.(notice),
-      onLeave: (code) => {
-        if (holder.connection) this.onLeft(holder.connection, code);
+      onLeave: (code, reason) => {
+        if (holder.connection) this.onLeft(holder.connection, code, reason);
       },
     };
     const connection = await PondConnection.join({ ...this.options.connection, url, name: this.playerName, roomId }, events);
@@ -307,7 +317,7 @@ export class PondSession {
     if (previous !== room.roomId) this.events.onPondChanged?.(room.roomId, previous);
   }
 
-  private onLeft(connection: PondConnection, code: number): void {
+  private onLeft(connection: PondConnection, code: number, reason?: string): void {
     if (this.current !== connection) return;
     // Keep whatever name the player ended with (a chat `name:` rename included).
     const ownName = connection.self?.name;
@@ -316,7 +326,7 @@ export class PondSession {
     this.current = undefined;
     if (this.closed) return;
     if (!shouldRejoin(code)) {
-      this.setStatus("offline", { code });
+      this.setStatus("offline", { code, reason });
       return;
     }
     this.running = this.joinLoop("moving", code);

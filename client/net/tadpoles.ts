@@ -14,6 +14,8 @@ export interface PondTadpole extends Readonly<Body> {
   readonly name: string;
   readonly hue: number;
   readonly away: boolean;
+  /** Its player has done nothing for a while (IDLE_FADE_SECONDS): drawn faded. */
+  readonly idle: boolean;
   /** The body the stream (or, for our own, the server) keeps current. */
   readonly body: Readonly<Body>;
 }
@@ -25,6 +27,8 @@ class KnownTadpole implements PondTadpole {
   get name(): string { return this.identity.name; }
   get hue(): number { return this.identity.hue; }
   get away(): boolean { return this.identity.away; }
+  // Unset until the tadpole was first idle (the field has no default: it costs nothing at a join).
+  get idle(): boolean { return this.identity.idle === true; }
   get x(): number { return this.body.x; }
   get y(): number { return this.body.y; }
   get angle(): number { return this.body.angle; }

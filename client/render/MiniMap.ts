@@ -1,14 +1,23 @@
 import type * as Phaser from "phaser";
 import { WORLD_HALF } from "../../shared/constants.ts";
+import type { RadarView } from "../net/radar.ts";
 import { Colors } from "./palette.ts";
 import { Tex } from "./Textures.ts";
 import type { TadpoleView } from "./TadpoleView.ts";
 
 const MARGIN = 12;
+/** Inset of the map's drawing inside its panel, CSS px. */
+const PAD = 6;
+
+/** How strongly a radar cell of `count` far tadpoles is shaded: a lone tadpole shows, a crowd stands out. */
+export function crowdAlpha(count: number): number {
+  return Math.min(0.85, 0.45 + 0.1 * Math.log2(count));
+}
 
 /**
  * A small, quiet map of the whole pond in the top-right corner: a dot per known tadpole, yours
- * brighter, and the rectangle your screen shows. HUD camera, CSS pixels.
+ * brighter, and the rectangle your screen shows; under them, in a warm shade, the radar's cells
+ * of tadpoles beyond your view (the whole pond, once a second). HUD camera, CSS pixels.
  */
 export class MiniMap {
   private readonly panel: Phaser.GameObjects.Image;
@@ -33,14 +42,33 @@ export class MiniMap {
     this.panel.setPosition(this.left, this.top).setDisplaySize(this.size, this.size);
   }
 
-  update(views: readonly TadpoleView[], camX: number, camY: number, viewW: number, viewH: number): void {
+  /** Where the map is drawn (CSS px): its panel's corner and side, and the inset of the pond inside it. */
+  get area(): { left: number; top: number; size: number; pad: number } {
+    return { left: this.left, top: this.top, size: this.size, pad: PAD };
+  }
+
+  update(views: readonly TadpoleView[], camX: number, camY: number, viewW: number, viewH: number, radar?: RadarView): void {
     const g = this.g;
     g.clear();
-    const pad = 6;
+    const pad = PAD;
     const inner = this.size - pad * 2;
     const scale = inner / (WORLD_HALF * 2);
     const ox = this.left + pad + inner / 2;
     const oy = this.top + pad + inner / 2;
+
+    // The crowd beyond your view, from the radar: a shaded square per cell with anyone in it.
+    if (radar !== undefined && radar.farCells.length > 0) {
+      const cols = radar.cols;
+      const side = inner / cols;
+      const x0 = this.left + pad;
+      const y0 = this.top + pad;
+      for (const cell of radar.farCells) {
+        const gx = cell % cols;
+        const gy = (cell - gx) / cols;
+        g.fillStyle(Colors.crowd, crowdAlpha(radar.far[cell]));
+        g.fillRect(x0 + gx * side, y0 + gy * side, side, side);
+      }
+    }
 
     // The screen's view, as four thin bars (no path tessellation).
     const vw = Math.max(2, viewW * scale);

@@ -19,6 +19,18 @@ const LABEL_STYLE: Phaser.Types.GameObjects.Text.TextStyle = {
   color: Colors.name,
 };
 
+/** How transparent a tadpole whose player is reconnecting is drawn. */
+const AWAY_ALPHA = 0.35;
+/** An idle tadpole (its player did nothing for IDLE_FADE_SECONDS) fades to this, as in the original pond. */
+const IDLE_ALPHA = 0.2;
+/** Fading out to IDLE_ALPHA takes this long (s), linearly: seen, not a blink. */
+const FADE_OUT_SECONDS = 1;
+/** Coming back takes this long (s): the moment it moves or speaks, it is there. */
+const FADE_IN_SECONDS = 0.15;
+/** Names are drawn a little transparent: others' and our own. */
+const LABEL_ALPHA = 0.8;
+const OWN_LABEL_ALPHA = 0.95;
+
 /** Is this a tadpole whose player is reconnecting? (`away` is optional in older schemas.) */
 function isAway(tadpole: PondTadpole): boolean {
   return (tadpole as { away?: boolean }).away === true;
@@ -54,7 +66,15 @@ export class TadpoleView {
   private labelDrop = 0;
   private shownName = "";
   private shownHue = -1;
-  private shownAway = false;
+  /** The idle fade drawn now: 1 (not faded) down to IDLE_ALPHA; it eases toward the tadpole's `idle`. */
+  private fade = 1;
+  /** Set while hidden: the next draw shows the fade as it stands, without easing into it. */
+  private fadeStale = true;
+  /** Frame time of the last fade step (s). */
+  private fadeTime = 0;
+  private labelAlpha = LABEL_ALPHA;
+  /** The alpha head and tail were last drawn with (-1: not yet). */
+  private shownAlpha = -1;
   /** True when the joints are stale (new, or off screen for a while) and must be laid out anew. */
   private resetTail = true;
 
@@ -74,7 +94,7 @@ export class TadpoleView {
     this.head.setScale(HEAD_TEXTURE_WORLD / this.head.width);
     this.label = scene.add.text(0, 0, "", LABEL_STYLE).setOrigin(0.5, 0).setDepth(Depth.label);
     this.label.setResolution(textResolution);
-    this.label.setAlpha(0.8);
+    this.label.setAlpha(LABEL_ALPHA);
     this.setVisible(false);
   }
 
@@ -95,7 +115,14 @@ export class TadpoleView {
     this.halo = scene.add.image(0, 0, Tex.halo).setDepth(Depth.ownTail).setAlpha(0.5);
     this.halo.setScale((HEAD_RADIUS * 4.2) / this.halo.width);
     hudCamera.ignore(this.halo);
-    this.label.setColor(Colors.ownName).setFontStyle("bold").setAlpha(0.95);
+    this.labelAlpha = OWN_LABEL_ALPHA;
+    this.shownAlpha = -1;
+    this.label.setColor(Colors.ownName).setFontStyle("bold").setAlpha(OWN_LABEL_ALPHA * this.fade);
+  }
+
+  /** The alpha its head is drawn with now: the idle fade times the away dimming (for the test hook). */
+  get alpha(): number {
+    return this.head.alpha;
   }
 
   setTextResolution(resolution: number): void {
@@ -121,12 +148,12 @@ export class TadpoleView {
     const cos = Math.cos(angle);
     const sin = Math.sin(angle);
     const speedNorm = Math.min(1, Math.max(0, this.speed / MAX_SPEED));
-    this.refreshLook();
+    this.refreshLook(time);
 
     this.head.setPosition(x, y).setRotation(angle);
     if (this.halo) {
       this.halo.setPosition(x, y);
-      this.halo.setAlpha(0.32 + 0.14 * Math.sin(time * 2.4));
+      this.halo.setAlpha((0.32 + 0.14 * Math.sin(time * 2.4)) * this.fade);
     }
     // Heading up, the tail hangs below the head, right where the name goes: slide the name
     // down past it (smoothly, so a turning tadpole's name does not jump).
@@ -201,15 +228,21 @@ export class TadpoleView {
 
   /** Shows or hides the sprites (off-screen tadpoles cost nothing to draw). */
   setVisible(visible: boolean): void {
-    if (!visible) this.resetTail = true;
+    if (!visible) {
+      this.resetTail = true;
+      this.fadeStale = true;
+    }
     this.tail.setVisible(visible);
     this.head.setVisible(visible);
     this.label.setVisible(visible);
     this.halo?.setVisible(visible);
   }
 
-  /** Applies name, colour and away-state changes; cheap when nothing changed. */
-  private refreshLook(): void {
+  /**
+   * Applies name, colour, away and idle changes; cheap when nothing changed. The fade runs on
+   * the clock (`time`, s), not on the capped frame step: a slow page fades in the same second.
+   */
+  private refreshLook(time: number): void {
     const t = this.tadpole;
     if (t.name !== this.shownName) {
       this.shownName = t.name;
@@ -222,12 +255,23 @@ export class TadpoleView {
       this.head.setTint(tint);
       this.tail.setColors(tint);
     }
-    const away = isAway(t);
-    if (away !== this.shownAway) {
-      this.shownAway = away;
-      const alpha = away ? 0.35 : 1;
+    const target = t.idle === true ? IDLE_ALPHA : 1;
+    const dt = Math.max(0, time - this.fadeTime);
+    this.fadeTime = time;
+    if (this.fadeStale) {
+      this.fadeStale = false;
+      this.fade = target;
+    } else if (this.fade > target) {
+      this.fade = Math.max(target, this.fade - ((1 - IDLE_ALPHA) / FADE_OUT_SECONDS) * dt);
+    } else if (this.fade < target) {
+      this.fade = Math.min(target, this.fade + ((1 - IDLE_ALPHA) / FADE_IN_SECONDS) * dt);
+    }
+    const alpha = this.fade * (isAway(t) ? AWAY_ALPHA : 1);
+    if (alpha !== this.shownAlpha) {
+      this.shownAlpha = alpha;
       this.head.setAlpha(alpha);
       this.tail.setAlpha(alpha);
+      this.label.setAlpha(this.labelAlpha * this.fade);
     }
   }
 

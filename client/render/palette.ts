@@ -35,4 +35,7 @@ export const Colors = {
   arrow: 0xcfe6ff,
   mapDot: 0xa9c8ea,
   mapSelf: 0xffffff,
+  /** The crowd beyond your view (the radar): mini-map cells and far edge arrows, warm so they never read as a tadpole you see. */
+  crowd: 0xffb35c,
+  crowdText: "#ffc98a",
 } as const;

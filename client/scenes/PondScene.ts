@@ -227,8 +227,10 @@ export class PondScene extends Phaser.Scene {
     this.onScreenCount = onScreen;
 
     this.particles.update(this.camX, this.camY, seconds, still);
-    this.arrows.update(this.views, this.camX, this.camY, v.cssWidth, v.cssHeight, zoom);
-    this.minimap.update(this.views, this.camX, this.camY, worldW, worldH);
+    // The radar (once a second, the whole pond) adds the crowds beyond your view to both.
+    const radar = connection?.radar;
+    this.arrows.update(this.views, this.camX, this.camY, v.cssWidth, v.cssHeight, zoom, radar);
+    this.minimap.update(this.views, this.camX, this.camY, worldW, worldH, radar);
     this.bubbles.update(time, this.byId, this.camX, this.camY, v.cssWidth, v.cssHeight, zoom, (HEAD_RADIUS + 10) * zoom);
     if (this.own) this.deps.onOwnName(this.own.tadpole.name);
     const stats = this.deps.stats;
@@ -296,6 +298,36 @@ export class PondScene extends Phaser.Scene {
 
   names(): string[] {
     return this.views.map((v) => v.tadpole.name);
+  }
+
+  /** The radar as last received: the grid and, per cell, the tadpoles beyond our view. */
+  radarView(): { received: number; cols: number; total: number; farTotal: number; far: Array<{ cell: number; count: number }> } {
+    const radar = this.connection?.radar;
+    if (!radar) return { received: 0, cols: 0, total: 0, farTotal: 0, far: [] };
+    return {
+      received: radar.received,
+      cols: radar.cols,
+      total: radar.total,
+      farTotal: radar.farTotal,
+      far: radar.farCells.map((cell) => ({ cell, count: radar.far[cell] })),
+    };
+  }
+
+  /** The arrows toward far crowds drawn this frame (CSS px). */
+  crowdArrows(): Array<{ x: number; y: number; angle: number; count: number }> {
+    return this.arrows.drawnCrowd.map((a) => ({ ...a }));
+  }
+
+  /** Where the mini-map is drawn (CSS px). */
+  get miniMapArea(): { left: number; top: number; size: number; pad: number } {
+    return this.minimap.area;
+  }
+
+  /** Tadpole `id` as drawn this frame: where, how fast, the alpha its head is drawn with, and whether the pond has it idle. */
+  look(id: string): { x: number; y: number; speed: number; alpha: number; drawn: boolean; idle: boolean } | undefined {
+    const view = this.byId.get(id);
+    if (!view) return undefined;
+    return { x: view.x, y: view.y, speed: view.speed, alpha: view.alpha, drawn: view.drawn, idle: view.tadpole.idle };
   }
 
   bubbleTexts(): string[] {

@@ -18,6 +18,16 @@
  *   or offline)
  * - pondId(): the room id of the pond we are in, undefined while not connected
  * - status(): the session's status: "connecting" | "connected" | "reconnecting" | "moving" | "offline"
+ * - radar(): the radar as last received (once a second, the whole pond): `received` how many so
+ *   far, `cols` its grid's width, `total` tadpoles in the pond, `farTotal` and `far` (per cell
+ *   index, row-major from the pond's top-left) the ones this page does not otherwise see
+ * - crowdArrows(): the arrows toward far crowds drawn this frame: tip {x, y} in CSS px, `angle`
+ *   (radians, y down) and `count` (the label)
+ * - miniMap(): where the mini-map is drawn, CSS px: panel corner {left, top}, side `size`, and
+ *   `pad`, the inset of the pond's square inside the panel
+ * - look(id): tadpole `id` (a session id) as drawn this frame: world position {x, y}, speed,
+ *   `alpha` its head is drawn with (1, less while idle or away), `drawn` whether it is on screen
+ *   (with a margin) and `idle` whether the pond has it idle; undefined when this page has no such tadpole
  */
 export interface PondTestHook {
   sessionId(): string | undefined;
@@ -31,6 +41,10 @@ export interface PondTestHook {
   connected(): boolean;
   pondId(): string | undefined;
   status(): string;
+  radar(): { received: number; cols: number; total: number; farTotal: number; far: Array<{ cell: number; count: number }> };
+  crowdArrows(): Array<{ x: number; y: number; angle: number; count: number }>;
+  miniMap(): { left: number; top: number; size: number; pad: number };
+  look(id: string): { x: number; y: number; speed: number; alpha: number; drawn: boolean; idle: boolean } | undefined;
 }
 
 declare global {

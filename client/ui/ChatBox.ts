@@ -1,4 +1,5 @@
 import { CHAT_MAX_LENGTH } from "../../shared/constants.ts";
+import { onLangChange, t } from "../i18n/index.ts";
 import { isTypingTarget } from "../input/Steering.ts";
 import { strokedIcon } from "./icon.ts";
 
@@ -90,6 +91,7 @@ export class ChatBox {
   /** Whether the field had the focus when the chat button was pressed. */
   private focusedAtPress = false;
   private readonly onKey: (e: KeyboardEvent) => void;
+  private readonly offLang: () => void;
 
   constructor(parent: HTMLElement, private readonly send: (text: string) => void) {
     this.form = document.createElement("form");
@@ -100,8 +102,6 @@ export class ChatBox {
     this.input.enterKeyHint = "send";
     // A little slack over the server's limit so a `name: ` prefix still fits; the server cuts.
     this.input.maxLength = CHAT_MAX_LENGTH + 20;
-    this.input.placeholder = "Say something…  (↑ your last lines, name: Bob renames you)";
-    this.input.setAttribute("aria-label", "Chat message");
     this.form.appendChild(this.input);
     parent.appendChild(this.form);
 
@@ -109,9 +109,9 @@ export class ChatBox {
     this.button.type = "button";
     this.button.className = "chat-button";
     this.button.appendChild(chatIcon());
-    this.button.title = "Chat (or just type)";
-    this.button.setAttribute("aria-label", "Chat");
     parent.appendChild(this.button);
+    this.relabel();
+    this.offLang = onLangChange(() => this.relabel());
 
     this.form.addEventListener("submit", (e) => {
       e.preventDefault();
@@ -146,6 +146,15 @@ export class ChatBox {
 
     this.onKey = (e: KeyboardEvent): void => this.onWindowKey(e);
     window.addEventListener("keydown", this.onKey);
+  }
+
+  /** Puts this language's words on the line and the button. */
+  private relabel(): void {
+    const m = t();
+    this.input.placeholder = m.chatPlaceholder;
+    this.input.setAttribute("aria-label", m.chatLabel);
+    this.button.title = m.chatButtonTitle;
+    this.button.setAttribute("aria-label", m.chatButton);
   }
 
   /** Whether the chat line is open (showing a draft, or waiting for one). */
@@ -196,6 +205,7 @@ export class ChatBox {
 
   dispose(): void {
     window.removeEventListener("keydown", this.onKey);
+    this.offLang();
     this.form.remove();
     this.button.remove();
   }

@@ -1,3 +1,13 @@
+import { onLangChange } from "../i18n/index.ts";
+
+/**
+ * Words to show: as they are, or a function that says them in the language shown now (the
+ * banner and the toast say them again when the language is switched).
+ */
+export type Words = string | (() => string);
+
+const say = (words: Words): string => (typeof words === "function" ? words() : words);
+
 /**
  * A centred banner for connection trouble ("connection lost — reconnecting…"), with a retry
  * button when the session has given up (offline), and a short toast for server notices such as
@@ -10,6 +20,10 @@ export class ConnectionBanner {
   private readonly toast: HTMLDivElement;
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
   private onRetry: (() => void) | undefined;
+  /** What the banner, its button and the toast say now, to say again in another language. */
+  private bannerWords: Words = "";
+  private retryWords: Words = "";
+  private toastWords: Words = "";
 
   constructor(parent: HTMLElement) {
     this.banner = document.createElement("div");
@@ -29,22 +43,30 @@ export class ConnectionBanner {
     this.toast.className = "toast hidden";
     this.toast.setAttribute("role", "status");
     parent.appendChild(this.toast);
+    onLangChange(() => {
+      this.text.textContent = say(this.bannerWords);
+      this.retry.textContent = say(this.retryWords);
+      this.toast.textContent = say(this.toastWords);
+    });
   }
 
   /** A passing state (joining, reconnecting, moving): text only, gently pulsing. */
-  show(text: string): void {
+  show(text: Words): void {
     this.onRetry = undefined;
-    this.text.textContent = text;
+    this.bannerWords = text;
+    this.text.textContent = say(text);
     // Only the text: the banner's textContent is exactly what it says.
     this.banner.replaceChildren(this.text);
     this.banner.classList.remove("offline", "hidden");
   }
 
   /** A stop (kicked, gave up): the message and a button that tries again. */
-  offline(text: string, retryLabel: string, onRetry: () => void): void {
+  offline(text: Words, retryLabel: Words, onRetry: () => void): void {
     this.onRetry = onRetry;
-    this.text.textContent = text;
-    this.retry.textContent = retryLabel;
+    this.bannerWords = text;
+    this.retryWords = retryLabel;
+    this.text.textContent = say(text);
+    this.retry.textContent = say(retryLabel);
     this.banner.replaceChildren(this.text, this.retry);
     this.banner.classList.add("offline");
     this.banner.classList.remove("hidden");
@@ -56,8 +78,9 @@ export class ConnectionBanner {
     if (this.banner.contains(document.activeElement)) this.retry.blur();
   }
 
-  notify(text: string, ms = 3500): void {
-    this.toast.textContent = text;
+  notify(text: Words, ms = 3500): void {
+    this.toastWords = text;
+    this.toast.textContent = say(text);
     this.toast.classList.remove("hidden");
     clearTimeout(this.toastTimer);
     this.toastTimer = setTimeout(() => this.toast.classList.add("hidden"), ms);

@@ -1,4 +1,5 @@
 import { NAME_MAX_LENGTH } from "../../shared/constants.ts";
+import { onLangChange, t } from "../i18n/index.ts";
 
 const STORAGE_KEY = "tadpole-pond.name";
 
@@ -38,10 +39,14 @@ export class NameField {
     this.input = document.createElement("input");
     this.input.type = "text";
     this.input.maxLength = NAME_MAX_LENGTH;
-    this.input.placeholder = "your name";
     this.input.enterKeyHint = "done";
     this.input.spellcheck = false;
-    this.input.setAttribute("aria-label", "Your name");
+    const relabel = (): void => {
+      this.input.placeholder = t().namePlaceholder;
+      this.input.setAttribute("aria-label", t().nameLabel);
+    };
+    relabel();
+    onLangChange(relabel);
     if (!storedName()) form.classList.add("hint");
     form.append(label, this.input);
     parent.appendChild(form);

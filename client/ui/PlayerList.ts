@@ -1,3 +1,4 @@
+import { onLangChange, t } from "../i18n/index.ts";
 import { currentKeyer, loadFullKeyer } from "./nameKeys.ts";
 import type { Mutes } from "./Mutes.ts";
 
@@ -43,13 +44,23 @@ export class PlayerList {
     private readonly onMute: (id: string) => void,
   ) {
     this.element = el("section", "players");
-    this.element.setAttribute("aria-label", "Players nearby");
     this.nearbyList = el("ul", "player-rows");
     this.nearbyNote = el("p", "pond-note");
-    this.mutedTitle = el("div", "pond-list-title players-muted-title", "Muted");
+    this.mutedTitle = el("div", "pond-list-title players-muted-title");
     this.mutedList = el("ul", "player-rows muted");
-    this.element.append(el("div", "pond-list-title", "Players nearby"), this.nearbyList, this.nearbyNote, this.mutedTitle, this.mutedList);
+    const nearbyTitle = el("div", "pond-list-title");
+    this.element.append(nearbyTitle, this.nearbyList, this.nearbyNote, this.mutedTitle, this.mutedList);
     mutes.onChange(() => this.render());
+    const relabel = (): void => {
+      this.element.setAttribute("aria-label", t().playersNearby);
+      nearbyTitle.textContent = t().playersNearby;
+      this.mutedTitle.textContent = t().muted;
+      // The rows' words too: draw them again.
+      this.shown = "";
+      this.render();
+    };
+    relabel();
+    onLangChange(relabel);
   }
 
   /** Shown (the pond list opened): render now and keep current. */
@@ -85,7 +96,7 @@ export class PlayerList {
         this.onMute(p.id);
       }
     }, p.id)));
-    this.nearbyNote.textContent = rows.length === 0 ? "Nobody near you." : "Muted players' chat is hidden from you.";
+    this.nearbyNote.textContent = rows.length === 0 ? t().nobodyNear : t().mutedNote;
     this.mutedTitle.classList.toggle("hidden", away.length === 0);
     this.mutedList.replaceChildren(...away.map((name) => this.row(name, true, () => this.mutes.unmute(undefined, name))));
   }
@@ -95,10 +106,11 @@ export class PlayerList {
     if (id !== undefined) row.dataset.id = id;
     const label = el("span", "player-name", name);
     label.title = name;
-    const button = el("button", "player-mute", muted ? "unmute" : "mute");
+    const m = t();
+    const button = el("button", "player-mute", muted ? m.unmute : m.mute);
     button.type = "button";
     button.setAttribute("aria-pressed", String(muted));
-    button.setAttribute("aria-label", `${muted ? "Unmute" : "Mute"} ${name}`);
+    button.setAttribute("aria-label", muted ? m.unmuteName(name) : m.muteName(name));
     button.addEventListener("click", (e) => {
       toggle();
       if (e.detail > 0) button.blur();

@@ -1,4 +1,5 @@
 import type { PondListing } from "../../shared/protocol.ts";
+import { onLangChange, t } from "../i18n/index.ts";
 import { strokedIcon } from "./icon.ts";
 
 /** Refresh the list this often while it is open (ms). */
@@ -16,7 +17,7 @@ export function shortPondId(roomId: string): string {
 }
 
 function players(n: number): string {
-  return n === 1 ? "1 player" : `${n} players`;
+  return t().players(n);
 }
 
 /** GET /ponds, validated: anything malformed is dropped rather than trusted. */
@@ -34,6 +35,15 @@ export async function fetchPonds(signal?: AbortSignal): Promise<PondListing[]> {
     ponds.push({ roomId, clients: Math.max(0, Math.floor(clients)), maxClients: typeof maxClients === "number" && Number.isFinite(maxClients) ? maxClients : Infinity });
   }
   return ponds;
+}
+
+/** A box with an arrow leaving it: the share sheet's own sign. */
+function shareIcon(): SVGSVGElement {
+  return strokedIcon(
+    ["M12 14V3.5", "M8 7.2l4-3.7 4 3.7", "M8.5 10.5H6.5a1.5 1.5 0 0 0-1.5 1.5v7a1.5 1.5 0 0 0 1.5 1.5h11a1.5 1.5 0 0 0 1.5-1.5v-7a1.5 1.5 0 0 0-1.5-1.5h-2"],
+    1.8,
+    { "stroke-linecap": "round", "stroke-linejoin": "round" },
+  );
 }
 
 /** A chain-link icon. */
@@ -60,14 +70,17 @@ export interface PondPanelHandlers {
   join(roomId: string): void;
   /** Copy (or otherwise hand out) the link to the current pond. */
   copyLink(roomId: string): void;
+  /** Hand the link to the system's share sheet; given only where the browser has one (a share button shows then). */
+  share?(roomId: string): void;
   /** The list was opened or closed (sections added with addSection refresh while it is open). */
   listShown?(open: boolean): void;
 }
 
 /**
- * The pond panel, top-left: the current pond's short id and player count, a copy-link button,
- * and a toggle that opens the list of ponds (GET /ponds) with a join button each, above any
- * sections added with addSection (the players nearby, to mute: ui/PlayerList.ts). The counts come
+ * The pond panel, top-left: the current pond's short id and player count, a copy-link button
+ * (and a share button where the browser has a share sheet: handlers.share), and a toggle that
+ * opens the list of ponds (GET /ponds) with a join button each, above any sections added with
+ * addSection (the players nearby, to mute: ui/PlayerList.ts). The counts come
  * from the server's pond list, not from the state (which only holds the tadpoles in view).
  * Escape, or a touch on the pond, closes the list. Plain DOM, text through textContent only;
  * it never listens to the steering keys.
@@ -78,6 +91,8 @@ export class PondPanel {
   private readonly nameEl: HTMLSpanElement;
   private readonly countEl: HTMLSpanElement;
   private readonly copyButton: HTMLButtonElement;
+  private readonly shareButton: HTMLButtonElement | undefined;
+  private readonly listTitle: HTMLDivElement;
   private readonly listBox: HTMLDivElement;
   private readonly list: HTMLUListElement;
   private readonly note: HTMLParagraphElement;
@@ -98,7 +113,6 @@ export class PondPanel {
     this.toggleButton.type = "button";
     this.toggleButton.setAttribute("aria-expanded", "false");
     this.toggleButton.setAttribute("aria-controls", "pond-list");
-    this.toggleButton.title = "Ponds";
     this.nameEl = el("span", "pond-name");
     this.countEl = el("span", "pond-count");
     const chevron = el("span", "pond-chevron", "▾");
@@ -107,16 +121,20 @@ export class PondPanel {
 
     this.copyButton = el("button", "pond-copy");
     this.copyButton.type = "button";
-    this.copyButton.title = "Copy a link to this pond";
-    this.copyButton.setAttribute("aria-label", "Copy a link to this pond");
     this.copyButton.appendChild(linkIcon());
     bar.append(this.toggleButton, this.copyButton);
+    if (handlers.share) {
+      this.shareButton = el("button", "pond-share");
+      this.shareButton.type = "button";
+      this.shareButton.appendChild(shareIcon());
+      bar.append(this.shareButton);
+    }
 
     this.listBox = el("div", "pond-list hidden");
     this.listBox.id = "pond-list";
     this.listBox.setAttribute("role", "region");
-    this.listBox.setAttribute("aria-label", "Ponds");
-    this.listBox.appendChild(el("div", "pond-list-title", "Ponds"));
+    this.listTitle = el("div", "pond-list-title");
+    this.listBox.appendChild(this.listTitle);
     this.list = el("ul", "pond-rows");
     this.note = el("p", "pond-note");
     this.listBox.append(this.list, this.note);
@@ -133,6 +151,10 @@ export class PondPanel {
       if (this.pond) this.handlers.copyLink(this.pond);
       if (e.detail > 0) this.copyButton.blur();
     });
+    this.shareButton?.addEventListener("click", (e) => {
+      if (this.pond) this.handlers.share?.(this.pond);
+      if (e.detail > 0) this.shareButton?.blur();
+    });
     window.addEventListener("keydown", (e) => {
       if (e.key !== "Escape" || !this.isOpen) return;
       e.preventDefault();
@@ -144,6 +166,22 @@ export class PondPanel {
     document.addEventListener("visibilitychange", () => {
       if (!document.hidden) this.schedule(0);
     });
+    this.relabel();
+    onLangChange(() => this.relabel());
+  }
+
+  /** This language's words on the buttons and the list, then everything the panel shows. */
+  private relabel(): void {
+    const m = t();
+    this.toggleButton.title = m.ponds;
+    this.copyButton.title = m.copyLink;
+    this.copyButton.setAttribute("aria-label", m.copyLink);
+    if (this.shareButton) {
+      this.shareButton.title = m.share;
+      this.shareButton.setAttribute("aria-label", m.share);
+    }
+    this.listBox.setAttribute("aria-label", m.ponds);
+    this.listTitle.textContent = m.ponds;
     this.render();
   }
 
@@ -240,23 +278,26 @@ export class PondPanel {
     const pond = this.pond;
     const current = pond !== undefined ? this.ponds?.find((p) => p.roomId === pond) : undefined;
     this.root.dataset.status = this.linkStatus;
+    const m = t();
     if (pond === undefined) {
-      this.nameEl.textContent = this.linkStatus === "offline" ? "Not in a pond" : "Joining a pond…";
+      this.nameEl.textContent = this.linkStatus === "offline" ? m.notInPond : m.joiningPond;
       this.countEl.textContent = "";
       this.toggleButton.removeAttribute("data-pond");
     } else {
-      this.nameEl.textContent = `Pond ${shortPondId(pond)}`;
+      this.nameEl.textContent = m.pond(shortPondId(pond));
       this.countEl.textContent = current ? players(current.clients) : "";
       this.toggleButton.dataset.pond = pond;
     }
     this.toggleButton.setAttribute("aria-label", pond === undefined
-      ? `Ponds (${this.linkStatus === "offline" ? "not in a pond" : "joining"})`
-      : `Pond ${pond}${current ? `, ${players(current.clients)}` : ""}. Show all ponds`);
+      ? (this.linkStatus === "offline" ? m.pondsNotInPond : m.pondsJoining)
+      : m.pondToggle(pond, current ? players(current.clients) : undefined));
     this.copyButton.disabled = pond === undefined;
+    if (this.shareButton) this.shareButton.disabled = pond === undefined;
     if (this.isOpen) this.renderList();
   }
 
   private renderList(): void {
+    const m = t();
     const rows: HTMLLIElement[] = [];
     const ponds = [...(this.ponds ?? [])].sort((a, b) => b.clients - a.clients || a.roomId.localeCompare(b.roomId));
     for (const p of ponds) {
@@ -270,12 +311,12 @@ export class PondPanel {
       fill.title = players(p.clients);
       let action: HTMLElement;
       if (here) {
-        action = el("span", "pond-row-here", "you're here");
+        action = el("span", "pond-row-here", m.youAreHere);
       } else {
-        const button = el("button", "pond-row-join", full ? "full" : "join");
+        const button = el("button", "pond-row-join", full ? m.full : m.join);
         button.type = "button";
         button.disabled = full;
-        button.setAttribute("aria-label", `Join pond ${p.roomId}`);
+        button.setAttribute("aria-label", m.joinPond(p.roomId));
         button.addEventListener("click", () => {
           this.close();
           this.handlers.join(p.roomId);
@@ -286,9 +327,9 @@ export class PondPanel {
       rows.push(row);
     }
     this.list.replaceChildren(...rows);
-    if (this.ponds === undefined) this.note.textContent = this.listFailed ? "Couldn't load the ponds." : "Loading…";
-    else if (this.listFailed) this.note.textContent = "Couldn't refresh the list.";
-    else if (ponds.length === 0) this.note.textContent = "No ponds open.";
-    else this.note.textContent = "New players join the fullest pond with room.";
+    if (this.ponds === undefined) this.note.textContent = this.listFailed ? m.pondsLoadFailed : m.pondsLoading;
+    else if (this.listFailed) this.note.textContent = m.pondsRefreshFailed;
+    else if (ponds.length === 0) this.note.textContent = m.noPonds;
+    else this.note.textContent = m.pondsNote;
   }
 }

@@ -1,4 +1,5 @@
 import type { Notice } from "../../shared/protocol.ts";
+import { noticeText, onLangChange, t } from "../i18n/index.ts";
 import { strokedIcon } from "./icon.ts";
 
 /** How long a notice stays up (ms), and how many stack at once. */
@@ -21,25 +22,33 @@ function shieldIcon(): SVGSVGElement {
  * Chat lines are only ever light bubbles over the tadpole that said them (render/ChatBubble.ts),
  * and their text goes in through textContent, so a line such as "[SERVER] Alice was banned"
  * shows as a bubble over its speaker, never as one of these. Notice text too goes in through
- * textContent. Sits above the bubbles' layer.
+ * textContent. Sits above the bubbles' layer. The words are the player's language's, by the
+ * notice's code (i18n noticeText; the server's own text for a code we do not know), and the
+ * cards shown say them again when the language is switched.
  */
 export class SystemNotices {
   private readonly root: HTMLDivElement;
   private readonly timers = new Map<HTMLElement, ReturnType<typeof setTimeout>>();
+  /** What each card shown says, as the server sent it. */
+  private readonly notices = new Map<HTMLElement, Notice>();
 
   constructor(parent: HTMLElement) {
     this.root = document.createElement("div");
     this.root.className = "system-notices";
     this.root.setAttribute("role", "log");
     this.root.setAttribute("aria-live", "polite");
-    this.root.setAttribute("aria-label", "Messages from the pond");
+    this.root.setAttribute("aria-label", t().noticesLabel);
     parent.appendChild(this.root);
+    onLangChange(() => {
+      this.root.setAttribute("aria-label", t().noticesLabel);
+      for (const [card, notice] of this.notices) this.fill(card, notice);
+    });
   }
 
   show(notice: Notice): void {
     // The same notice again (a throttled line after another): keep one card, up for longer.
     const last = this.root.lastElementChild as HTMLElement | null;
-    if (last && last.dataset.code === notice.code && last.querySelector(".system-notice-text")?.textContent === notice.text) {
+    if (last && last.dataset.code === notice.code && last.querySelector(".system-notice-text")?.textContent === noticeText(notice)) {
       this.expireLater(last);
       return;
     }
@@ -50,11 +59,11 @@ export class SystemNotices {
     icon.classList.add("system-notice-icon");
     const from = document.createElement("span");
     from.className = "system-notice-from";
-    from.textContent = "Pond";
     const text = document.createElement("span");
     text.className = "system-notice-text";
-    text.textContent = notice.text;
     card.append(icon, from, text);
+    this.notices.set(card, notice);
+    this.fill(card, notice);
     this.root.appendChild(card);
     this.expireLater(card);
     while (this.root.children.length > MAX_SHOWN) this.remove(this.root.firstElementChild as HTMLElement);
@@ -65,6 +74,14 @@ export class SystemNotices {
     return [...this.root.querySelectorAll(".system-notice-text")].map((el) => el.textContent ?? "");
   }
 
+  /** The card's label and words, in the language shown now (textContent only). */
+  private fill(card: HTMLElement, notice: Notice): void {
+    const from = card.querySelector(".system-notice-from");
+    const text = card.querySelector(".system-notice-text");
+    if (from) from.textContent = t().noticeFrom;
+    if (text) text.textContent = noticeText(notice);
+  }
+
   private expireLater(card: HTMLElement): void {
     clearTimeout(this.timers.get(card));
     this.timers.set(card, setTimeout(() => this.remove(card), SHOWN_MS));
@@ -73,6 +90,7 @@ export class SystemNotices {
   private remove(card: HTMLElement): void {
     clearTimeout(this.timers.get(card));
     this.timers.delete(card);
+    this.notices.delete(card);
     card.remove();
   }
 }

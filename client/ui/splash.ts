@@ -1,6 +1,7 @@
 /**
- * The loading screen index.html paints before any script runs: it fades out once there is a pond
- * to show (or a banner saying why not), and is removed from the page after the fade.
+ * The loading screen index.html paints before any script runs (in the player's language: a few
+ * lines inline there pick it as client/i18n/ does): it fades out once there is a pond to show (or
+ * a banner saying why not), and is removed from the page after the fade.
  */
 export function dismissSplash(): void {
   const splash = document.getElementById("splash");

@@ -1,12 +1,15 @@
 import { CloseCode, Protocol, Room, ServerError, getMessageBytes, logger, type AuthContext, type Client, type StepContext } from "@colyseus/core";
-import { DEFAULT_NAME, DEFAULT_TICK_RATE, HUE_COUNT } from "../../shared/constants.ts";
+import { DEFAULT_NAME, DEFAULT_TICK_RATE, HUE_COUNT, IDLE_FADE_SECONDS, IDLE_KICK_SECONDS } from "../../shared/constants.ts";
 import { TadpoleInput } from "../../shared/input.ts";
 import { MessageType, parseChat, parseName, sanitizeName, type ChatBroadcast, type Notice } from "../../shared/messages.ts";
 import { isDefaultName, nameKeys, withSuffix } from "../../shared/names.ts";
+import { idleCloseReason } from "../../shared/protocol.ts";
 import { PondState, type Body } from "../../shared/state.ts";
 import { metrics } from "../metrics.ts";
 import { WordFilter } from "../moderation/wordFilter.ts";
 import { Pond, type Member } from "../sim/Pond.ts";
+import { PondRadar } from "../sim/Radar.ts";
+import { RADAR_INTERVAL_MS } from "../../shared/radar.ts";
 import { sockets } from "../sockets.ts";
 import { admission } from "./admission.ts";
 import { guardFrames } from "./frameGuard.ts";
@@ -23,6 +26,10 @@ export interface PondOptions {
   interest?: boolean;
   /** Masks listed words in chat and names (config WORD_LIST_FILE); none when undefined. */
   wordFilter?: WordFilter;
+  /** Seconds without activity before a tadpole shows as idle (config IDLE_FADE_SECONDS; fractions for tests). */
+  idleFadeSeconds?: number;
+  /** Seconds without activity before the seat is freed with CLOSE_IDLE (config IDLE_TIMEOUT_SECONDS); 0 = never. */
+  idleTimeoutSeconds?: number;
 }
 
 /** Close code for a client that keeps sending messages we cannot use. */
@@ -35,6 +42,14 @@ export const CLOSE_FLOODING = 4429;
  * socket. A client must not reconnect on it: it would take the seat back, and so on in a loop.
  */
 export const CLOSE_CONNECTED_ELSEWHERE = 4409;
+/**
+ * Close code for a player who did nothing (no steering, no swimming, no chat) for
+ * IDLE_TIMEOUT_SECONDS: its seat is freed for others. No reconnection grace, and a client does
+ * not come back by itself: the page offers to swim again.
+ */
+export const CLOSE_IDLE = 4410;
+/** How often the room looks for idle players (ms): the fade and the kick land within this of their time. */
+const IDLE_CHECK_MS = 1000;
 
 /** Default view radius: a little more than half a large desktop screen's diagonal. */
 export const DEFAULT_VIEW_RADIUS = 1200;
@@ -97,6 +112,10 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   private words: WordFilter | undefined;
   private pond!: Pond<SwimmerExtras>;
   private reconnectGraceSeconds = 20;
+  /** Fixed steps without activity before a tadpole is idle, and before its seat is freed (0: never). */
+  private idleFadeTicks = 0;
+  private idleKickTicks = 0;
+  private idleTimeoutSeconds = 0;
   private messagesPerSecond = DEFAULT_TICK_RATE * MESSAGES_PER_TICK + MESSAGES_SLACK_PER_SECOND;
   /** Start of the first fixed step since the last patch (0: none ran), and the time spent in steps. */
   private tickStarted = 0;
@@ -107,6 +126,10 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     const tickRate = options.tickRate ?? DEFAULT_TICK_RATE;
     this.maxClients = options.maxPlayers ?? this.maxClients;
     this.reconnectGraceSeconds = options.reconnectGraceSeconds ?? this.reconnectGraceSeconds;
+    this.idleTimeoutSeconds = options.idleTimeoutSeconds ?? IDLE_KICK_SECONDS;
+    // Measured in the simulation's fixed steps (PondSim.tick), which keep time with the clock.
+    this.idleFadeTicks = Math.max(1, Math.round((options.idleFadeSeconds ?? IDLE_FADE_SECONDS) * tickRate));
+    this.idleKickTicks = this.idleTimeoutSeconds > 0 ? Math.max(1, Math.round(this.idleTimeoutSeconds * tickRate)) : 0;
     // Only the server's own definition sets this (its options override a client's of the same key).
     this.words = options.wordFilter instanceof WordFilter ? options.wordFilter : undefined;
     this.pond = new Pond<SwimmerExtras>(this.state, { viewRadius: options.viewRadius ?? DEFAULT_VIEW_RADIUS, interest: options.interest !== false });
@@ -119,8 +142,16 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     // Re-arm the patch timer after the simulation timer with the same period, so each
     // patch carries exactly the tick that ran just before it.
     this.patchRate = 1000 / tickRate;
+    // Once a second, where everyone is, coarsely (the mini-map's crowd and the far edge arrows):
+    // one pass over the swimmers, one message encoded once, the same bytes for every client.
+    const radar = new PondRadar();
+    this.clock.setInterval(() => {
+      if (this.clients.length > 0) this.broadcastBytes(MessageType.radar, radar.build(this.pond.members), {});
+    }, RADAR_INTERVAL_MS);
 
     this.messagesPerSecond = tickRate * MESSAGES_PER_TICK + MESSAGES_SLACK_PER_SECOND;
+    // Idle players: fade them, then free their seats (one comparison per tadpole a second).
+    this.clock.setInterval(() => this.checkIdle(), IDLE_CHECK_MS);
     guardFrames(this, {
       admit: (client) => this.admitFrame(client),
       refuse: (client, reason) => this.reject(client, reason),
@@ -185,10 +216,10 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   /** A dropped connection keeps its tadpole for a while; the SDK reconnects by itself. */
   override async onDrop(client: Client, code?: number): Promise<void> {
     const swimmer = this.swimmers.get(client.sessionId);
-    // No grace for a client we disconnected for bad input (the kick must stick), nor at shutdown
-    // (the pond is going away; the client moves to another one).
+    // No grace for a client we disconnected for bad input or idleness (the kick must stick), nor
+    // at shutdown (the pond is going away; the client moves to another one).
     if (swimmer === undefined || this.reconnectGraceSeconds === 0) return;
-    if (code === CLOSE_INVALID_INPUT || code === CLOSE_FLOODING || code === CloseCode.SERVER_SHUTDOWN) return;
+    if (code === CLOSE_INVALID_INPUT || code === CLOSE_FLOODING || code === CLOSE_IDLE || code === CloseCode.SERVER_SHUTDOWN) return;
     swimmer.tadpole.away = true;
     await this.allowReconnection(client, this.reconnectGraceSeconds);
   }
@@ -309,6 +340,8 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     if (!swimmer) return;
     const intent = parseChat(payload);
     if (intent === null) return this.reject(client, "bad_chat");
+    // A line (or rename) typed is a player at the keyboard, delivered or throttled.
+    this.pond.sim.touch(swimmer);
     if (intent.kind === "rename") return this.rename(client, swimmer, intent.name);
     if (!swimmer.chat.take(Date.now())) {
       const notice: Notice = { code: "chat_throttled", text: "You are chatting too fast; wait a moment." };
@@ -323,6 +356,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     if (!swimmer) return;
     const name = parseName(payload);
     if (name === null) return this.reject(client, "bad_name");
+    this.pond.sim.touch(swimmer);
     this.rename(client, swimmer, name);
   }
 
@@ -380,7 +414,8 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   }
 
   private tellNameTaken(client: Client, asked: string, name: string): void {
-    const notice: Notice = { code: "name_taken", text: `A name like “${asked}” is already taken in this pond: you are “${name}” here.` };
+    // The two names apart too, so a client can say it in the player's language.
+    const notice: Notice = { code: "name_taken", text: `A name like “${asked}” is already taken in this pond: you are “${name}” here.`, asked, name };
     client.send(MessageType.notice, notice);
   }
 
@@ -408,6 +443,18 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     if (swimmer && !swimmer.kicked && !swimmer.invalid.take(Date.now())) {
       this.kick(client, swimmer, CLOSE_INVALID_INPUT, "invalid_messages", "Too many invalid messages.");
     }
+  }
+
+  /**
+   * Once a second: marks the tadpoles of players idle for IDLE_FADE_SECONDS (they fade), and
+   * frees the seats of those idle for IDLE_TIMEOUT_SECONDS. A player who is away (its connection
+   * dropped) is left to the reconnection grace, which ends sooner.
+   */
+  private checkIdle(): void {
+    this.pond.checkIdle(this.idleFadeTicks, this.idleKickTicks, (swimmer) => {
+      if (swimmer.kicked || swimmer.tadpole.away) return;
+      this.kick(swimmer.client, swimmer, CLOSE_IDLE, "idle", idleCloseReason(this.idleTimeoutSeconds));
+    });
   }
 
   private kick(client: Client, swimmer: Swimmer, code: number, reason: string, text: string): void {

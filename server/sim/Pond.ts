@@ -62,6 +62,7 @@ export class Pond<E extends object = object> {
     this.interest = new CellInterest<Member<E>>({ enterRadius: radius, leaveRadius: radius * LEAVE_FACTOR, enabled: options.interest }, grid);
     this.stream = new PositionStreamEncoder(grid.cellCount);
     this.sim.onCellChange = (member) => this.stream.setCell(member.id, member.cell);
+    this.sim.onWake = (member) => { member.tadpole.idle = false; };
   }
 
   get members(): ReadonlyArray<Member<E>> {
@@ -103,6 +104,28 @@ export class Pond<E extends object = object> {
   step(dt: number): void {
     this.sim.step(dt);
     this.sweep();
+  }
+
+  /**
+   * Marks idle (in the state, so it fades for everyone) each member whose player did nothing for
+   * `fadeTicks` fixed steps (see PondSim.step and touch: the next activity clears it at once),
+   * and hands `expired` each one quiet for `kickTicks` (0: never). For a coarse timer (the room
+   * runs it once a second): one comparison per member, and a state change only when one turns.
+   * `expired` may remove the member it is given.
+   */
+  checkIdle(fadeTicks: number, kickTicks: number, expired: (member: Member<E>) => void): void {
+    const members = this.sim.swimmers;
+    const tick = this.sim.tick;
+    // Backwards: a member removed in `expired` is replaced by the last one, already visited.
+    for (let i = members.length - 1; i >= 0; i--) {
+      const member = members[i];
+      const quiet = tick - member.activeTick;
+      if (!member.idle && quiet >= fadeTicks) {
+        member.idle = true;
+        member.tadpole.idle = true;
+      }
+      if (kickTicks > 0 && quiet >= kickTicks) expired(member);
+    }
   }
 
   /** Re-sweeps the watched cells of a quarter of the members (each member every SWEEP_TURNS steps). */

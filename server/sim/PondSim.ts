@@ -1,6 +1,9 @@
+import { angleDelta } from "../../shared/angle.ts";
 import { SPAWN_RADIUS } from "../../shared/constants.ts";
+import { ANGLE_GRID, THRUST_GRID } from "../../shared/grids.ts";
 import type { Steer } from "../../shared/input.ts";
 import { spawnPoint, stepTadpole } from "../../shared/movement.ts";
+import { quantum } from "../../shared/quantize.ts";
 import type { Body } from "../../shared/state.ts";
 import { IdPool } from "./IdPool.ts";
 import { SpatialGrid, type Placed } from "./SpatialGrid.ts";
@@ -28,6 +31,13 @@ export interface SimSwimmer extends Placed {
   playing: boolean;
   /** Inputs queued before it starts (or restarts) playing them. */
   cushion: number;
+  /** The steering its player last changed to (a change is activity: see PondSim.step). */
+  steerAngle: number;
+  steerThrust: number;
+  /** `PondSim.tick` at its player's last activity (`touch`). */
+  activeTick: number;
+  /** Marked idle (server/sim/Pond.ts checkIdle); cleared by its next activity, at once. */
+  idle: boolean;
 }
 
 /**
@@ -42,6 +52,13 @@ export const MAX_STEP_CREDIT = 4;
 export const INPUT_CUSHION = 2;
 /** Short ids: the stream names a tadpole in 16 bits. */
 export const MAX_SWIMMERS = 65_536;
+/**
+ * Steering that moved less than this from the last change is no change: a little over one wire
+ * quantum, so a value rounding back and forth across a grid step (a pointer at rest, a camera
+ * settling) is not taken for a hand on the mouse.
+ */
+const ANGLE_SLACK = 1.5 * quantum(ANGLE_GRID);
+const THRUST_SLACK = 1.5 * quantum(THRUST_GRID);
 
 export interface PondSimOptions {
   /** Side of the spatial grid's cells, units. */
@@ -62,6 +79,10 @@ export class PondSim<E extends object = object> {
   readonly swimmers: Array<SimSwimmer & E> = [];
   /** Called after a step moved a swimmer into another grid cell. */
   onCellChange: ((swimmer: SimSwimmer & E, from: number) => void) | undefined;
+  /** Called when an idle swimmer's player is active again, the moment it is. */
+  onWake: ((swimmer: SimSwimmer & E) => void) | undefined;
+  /** Fixed steps run so far: the clock idleness is measured on (see `activeTick`). */
+  tick = 0;
   private readonly ids = new IdPool(MAX_SWIMMERS);
   private readonly random: () => number;
 
@@ -85,6 +106,11 @@ export class PondSim<E extends object = object> {
       stepCredit: 1,
       playing: false,
       cushion: INPUT_CUSHION,
+      // At rest, facing the way it spawned: what a client that does nothing sends.
+      steerAngle: body.angle,
+      steerThrust: 0,
+      activeTick: this.tick,
+      idle: false,
       cell: -1,
       slot: 0,
     };
@@ -103,12 +129,27 @@ export class PondSim<E extends object = object> {
     this.ids.give(swimmer.id);
   }
 
+  /** Its player did something (steered, swam, chatted, renamed): not idle, from now. */
+  touch(swimmer: SimSwimmer & E): void {
+    swimmer.activeTick = this.tick;
+    if (swimmer.idle) {
+      swimmer.idle = false;
+      this.onWake?.(swimmer);
+    }
+  }
+
   /**
    * One fixed step. Each swimmer plays its owner's inputs one per tick from a small cushion
    * (a jitter buffer: others see a steady path even when inputs arrive unevenly), drains a
    * backlog one extra step per tick, and never takes more steps than it has banked credit.
+   *
+   * An input is activity (`touch`) when its steering differs from the last change by more than
+   * the wire's quantum, or when it swims (thrust) and the tadpole moved: an honest client sends
+   * the same input every tick when its player does nothing, and a tadpole swimming across the
+   * pond on a held key is not idle, while one pushing into a wall is.
    */
   step(dt: number): void {
+    this.tick++;
     const swimmers = this.swimmers;
     for (let i = 0; i < swimmers.length; i++) {
       const s = swimmers[i];
@@ -123,7 +164,11 @@ export class PondSim<E extends object = object> {
             s.playing = false; // starved: refill the cushion before moving again
             break;
           }
-          stepTadpole(s.body, input, dt);
+          const body = s.body;
+          const x = body.x;
+          const y = body.y;
+          stepTadpole(body, input, dt);
+          if (steered(s, input) || (input.thrust > 0 && (body.x !== x || body.y !== y))) this.touch(s);
           s.stepCredit -= 1;
           steps--;
         }
@@ -132,4 +177,14 @@ export class PondSim<E extends object = object> {
       if (from >= 0) this.onCellChange?.(s, from);
     }
   }
+}
+
+/** Whether `input` changes the swimmer's steering (beyond ANGLE_SLACK / THRUST_SLACK); if so it becomes the new reference. */
+function steered(s: SimSwimmer, input: Steer): boolean {
+  const turn = angleDelta(s.steerAngle, input.angle);
+  const push = input.thrust - s.steerThrust;
+  if (turn <= ANGLE_SLACK && turn >= -ANGLE_SLACK && push <= THRUST_SLACK && push >= -THRUST_SLACK) return false;
+  s.steerAngle = input.angle;
+  s.steerThrust = input.thrust;
+  return true;
 }

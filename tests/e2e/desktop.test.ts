@@ -27,8 +27,9 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   client = await copyBuiltClient();
-  // 30 swimmers + the pages all connect from 127.0.0.1: raise the per-IP limit.
-  server = await startGameServer({ clientDir: client.dir, env: { MAX_CONNECTIONS_PER_IP: "100" } });
+  // 30 swimmers + the pages all connect from 127.0.0.1: raise the per-IP limit. The pixel checks
+  // here look at tadpoles that sit still for a while: no idle fade under them (idle.test.ts has it).
+  server = await startGameServer({ clientDir: client.dir, env: { MAX_CONNECTIONS_PER_IP: "100", IDLE_FADE_SECONDS: "3600" } });
   chromium = await launchBrowser();
 }, 90_000);
 

@@ -24,7 +24,7 @@ describe("parseChat", () => {
   });
 
   it("`name: Bob` is a rename, case-insensitive and space-tolerant", () => {
-    for (const text of ["name: Bob", "NAME:Bob", "  Name :   Bob  ", "nAmE:\tBob", "name:\nBob"]) {
+    for (const text of ["name: Bob", "NAME:Bob", "  Name :   Bob  ", "nAmE:\tBob", "name:\nBob", "name：Bob", "name ： Bob"]) {
       expect(parseChat({ text })).toEqual({ kind: "rename", name: "Bob" });
     }
   });

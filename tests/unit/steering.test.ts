@@ -59,4 +59,21 @@ describe("Steering", () => {
     window.dispatchEvent(key);
     expect(steering.compute(100, 100, 0)).toEqual({ angle: Math.PI, thrust: 1 });
   });
+
+  it("tells onSwim listeners of frames that swim, not of a hovering mouse or a press on the tadpole", () => {
+    let strokes = 0;
+    const stop = steering.onSwim(() => strokes++);
+    fire(surface, "pointermove", { clientX: 100, clientY: 300 });
+    steering.compute(100, 100, 0);
+    fire(surface, "pointerdown", { clientX: 104, clientY: 102 });
+    steering.compute(100, 100, 0);
+    expect(strokes).toBe(0);
+    fire(surface, "pointermove", { clientX: 300, clientY: 100 });
+    steering.compute(100, 100, 0);
+    steering.compute(100, 100, 0);
+    expect(strokes).toBe(2);
+    stop();
+    steering.compute(100, 100, 0);
+    expect(strokes).toBe(2);
+  });
 });
