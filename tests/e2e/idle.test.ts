@@ -165,7 +165,15 @@ describe("idle: a still tadpole fades, comes back when it moves, and loses its s
     let awake: Awaited<ReturnType<typeof brightnessAround>>;
     try {
       await waitForLook(alice.page, bobId, (l) => l.speed < 2 && l.drawn, "Bob to rest on Alice's screen");
-      awake = await brightnessAround(alice.page, bobId);
+      // The reference shot must show Bob in full: Alice's camera trails, so a shot taken while it
+      // still settles can sample beside him. Shoot again until it does (he stays awake meanwhile).
+      let shot = await brightnessAround(alice.page, bobId);
+      await waitFor(async () => {
+        if (shot.luma > 60) return true;
+        shot = await brightnessAround(alice.page, bobId);
+        return false;
+      }, { timeoutMs: 15_000, intervalMs: 200, message: "a shot of Bob drawn in full", describe: () => shot.luma });
+      awake = shot;
     } finally {
       await stopBob();
     }
