@@ -3,7 +3,7 @@ import type { SpatialGrid } from "./SpatialGrid.ts";
 
 /** A swimmer whose owner watches part of the pond. */
 export interface Watcher extends SimSwimmer {
-  /** The cells it watches, unordered. */
+  /** The cells it watches, ascending (its stream frame lists their blocks in cell order). */
   readonly watched: number[];
   /** Per cell, its index in `watched`, or -1 (see CellInterest.newIndex). */
   watchIndex: Int32Array;
@@ -99,8 +99,19 @@ export class CellInterest<W extends Watcher = Watcher> {
   }
 
   private watch(watcher: W, cell: number): void {
-    watcher.watchIndex[cell] = watcher.watched.length;
-    watcher.watched.push(cell);
+    // Into the watched list in ascending order (the cells after it move up one)...
+    const watched = watcher.watched;
+    let index = watched.length;
+    watched.push(cell);
+    while (index > 0 && watched[index - 1] > cell) {
+      const moved = watched[index - 1];
+      watched[index] = moved;
+      watcher.watchIndex[moved] = index;
+      index--;
+    }
+    watched[index] = cell;
+    watcher.watchIndex[cell] = index;
+    // ...and into the cell's watchers.
     const list = this.watchers[cell];
     watcher.watcherSlot[cell] = list.length;
     list.push(watcher);
@@ -110,13 +121,14 @@ export class CellInterest<W extends Watcher = Watcher> {
   }
 
   private unwatch(watcher: W, cell: number): void {
-    // Out of the watched list (swap-remove)...
-    const index = watcher.watchIndex[cell];
-    const lastCell = watcher.watched.pop()!;
-    if (lastCell !== cell) {
-      watcher.watched[index] = lastCell;
-      watcher.watchIndex[lastCell] = index;
+    // Out of the watched list, keeping it in order (the cells after it move down one)...
+    const watched = watcher.watched;
+    for (let i = watcher.watchIndex[cell]; i < watched.length - 1; i++) {
+      const moved = watched[i + 1];
+      watched[i] = moved;
+      watcher.watchIndex[moved] = i;
     }
+    watched.pop();
     watcher.watchIndex[cell] = -1;
     // ...and out of the cell's watchers.
     const list = this.watchers[cell];

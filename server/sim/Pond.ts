@@ -163,13 +163,13 @@ export class Pond<E extends object = object> {
     const stream = this.stream;
     for (let i = 0; i < member.dropped.length; i++) writer.drop(member.dropped[i]);
     const entered = member.entered;
-    for (let i = 0; i < entered.length; i++) writer.block(stream.key(entered[i]));
+    for (let i = 0; i < entered.length; i++) writer.key(entered[i], stream.key(entered[i]));
     const watched = member.watched;
     for (let i = 0; i < watched.length; i++) {
       const cell = watched[i];
       const delta = stream.delta(cell);
       // A cell keyed this tick already carries this tick's state.
-      if (delta !== null && (entered.length === 0 || !entered.includes(cell))) writer.block(delta);
+      if (delta !== null && (entered.length === 0 || !entered.includes(cell))) writer.delta(cell, delta);
     }
     member.dropped.length = 0;
     entered.length = 0;

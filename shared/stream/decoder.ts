@@ -3,10 +3,11 @@ import { ensureLength } from "./arrays.ts";
 import { ByteReader } from "./bytes.ts";
 import { fromCode, maxCode } from "./codes.ts";
 import {
-  BLOCK_DELTA, BLOCK_DROP, BLOCK_KEY, FULL, HAS_SPEED, HEADING_ABSOLUTE, HEADING_DELTA, HEADING_INVALID,
-  HEADING_MASK, LEAVE, MAX_ID, POS_ABSOLUTE, POS_INT8, POS_MASK, POS_NIBBLES, RESERVED_BITS, SELF_PRESENT,
+  BLOCK_DROP, BLOCK_KEY, BLOCK_KIND_MASK, FULL, HAS_SPEED, HEADING_ABSOLUTE, HEADING_DELTA, HEADING_INVALID,
+  HEADING_MASK, LEAVE, MAX_CELL, MAX_ID, POS_ABSOLUTE, POS_INT8, POS_MASK, POS_NIBBLES, RESERVED_BITS, SELF_PRESENT,
+  WIDE_VELOCITY,
 } from "./format.ts";
-import { HEADING_STEPS, fromWireHeading, fromWirePosition, fromWireSpeed } from "./units.ts";
+import { HEADING_STEPS, MAX_POSITION_CODE, fromWireHeading, fromWirePosition, fromWireSpeed } from "./units.ts";
 
 /** A remote tadpole as the client knows it: floats, updated in place; the same object while known. */
 export interface DecodedEntity {
@@ -130,7 +131,13 @@ export class PositionStreamDecoder {
     if (selfFlags & SELF_PRESENT && !this.readSelf(r)) return false;
     const blocks = r.varint();
     if (r.bad) return false;
-    for (let i = 0; i < blocks; i++) if (!this.readBlock(r)) return false;
+    let cell = -1;
+    for (let i = 0; i < blocks; i++) {
+      // Each block's head: the gap to its cell from the previous block's (cells ascend), and its kind.
+      const head = r.varint();
+      cell += 1 + Math.floor(head / 4);
+      if (r.bad || cell > MAX_CELL || !this.readBlock(r, cell, head & BLOCK_KIND_MASK)) return false;
+    }
     return r.pos === r.end; // trailing bytes mean the framing is off
   }
 
@@ -149,15 +156,12 @@ export class PositionStreamDecoder {
     return true;
   }
 
-  private readBlock(r: ByteReader): boolean {
-    const cell = r.varint();
-    const kind = r.u8();
-    if (r.bad) return false;
+  private readBlock(r: ByteReader, cell: number, kind: number): boolean {
     if (kind === BLOCK_DROP) {
       this.markLeaving(cell, 0);
       return true;
     }
-    if (kind !== BLOCK_DELTA && kind !== BLOCK_KEY) return false;
+    if (kind === BLOCK_KIND_MASK) return false; // kind 3
     const n = r.varint();
     if (r.bad) return false;
     const key = kind === BLOCK_KEY ? this.nextKeySerial() : 0;
@@ -184,6 +188,8 @@ export class PositionStreamDecoder {
     const pos = flags & POS_MASK;
     const heading = flags & HEADING_MASK;
     if (heading === HEADING_INVALID) return false;
+    const wide = (flags & WIDE_VELOCITY) !== 0;
+    if (wide && pos !== POS_ABSOLUTE) return false;
 
     let p0 = 0;
     let p1 = 0;
@@ -197,16 +203,17 @@ export class PositionStreamDecoder {
       p0 = r.i8();
       p1 = r.i8();
     } else if (pos === POS_ABSOLUTE) {
-      p0 = r.i16();
-      p1 = r.i16();
-      p2 = r.i16();
-      p3 = r.i16();
+      p0 = r.u16();
+      p1 = r.u16();
+      p2 = wide ? r.i16() : r.i8();
+      p3 = wide ? r.i16() : r.i8();
+      if (p0 > MAX_POSITION_CODE || p1 > MAX_POSITION_CODE) return false;
     }
     const h = heading === HEADING_DELTA ? r.i8() : heading === HEADING_ABSOLUTE ? r.u16() : 0;
     const speed = flags & HAS_SPEED ? r.u8() : 0;
     if (r.bad || (heading === HEADING_ABSOLUTE && h >= HEADING_STEPS)) return false;
 
-    if (flags === FULL) {
+    if ((flags & ~WIDE_VELOCITY) === FULL) {
       this.enter(id, cell, p0, p1, p2, p3, h, speed);
       if (key !== 0) this.keyMark[id] = key;
       return true;

@@ -1,10 +1,10 @@
 import { ensureLength } from "./arrays.ts";
 import { ByteWriter, varintSize, writeVarintAt } from "./bytes.ts";
 import {
-  BLOCK_DELTA, BLOCK_DROP, BLOCK_HEADER_MAX, BLOCK_KEY, FULL, HAS_SPEED, HEADING_ABSOLUTE, HEADING_DELTA,
-  HEADING_MASK, LEAVE, MAX_ID, POS_ABSOLUTE, POS_INT8, POS_MASK, POS_NIBBLES, RECORD_MAX,
+  BODY_HEADER_MAX, FULL, HAS_SPEED, HEADING_ABSOLUTE, HEADING_DELTA, HEADING_MASK, LEAVE, MAX_CELL, MAX_ID,
+  POS_ABSOLUTE, POS_INT8, POS_MASK, POS_NIBBLES, RECORD_MAX, WIDE_VELOCITY,
 } from "./format.ts";
-import { clampInt16, headingStep, toWireHeading, toWirePosition, toWireSpeed } from "./units.ts";
+import { clampInt16, fitsInt8, headingStep, toWireHeading, toWirePosition, toWireSpeed } from "./units.ts";
 
 /** A tadpole's true state, floats; the encoder reads it by reference on every encodeTick. */
 export interface StreamBody {
@@ -25,9 +25,10 @@ const NOT_ON_WIRE = -1;
 /**
  * The server half of the position stream. Once per tick it quantizes every body, compares it with
  * a mirror of what every client holds (the wire state: exactly what applying every block yields)
- * and writes each cell's delta block; a client's frame is then the concatenation of the blocks
- * of the cells it watches (StreamFrameWriter). Because the mirror is the clients' state, not the
- * previous true state, rounding never accumulates.
+ * and writes the body of each cell's delta block; a client's frame is then the blocks of the
+ * cells it watches, each a head (which cell, which kind) and one of these shared bodies
+ * (StreamFrameWriter). Because the mirror is the clients' state, not the previous true state,
+ * rounding never accumulates.
  *
  * Records of a cell are in ascending id order because encodeTick walks ids in ascending order.
  */
@@ -52,7 +53,7 @@ export class PositionStreamEncoder {
   private active = new Int32Array(64);
   private activeCount = 0;
 
-  // Per cell: this tick's delta block, written with room in front for the header.
+  // Per cell: this tick's delta block body, written with room in front for its record count.
   private deltaWriters: (ByteWriter | undefined)[];
   private recordCount: Int32Array;
   private lastId: Int32Array;
@@ -61,7 +62,7 @@ export class PositionStreamEncoder {
   private dirtyCells = new Int32Array(64);
   private dirtyCount = 0;
 
-  // Per cell: key blocks, built lazily and cached for the tick they were built in.
+  // Per cell: key block bodies, built lazily and cached for the tick they were built in.
   private keyWriters: (ByteWriter | undefined)[];
   private keyViews: (Uint8Array | null)[];
   private keyTick: Int32Array;
@@ -73,7 +74,7 @@ export class PositionStreamEncoder {
   private cellFill: Int32Array;
 
   constructor(cellCount: number) {
-    if (!Number.isInteger(cellCount) || cellCount < 0) throw new RangeError(`cellCount ${cellCount}`);
+    if (!Number.isInteger(cellCount) || cellCount < 0 || cellCount > MAX_CELL + 1) throw new RangeError(`cellCount ${cellCount}`);
     this.cellCount = cellCount;
     this.deltaWriters = new Array<ByteWriter | undefined>(cellCount).fill(undefined);
     this.recordCount = new Int32Array(cellCount);
@@ -134,7 +135,7 @@ export class PositionStreamEncoder {
     this.finishDeltas();
   }
 
-  /** This tick's delta block for `cell` (header included), or null when it has no record. */
+  /** The body of this tick's delta block for `cell` (record count and records), or null when it has no record. */
   delta(cell: number): Uint8Array | null {
     this.checkCell(cell);
     if (this.recordCount[cell] === 0) return null;
@@ -146,7 +147,7 @@ export class PositionStreamEncoder {
     return view;
   }
 
-  /** This tick's key block for `cell`: every entity the wire state holds there after this tick. */
+  /** The body of this tick's key block for `cell`: every entity the wire state holds there after this tick. */
   key(cell: number): Uint8Array {
     this.checkCell(cell);
     if (this.keyTick[cell] !== this.tick) {
@@ -203,11 +204,12 @@ export class PositionStreamEncoder {
     this.ws[id] = ts;
     if (flags === 0) return; // "keep going" lands exactly on the target
 
+    if ((flags & POS_MASK) === POS_ABSOLUTE && !(fitsInt8(absVx) && fitsInt8(absVy))) flags |= WIDE_VELOCITY;
     const w = this.beginRecord(cell, id, flags);
     switch (flags & POS_MASK) {
       case POS_NIBBLES: w.u8(((rx & 0x0f) << 4) | (ry & 0x0f)); break;
       case POS_INT8: w.u8(rx & 0xff); w.u8(ry & 0xff); break;
-      case POS_ABSOLUTE: w.u16(tx); w.u16(ty); w.u16(absVx); w.u16(absVy); break;
+      case POS_ABSOLUTE: writePosition(w, flags, tx, ty, absVx, absVy); break;
     }
     const heading = flags & HEADING_MASK;
     if (heading === HEADING_DELTA) w.u8(turn & 0xff);
@@ -217,7 +219,7 @@ export class PositionStreamEncoder {
 
   /** A full record in `cell`'s delta block, and the wire state it sets. */
   private enter(cell: number, id: number, x: number, y: number, vx: number, vy: number, a: number, s: number): void {
-    writeFullFields(this.beginRecord(cell, id, FULL), x, y, vx, vy, a, s);
+    writeFull(this.beginRecord(cell, id, fullFlags(vx, vy)), x, y, vx, vy, a, s);
     this.wireCell[id] = cell;
     this.wx[id] = x;
     this.wy[id] = y;
@@ -232,7 +234,7 @@ export class PositionStreamEncoder {
     let w = this.deltaWriters[cell];
     if (this.recordCount[cell] === 0) {
       if (w === undefined) w = this.deltaWriters[cell] = new ByteWriter(64);
-      w.reset(BLOCK_HEADER_MAX);
+      w.reset(BODY_HEADER_MAX);
       this.dirtyCells = ensureLength(this.dirtyCells, this.dirtyCount + 1);
       this.dirtyCells[this.dirtyCount++] = cell;
     }
@@ -255,16 +257,14 @@ export class PositionStreamEncoder {
     this.dirtyCount = 0;
   }
 
-  /** Writes each block's header right-aligned in the room left in front of its records. */
+  /** Writes each body's record count right-aligned in the room left in front of its records. */
   private finishDeltas(): void {
     for (let i = 0; i < this.dirtyCount; i++) {
       const cell = this.dirtyCells[i];
       const n = this.recordCount[cell];
       const w = this.deltaWriters[cell] as ByteWriter;
-      const start = BLOCK_HEADER_MAX - (varintSize(cell) + 1 + varintSize(n));
-      let pos = writeVarintAt(w.bytes, start, cell);
-      w.bytes[pos++] = BLOCK_DELTA;
-      writeVarintAt(w.bytes, pos, n);
+      const start = BODY_HEADER_MAX - varintSize(n);
+      writeVarintAt(w.bytes, start, n);
       this.deltaStart[cell] = start;
     }
   }
@@ -276,16 +276,16 @@ export class PositionStreamEncoder {
     let w = this.keyWriters[cell];
     if (w === undefined) w = this.keyWriters[cell] = new ByteWriter(64);
     w.reset();
-    w.varint(cell);
-    w.u8(BLOCK_KEY);
     w.varint(to - from);
     let lastId = -1;
     for (let i = from; i < to; i++) {
       const id = this.members[i];
+      const vx = this.wvx[id];
+      const vy = this.wvy[id];
       w.reserve(RECORD_MAX);
       w.varint(id - lastId - 1);
-      w.u8(FULL);
-      writeFullFields(w, this.wx[id], this.wy[id], this.wvx[id], this.wvy[id], this.wa[id], this.ws[id]);
+      w.u8(fullFlags(vx, vy));
+      writeFull(w, this.wx[id], this.wy[id], vx, vy, this.wa[id], this.ws[id]);
       lastId = id;
     }
     return w.view();
@@ -356,20 +356,29 @@ export class PositionStreamEncoder {
   }
 }
 
-/** The fields of a full record, in format order: int16 x, y, vx, vy, u16 heading, u8 speed. */
-function writeFullFields(w: ByteWriter, x: number, y: number, vx: number, vy: number, a: number, s: number): void {
-  w.u16(x);
-  w.u16(y);
-  w.u16(vx);
-  w.u16(vy);
-  w.u16(a);
-  w.u8(s);
+/** A full record's flags: narrow velocity when both components fit int8. */
+function fullFlags(vx: number, vy: number): number {
+  return fitsInt8(vx) && fitsInt8(vy) ? FULL : FULL | WIDE_VELOCITY;
 }
 
-/** A drop block: the client stops watching `cell` and forgets everything in it. */
-export function writeDropBlock(w: ByteWriter, cell: number): void {
-  w.varint(cell);
-  w.u8(BLOCK_DROP);
+/** An absolute position's fields: u16 x, y codes, then vx, vy as int8 (int16 with WIDE_VELOCITY in `flags`). */
+function writePosition(w: ByteWriter, flags: number, x: number, y: number, vx: number, vy: number): void {
+  w.u16(x);
+  w.u16(y);
+  if (flags & WIDE_VELOCITY) {
+    w.u16(vx);
+    w.u16(vy);
+  } else {
+    w.u8(vx & 0xff);
+    w.u8(vy & 0xff);
+  }
+}
+
+/** The fields of a full record, in format order: the absolute position, u16 heading, u8 speed. */
+function writeFull(w: ByteWriter, x: number, y: number, vx: number, vy: number, a: number, s: number): void {
+  writePosition(w, fullFlags(vx, vy), x, y, vx, vy);
+  w.u16(a);
+  w.u8(s);
 }
 
 export { ByteWriter };

@@ -2,5 +2,5 @@
 export { ByteWriter } from "./bytes.ts";
 export { fromCode, toCode } from "./codes.ts";
 export { PositionStreamDecoder, type DecodedEntity, type SelfBody } from "./decoder.ts";
-export { PositionStreamEncoder, writeDropBlock, type StreamBody } from "./encoder.ts";
+export { PositionStreamEncoder, type StreamBody } from "./encoder.ts";
 export { StreamFrameWriter } from "./frame.ts";

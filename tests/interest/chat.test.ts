@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { fromWirePosition, POSITION_SCALE, toWirePosition } from "../../shared/stream/units.ts";
 import { PondProbe } from "../helpers/pondClient.ts";
 import { joinAndSpawn, usePondServer } from "../helpers/pondFixture.ts";
 import type { InProcessPond } from "../helpers/pondServer.ts";
@@ -115,23 +114,22 @@ describe("interest: chat and far-away players", () => {
       for (const stop of stops) stop();
     }
 
-    const unit = 1 / POSITION_SCALE;
     for (const [viewer, other] of [[a, b], [b, a]]) {
       // It appeared once, and stayed (no flicker while they closed in).
       const events = firstSeen.get(viewer.id)!;
       expect(events.map((e) => e.kind)).toEqual(["add"]);
-      // It came with a position the server really sent (in stream units), from a cell the viewer
-      // watches: one that reaches within the leave radius of it.
+      // It came with a position the server really sent (exactly: the stream carries the grid's
+      // codes), from a cell the viewer watches: one that reaches within the leave radius of it.
       const { held, viewer: viewerAt } = events[0];
-      const match = sent.get(other.id)!.find((s) => fromWirePosition(toWirePosition(s.x)) === held.x && fromWirePosition(toWirePosition(s.y)) === held.y);
+      const match = sent.get(other.id)!.find((s) => s.x === held.x && s.y === held.y);
       expect(match, `${viewer.id} first held ${other.id} at (${held.x}, ${held.y}), no position the server sent`).toBeDefined();
       expect(rule.cellDistance(viewerAt, match!)).toBeLessThanOrEqual(rule.leave);
-      // Both at rest now: the viewer holds the other where the server has it, to the stream's 1/8 unit.
+      // Both at rest now: the viewer holds the other exactly where the server has it.
       const seen = viewer.conn.all.get(other.id)!;
       const truth = room.bodyOf(other.id)!;
       expect(truth.speed).toBe(0);
-      expect(Math.abs(seen.x - truth.x)).toBeLessThanOrEqual(unit / 2);
-      expect(Math.abs(seen.y - truth.y)).toBeLessThanOrEqual(unit / 2);
+      expect(seen.x).toBe(truth.x);
+      expect(seen.y).toBe(truth.y);
       expect(seen.name).toBe(other === a ? "Westerner" : "Easterner");
     }
   });

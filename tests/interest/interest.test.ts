@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { POSITION_GRID } from "../../shared/grids.ts";
 import { quantum, snap } from "../../shared/quantize.ts";
-import { fromWirePosition, POSITION_SCALE, toWirePosition } from "../../shared/stream/units.ts";
 import { PondProbe } from "../helpers/pondClient.ts";
 import { joinAndSpawn, usePondServer } from "../helpers/pondFixture.ts";
 import type { InProcessPond } from "../helpers/pondServer.ts";
@@ -207,7 +206,7 @@ describe("interest management (by grid cell)", () => {
     expect(far.tadpole(leaver.id)).toBeUndefined();
   });
 
-  it("positions survive the encode: others decode the server's value in stream units, the owner its exact value", async () => {
+  it("positions survive the encode: the owner and the others decode the server's exact values", async () => {
     const watcher = await join("Watcher");
     const mover = await join("Mover");
 
@@ -264,29 +263,23 @@ describe("interest management (by grid cell)", () => {
       expect(match, `the mover's own (${p.x}, ${p.y}) is no position the server sent`).toBeDefined();
     }
 
-    // Another client: the stream's 1/8-unit wire value of a position the server sent, so within 1/16 of it.
-    const unit = 1 / POSITION_SCALE;
+    // Another client: the stream carries positions as the codes of the same grid, so the
+    // watcher decodes exactly positions the server sent, too.
     expect(new Set(byWatcher.map((p) => `${p.x},${p.y}`)).size).toBeGreaterThan(30);
     for (const p of byWatcher) {
-      expect(Number.isInteger(p.x / unit) && Number.isInteger(p.y / unit), `(${p.x}, ${p.y}) is on the 1/8 grid`).toBe(true);
-      const match = sent.find((s) => fromWirePosition(toWirePosition(s.x)) === p.x && fromWirePosition(toWirePosition(s.y)) === p.y);
+      expect(snap(POSITION_GRID, p.x)).toBe(p.x);
+      expect(snap(POSITION_GRID, p.y)).toBe(p.y);
+      const match = sent.find((s) => s.x === p.x && s.y === p.y);
       expect(match, `decoded (${p.x}, ${p.y}) for the watcher matches no position the server sent`).toBeDefined();
-      expect(Math.abs(match!.x - p.x)).toBeLessThanOrEqual(unit / 2);
-      expect(Math.abs(match!.y - p.y)).toBeLessThanOrEqual(unit / 2);
     }
 
-    // Parked: the owner holds exactly the server's final position, the watcher its wire value.
+    // Parked: the owner and the watcher both hold exactly the server's final position.
     const final = serverAt(mover);
     const own = mover.tadpole(mover.id)!;
     expect(own.x).toBe(final.x);
     expect(own.y).toBe(final.y);
     const seen = watcher.tadpole(mover.id)!;
-    expect(seen.x).toBe(fromWirePosition(toWirePosition(final.x)));
-    expect(seen.y).toBe(fromWirePosition(toWirePosition(final.y)));
-    expect(Math.abs(seen.x - final.x)).toBeLessThanOrEqual(unit / 2);
-    expect(Math.abs(seen.y - final.y)).toBeLessThanOrEqual(unit / 2);
-    // (The mover's own body rides in the watcher's stream too, as a remote: the watcher's copy
-    // differs from the exact one by the wire rounding only.)
-    expect(distance(seen, own)).toBeLessThanOrEqual(unit);
+    expect(seen.x).toBe(final.x);
+    expect(seen.y).toBe(final.y);
   });
 });

@@ -35,11 +35,11 @@ describe("interest off", () => {
     expect(home.removed).not.toContain(far.id);
     expect(home.tadpole(far.id)).toBeDefined();
     expect(far.tadpole(home.id)).toBeDefined();
-    // ...and its position keeps flowing: once it has coasted to a stop, Home holds it where the
-    // server has it (to the position stream's 1/8 unit).
+    // ...and its position keeps flowing: once it has coasted to a stop, Home holds it exactly
+    // where the server has it (the position stream carries the grid's codes).
     await waitFor(() => {
       const seen = home.tadpole(far.id);
-      return seen !== undefined && server(far.id).speed === 0 && distance(seen, server(far.id)) <= 1 / 16;
+      return seen !== undefined && server(far.id).speed === 0 && seen.x === server(far.id).x && seen.y === server(far.id).y;
     }, { timeoutMs: 10_000, message: "Home to hold Far at rest where the server has it", describe: () => [home.tadpole(far.id)?.x, home.tadpole(far.id)?.y, server(far.id)] });
 
     const late = await join("Late");

@@ -49,15 +49,18 @@ function validStream(rng: Rng): Stream {
     const next = new Set([...Array(CELLS).keys()].filter(() => rng() < 0.6));
     writer.begin(rng() < 0.5 ? null : { x: rng() * 100, y: -rng() * 100, angle: rng() * 6, speed: rng() * MAX_SPEED });
     for (const cell of next) {
-      const block = watched.has(cell) ? encoder.delta(cell) : encoder.key(cell);
-      if (block !== null) writer.block(block);
+      if (!watched.has(cell)) writer.key(cell, encoder.key(cell));
+      else {
+        const body = encoder.delta(cell);
+        if (body !== null) writer.delta(cell, body);
+      }
     }
     for (const cell of watched) if (!next.has(cell)) writer.drop(cell);
     frames.push(writer.finish().slice());
     watched = next;
   }
   writer.begin(null);
-  for (let cell = 0; cell < CELLS; cell++) writer.block(encoder.key(cell));
+  for (let cell = 0; cell < CELLS; cell++) writer.key(cell, encoder.key(cell));
   return { frames, resync: writer.finish().slice() };
 }
 

@@ -54,10 +54,10 @@ export class FakeLink implements LinkClock {
       // time (the client starts watching the cell), the cell's delta block after that.
       this.encoder.encodeTick();
       this.writer.begin(null);
-      if (this.clientTadpole === undefined) this.writer.block(this.encoder.key(CELL));
+      if (this.clientTadpole === undefined) this.writer.key(CELL, this.encoder.key(CELL));
       else {
         const delta = this.encoder.delta(CELL);
-        if (delta !== null) this.writer.block(delta);
+        if (delta !== null) this.writer.delta(CELL, delta);
       }
       const frame = this.writer.finish();
       if (!this.decoder.decode(frame, 0, frame.length)) throw new Error("the stream frame did not decode");
