@@ -111,6 +111,8 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   private readonly nameHolders = new Map<string, string>();
   private words: WordFilter | undefined;
   private pond!: Pond<SwimmerExtras>;
+  /** The room's serializer: joins tell it a full state is about to be asked for. */
+  private serializer!: PondSerializer;
   private reconnectGraceSeconds = 20;
   /** Fixed steps without activity before a tadpole is idle, and before its seat is freed (0: never). */
   private idleFadeTicks = 0;
@@ -137,6 +139,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     const serializer = new PondSerializer(pondTail(this.pond, (sessionId) => this.swimmers.get(sessionId)));
     serializer.reset(this.state);
     this.setSerializer(serializer);
+    this.serializer = serializer;
 
     this.setFixedTimestep((ctx) => this.step(ctx), tickRate);
     // Re-arm the patch timer after the simulation timer with the same period, so each
@@ -197,6 +200,8 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     const now = Date.now();
     const asked = this.filterName(parseName({ name: options?.name })) ?? DEFAULT_NAME;
     const name = this.distinctName(client.sessionId, asked);
+    // Before the state changes: the full state this client will be sent is the last patch's.
+    this.serializer.joining();
     const swimmer = this.pond.join(client.sessionId, this.inputs.get(client.sessionId), name, Math.floor(Math.random() * HUE_COUNT), {
       ip,
       client,
@@ -227,6 +232,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   override onReconnect(client: Client): void {
     const swimmer = this.swimmers.get(client.sessionId);
     if (swimmer === undefined) return;
+    this.serializer.joining();
     swimmer.tadpole.away = false;
     // Colyseus registers a new input queue for the reconnected client.
     swimmer.inputs = this.inputs.get(client.sessionId);

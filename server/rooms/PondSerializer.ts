@@ -36,6 +36,12 @@ export function pondTail<E extends object>(pond: Pond<E>, memberOf: (sessionId: 
 /** [code|TIMED][u32 sNow][u32 inputSeq], as Colyseus's SchemaSerializer writes it (u32s little-endian). */
 const TIMED_PREFIX = 1 + 8;
 const EMPTY = new Uint8Array(0);
+/**
+ * After a join (or a reconnection), every patch that changes the state keeps a snapshot of it for
+ * this many patches (2 s at 20 Hz): a crowd joining shares one full encode per tick, while a
+ * pond nobody joins encodes nothing.
+ */
+const WARM_PATCHES = 40;
 
 /**
  * The state serializer of the pond (Colyseus's `Serializer` extension point): the schema state,
@@ -53,9 +59,17 @@ export class PondSerializer implements Serializer<PondState> {
   readonly id = POND_SERIALIZER_ID;
   private encoder!: Encoder<PondState>;
   private handshakeCache: Uint8Array | undefined;
-  private readonly fullBuffer = new Uint8Array(Encoder.BUFFER_SIZE);
-  /** The full state's body, until the state changes (a crowd joining at once shares it). */
-  private fullCache: Uint8Array | undefined;
+  private fullBuffer: Uint8Array = new Uint8Array(Encoder.BUFFER_SIZE);
+  /**
+   * The full state as of the last patch ([ROOM_STATE][schema]), shared by every client that
+   * joins before the next one: undefined when the state changed at a patch that did not encode it.
+   */
+  private snapshot: Uint8Array | undefined;
+  /** Patches sent so far, and the last one after which a snapshot is still encoded at every change. */
+  private patchCount = 0;
+  private warmUntil = -1;
+  /** Full encodes of the state so far (snapshots and stopgaps; tests and tools). */
+  fullEncodes = 0;
 
   constructor(private readonly tail: PatchTail) {}
 
@@ -65,28 +79,48 @@ export class PondSerializer implements Serializer<PondState> {
     this.encoder = new Encoder(state, state[$changes]?.root);
     if (this.encoder.context.hasFilters) throw new Error("PondSerializer encodes the state once for everyone: no .view() fields");
     this.handshakeCache = undefined;
-    this.fullCache = undefined;
+    this.snapshot = undefined;
   }
 
   handshake(): Uint8Array {
     return this.handshakeCache ??= Reflection.encode(this.encoder);
   }
 
+  /**
+   * A client's full state (join, reconnect): the state as of the last patch, encoded at most once
+   * per tick and shared by everyone who joins before the next patch. The next patch carries
+   * exactly the changes since then, so it applies on top of it as on everyone else's state: a
+   * crowd joining at once costs one full encode per tick, not one per join.
+   *
+   * Only when no snapshot was kept (no join for a while, see `joining`) and the state has changed
+   * since the last patch is it the state as it is now, as Colyseus does (and kept for the rest of
+   * the tick): the next patch then repeats some of what the client already holds, which the
+   * schema decoder applies idempotently (an entry it has, the value it has, a removal of an entry
+   * it never had).
+   */
   getFullState(client?: Client, timing?: PatchTimingContext): Uint8Array {
-    if (this.fullCache === undefined || this.encoder.root.changes.next !== undefined) {
-      this.fullBuffer[0] = Protocol.ROOM_STATE;
-      this.fullCache = this.encoder.encodeAll({ offset: 1 }, this.fullBuffer);
-    }
-    const body = this.fullCache;
+    this.warmUntil = this.patchCount + WARM_PATCHES;
+    const body = this.snapshot ??= this.encodeFull();
     if (client !== undefined) this.tail.resync(client);
     if (!timing || !client) return body;
     return frame(Protocol.ROOM_STATE, timing.sNow, ackOf(client), body.subarray(1), EMPTY, false);
   }
 
+  /**
+   * A client is joining (or reconnecting) and will ask for its full state once its socket
+   * acknowledges the join: called before the join changes the state, so that, if no snapshot of
+   * the last patch's state is kept yet, the state still is that and can be encoded now; and from
+   * now on for a while every patch that changes the state keeps one.
+   */
+  joining(): void {
+    this.warmUntil = this.patchCount + WARM_PATCHES;
+    if (this.snapshot === undefined && this.encoder !== undefined && this.encoder.root.changes.next === undefined) this.snapshot = this.encodeFull();
+  }
+
   applyPatches(clients: Client[], _state: PondState, timing?: PatchTimingContext): boolean {
     const encoder = this.encoder;
     const changed = encoder.hasChanges;
-    if (changed) this.fullCache = undefined;
+    if (changed) this.snapshot = undefined;
     if (clients.length === 0) {
       encoder.discardChanges();
       return false;
@@ -102,7 +136,20 @@ export class PondSerializer implements Serializer<PondState> {
       client.raw(frame(Protocol.ROOM_STATE_PATCH, sNow, ackOf(client), schema, this.tail.tailFor(client), true));
     }
     encoder.discardChanges();
+    // The state every client now holds: joiners until the next patch start from it.
+    if (this.snapshot === undefined && this.patchCount <= this.warmUntil) this.snapshot = this.encodeFull();
+    this.patchCount++;
     return changed;
+  }
+
+  /** [ROOM_STATE][the whole state], as it is now (a view of a buffer reused by the next call). */
+  private encodeFull(): Uint8Array {
+    this.fullBuffer[0] = Protocol.ROOM_STATE;
+    const body = this.encoder.encodeAll({ offset: 1 }, this.fullBuffer);
+    // The encoder moves to a larger buffer when the state outgrows this one: keep that one.
+    if (body.buffer !== this.fullBuffer.buffer) this.fullBuffer = new Uint8Array(body.buffer);
+    this.fullEncodes++;
+    return body;
   }
 }
 

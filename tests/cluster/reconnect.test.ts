@@ -72,9 +72,11 @@ describeWithRedis("reconnecting after a network blip", (testRedis) => {
     expect(observer.session.connection!.all.get(id)).toBe(seen);
 
     proxy!.release();
-    await waitFor(() => player.session.status === "connected" && seen.away === false, {
-      message: "the player to be back and no longer away",
-      describe: () => ({ status: player.session.status, away: seen.away, statuses: player.statuses }),
+    // The reconnected socket starts from the state as of the last patch (shared by every join in
+    // that tick), so its own tadpole comes back in the next patch, which reaches each socket in turn.
+    await waitFor(() => player.session.status === "connected" && seen.away === false && player.session.connection!.self?.away === false, {
+      message: "the player to be back and no longer away, for the observer and for itself",
+      describe: () => ({ status: player.session.status, away: seen.away, selfAway: player.session.connection!.self?.away, statuses: player.statuses }),
     });
     // Same connection object, same seat, same tadpole: nothing was rejoined.
     expect(player.session.connection).toBe(connection);
