@@ -93,7 +93,7 @@ if (results.length) {
   console.log("");
   for (const line of detailTable(results)) console.log(line);
   console.log("");
-  for (const v of verdicts(results, args.tickRate)) console.log(`${v.status.toUpperCase()}: ${v.goal} — ${v.evidence}`);
+  for (const v of verdicts(results, args.tickRate, models)) console.log(`${v.status.toUpperCase()}: ${v.goal} — ${v.evidence}`);
   console.log("");
 }
 if (models.length) for (const line of modelTable(models, args.tickRate)) console.log(line);

@@ -77,11 +77,12 @@ export const USAGE = `Usage: npm run bench -- [options]
   --no-model             skip the in-process tick model (the tick without sockets, timed first)
   --model-only           run only the in-process tick model
   --max-server-rss <MB>  abort a run when the server's memory passes this (default 4096)
-  --cpu-prof <dir>       profile the server of each run (node --cpu-prof) into <dir> and print where
-                         its CPU went (scripts/bench/profile.ts)
+  --cpu-prof <dir>       profile the server of each run (its join phase and its measured window) into
+                         <dir> and print where its CPU went (scripts/bench/profile.ts)
   --doc <path>           markdown file to update between <!-- bench:begin --> and <!-- bench:end -->
                          (default docs/benchmarks/load.md; "" for none)
   --json <path>          raw results (default docs/benchmarks/load.json; "" for none)
+  --no-write             write neither the doc nor the JSON (= --doc "" --json ""): for a check on a busy machine
   --from-json <path>     print the tables and rewrite the doc from a saved results file, without running
   --seed <int>           seed for the bots' targets (default 1)
   --label <text>         a note shown above the results in the doc
@@ -133,6 +134,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     if (flag === "--no-pin") { args.pin = false; continue; }
     if (flag === "--no-model") { args.model = false; continue; }
     if (flag === "--model-only") { args.modelOnly = true; continue; }
+    if (flag === "--no-write") { args.doc = ""; args.json = ""; continue; }
     const take = (): string => {
       const taken = flagValue(argv, i, flag, inline);
       i = taken.i;

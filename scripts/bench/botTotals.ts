@@ -1,4 +1,23 @@
+import { MessageType } from "../../shared/protocol.ts";
 import type { BotKind, BotTotals } from "./protocol.ts";
+
+/** Colyseus ROOM_DATA_BYTES (@colyseus/shared-types Protocol). */
+const ROOM_DATA_BYTES = 17;
+/** How a radar message starts: the code, then its type as a msgpack fixstr (docs/protocol.md, "The radar"). */
+const RADAR_PREFIX = Uint8Array.from([ROOM_DATA_BYTES, 0xa0 | MessageType.radar.length, ...new TextEncoder().encode(MessageType.radar)]);
+
+/** Whether a frame from the server is a radar message. */
+export function isRadarFrame(bytes: Uint8Array): boolean {
+  if (bytes.length < RADAR_PREFIX.length || bytes[0] !== ROOM_DATA_BYTES) return false;
+  for (let i = 1; i < RADAR_PREFIX.length; i++) if (bytes[i] !== RADAR_PREFIX[i]) return false;
+  return true;
+}
+
+/** Counts a radar frame of `length` bytes (plus its WebSocket header, as wireBytes does). */
+export function countRadar(totals: BotTotals, length: number): void {
+  totals.radarFrames++;
+  totals.radarWireBytes += length + (length < 126 ? 2 : length < 65536 ? 4 : 10);
+}
 
 /** Server patch intervals (from the patches' sNow stamps), 1 ms bins. */
 export class IntervalHistogram {
@@ -15,7 +34,7 @@ export class IntervalHistogram {
 export function emptyTotals(): BotTotals {
   return {
     patches: 0, frames: 0, bytes: 0, wireBytes: 0, patchBytes: 0, patchFrames: 0, emptyPatches: 0,
-    positionUpdates: 0, otherChanges: 0,
+    positionUpdates: 0, otherChanges: 0, radarFrames: 0, radarWireBytes: 0,
     adds: 0, removes: 0, visibleSum: 0, visibleSamples: 0,
   };
 }

@@ -1,7 +1,7 @@
 import type { DataChange } from "@colyseus/schema";
 import { PondConnection } from "../../client/net/PondConnection.ts";
 import type { Rng } from "../../shared/rng.ts";
-import { emptyTotals, type BenchBot, type IntervalHistogram } from "./botTotals.ts";
+import { countRadar, emptyTotals, isRadarFrame, type BenchBot, type IntervalHistogram } from "./botTotals.ts";
 import { Navigator } from "./navigator.ts";
 import type { BotKind, BotTotals } from "./protocol.ts";
 import { WireBot } from "./wireBot.ts";
@@ -123,6 +123,7 @@ export class FullBot implements BenchBot {
       totals.frames++;
       totals.bytes += length;
       totals.wireBytes += length + (length < 126 ? 2 : length < 65536 ? 4 : 10);
+      if (isRadarFrame(bytes)) countRadar(totals, length);
       if ((bytes[0] & PROTOCOL_CODE_MASK) === ROOM_STATE_PATCH && bytes[0] & TIMED && length >= TIMED_HEADER_BYTES) {
         totals.patchFrames++;
         totals.patchBytes += length;

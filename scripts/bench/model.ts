@@ -1,9 +1,12 @@
-import { ClientState, type Client } from "@colyseus/core";
+import { ClientState, Protocol, getMessageBytes, type Client } from "@colyseus/core";
 import { PondSerializer, pondTail } from "../../server/rooms/PondSerializer.ts";
 import { Pond, type Member } from "../../server/sim/Pond.ts";
 import type { InputSource } from "../../server/sim/PondSim.ts";
+import { PondRadar } from "../../server/sim/Radar.ts";
 import { WORLD_HALF } from "../../shared/constants.ts";
 import type { Steer } from "../../shared/input.ts";
+import { MessageType } from "../../shared/protocol.ts";
+import { RADAR_INTERVAL_MS } from "../../shared/radar.ts";
 import { PondState } from "../../shared/state.ts";
 import { createRng } from "../../shared/rng.ts";
 import { percentile } from "./stats.ts";
@@ -31,6 +34,13 @@ export interface ModelResult {
   /** Bytes per client per tick: schema and stream, without the 9-byte timing header. */
   bytesPerClientPerTick: number;
   inView: number;
+  /**
+   * The radar over the same crowd, as the room sends it (docs/protocol.md, "The radar"): its
+   * message plus the WebSocket frame header, per client per second; and the time to build it
+   * (one pass over the swimmers and the encode, once a second for the whole pond), ms.
+   */
+  radarBytesPerClientPerSecond?: number;
+  radarBuildMs?: number;
 }
 
 interface Extras {
@@ -112,8 +122,14 @@ export function modelTick(size: number, interest: boolean, viewRadius: number, o
       }
       if (ticks >= maxTicks || (ticks >= 10 && performance.now() - started > maxMs)) break;
     }
+    const radar = new PondRadar();
+    const r0 = performance.now();
+    const body = radar.build(pond.members);
+    const radarBuildMs = performance.now() - r0;
+    const message = getMessageBytes.raw(Protocol.ROOM_DATA_BYTES, MessageType.radar, undefined, body).length;
+    const radarBytesPerClientPerSecond = ((message + (message < 126 ? 2 : message < 65536 ? 4 : 10)) * 1000) / RADAR_INTERVAL_MS;
     return {
-      size, ticks,
+      size, ticks, radarBytesPerClientPerSecond, radarBuildMs,
       moveMs: move / ticks, sweepMs: sweep / ticks, encodeMs: encode / ticks,
       totalP50Ms: percentile(totals, 50), totalP99Ms: percentile(totals, 99),
       cpuMs: cpu / ticks,

@@ -28,6 +28,9 @@ export interface CpuProfile {
  */
 const STACK_RULES: Array<{ name: string; test: (fn: string, url: string) => boolean }> = [
   { name: "input decoding", test: (fn, url) => url.includes("@colyseus/core") && url.includes("/input/") || fn === "decodeReliable" },
+  // Joins: the seat reservation over HTTP (matchmaker, onAuth), then the WebSocket upgrade, onJoin and the full state.
+  { name: "HTTP requests (matchmaking, seat reservations, onAuth; /metrics)", test: (_fn, url) => url.includes("_http_") || url.includes("/node_modules/express/") || url.includes("@colyseus/core") && (url.includes("MatchMaker") || url.includes("/matchmaker/") || url.includes("/router/")) },
+  { name: "joins (WebSocket upgrade, onJoin, full state)", test: (fn) => fn === "_onJoin" || fn === "sendFullState" || fn === "onConnection" || fn === "handleUpgrade" || fn === "completeUpgrade" },
 ];
 
 /** The other categories, tried against each frame from the leaf up; the first that matches wins. */

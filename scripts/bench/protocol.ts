@@ -50,6 +50,9 @@ export interface BotTotals {
   /** Tadpoles entering and leaving this client's state (onAdd / onRemove). */
   adds: number;
   removes: number;
+  /** The radar messages among the frames (once a second, the whole pond), and their bytes with the WebSocket frame header. */
+  radarFrames: number;
+  radarWireBytes: number;
   /** Once-a-second samples of how many other tadpoles the client holds. */
   visibleSum: number;
   visibleSamples: number;

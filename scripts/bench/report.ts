@@ -58,15 +58,16 @@ function radius(r: RunResult): string {
 export function mainTable(results: RunResult[], tickRate: number): string[] {
   const head = [
     "tadpoles", "interest", "view radius", "in view (avg)", "tick p50 ms", "tick p99 ms", "server CPU %", "RSS MB",
-    `patches/s per client (mean / min; goal ${tickRate})`, "down B/s per client: mean / p95 (mean with WS framing)", "B per position update", "joins/s",
+    `patches/s per client (mean / min; goal ${tickRate})`, "down B/s per client: mean / p95 (mean with WS framing)", "radar B/s per client (msgs/s)", "B per position update", "joins/s",
   ];
   const rows = results.map((r) => {
     const w = r.window;
-    if (!w) return [String(r.plan.size), mode(r), radius(r), `aborted: ${r.aborted ?? "?"}`, "", "", "", "", "", "", "", f(r.join?.perSecond)];
+    if (!w) return [String(r.plan.size), mode(r), radius(r), `aborted: ${r.aborted ?? "?"}`, "", "", "", "", "", "", "", "", f(r.join?.perSecond)];
     return [
       String(r.plan.size), mode(r), radius(r), f(w.inView, 1), quantile(w.tickP50), quantile(w.tickP99),
       f(w.serverCpuPercent), f(w.rssMb), `${f(w.patchesPerSecond.mean, 1)} / ${f(w.patchesPerSecond.min, 1)}`,
-      `${f(w.bytesPerSecond.mean)} / ${f(w.bytesPerSecond.p95)} (${f(w.wireBytesPerSecond)})`, f(w.bytesPerPositionUpdate, 2), f(r.join?.perSecond),
+      `${f(w.bytesPerSecond.mean)} / ${f(w.bytesPerSecond.p95)} (${f(w.wireBytesPerSecond)})`, `${f(w.radarBytesPerSecond)} (${f(w.radarPerSecond, 2)})`,
+      f(w.bytesPerPositionUpdate, 2), f(r.join?.perSecond),
     ];
   });
   return markdownTable(head, rows);
@@ -99,12 +100,12 @@ export function detailTable(results: RunResult[]): string[] {
 export function modelTable(models: ModelResult[], tickRate: number): string[] {
   const head = [
     "tadpoles", "interest", "view radius", "in view", "move ms", "interest sweep ms", "patch encode ms (all views)",
-    "tick p50 / p99 ms", "CPU ms per tick", `schema B/s per client at ${tickRate} Hz (+ 9 B header per patch)`,
+    "tick p50 / p99 ms", "CPU ms per tick", `schema B/s per client at ${tickRate} Hz (+ 9 B header per patch)`, "radar B/s per client (build ms, once a second)",
   ];
   const rows = models.map((m) => [
     String(m.size), m.mode === "off" ? "off" : m.mode === "const" ? "on, ~const density" : "on", m.mode === "off" ? "∞" : String(m.viewRadius ?? 1200),
     f(m.inView, 1), f(m.moveMs, 2), f(m.sweepMs, 2), f(m.encodeMs, 2), `${f(m.totalP50Ms, 2)} / ${f(m.totalP99Ms, 2)}`, f(m.cpuMs, 2),
-    `${f(m.bytesPerClientPerTick * tickRate)} (+${9 * tickRate})`,
+    `${f(m.bytesPerClientPerTick * tickRate)} (+${9 * tickRate})`, `${f(m.radarBytesPerClientPerSecond)} (${f(m.radarBuildMs, 2)})`,
   ]);
   return markdownTable(head, rows);
 }
@@ -128,7 +129,7 @@ function scaledDownstream(r: RunResult, tickRate: number, view = 40): number {
 }
 
 /** The issue's goals, checked against these results. */
-export function verdicts(results: RunResult[], tickRate: number): Verdict[] {
+export function verdicts(results: RunResult[], tickRate: number, models: ModelResult[] = []): Verdict[] {
   const out: Verdict[] = [];
   const ok = results.filter((r) => r.window);
   const byMode = (m: string) => ok.filter((r) => r.plan.mode === m).sort((a, b) => a.plan.size - b.plan.size);
@@ -186,7 +187,27 @@ export function verdicts(results: RunResult[], tickRate: number): Verdict[] {
     });
   }
 
-  // 5. ≤ 5 bytes per position update.
+  // 5. The radar (the whole pond, once a second): ≤ 1 KB/s per client with 1,000 tadpoles.
+  const radarGoal = "radar ≤ 1 KB/s (1,000 B/s, with WS framing) per client with 1,000 tadpoles";
+  const radarRuns = ok.filter((r) => r.plan.size >= 1000 && Number.isFinite(r.window!.radarBytesPerSecond) && r.window!.radarPerSecond > 0);
+  // Without a live run at 1,000 (on a busy machine the crowd may not get to join), the tick model's radar: the same encoder over 1,000 spread tadpoles.
+  const radarModels = models.filter((m) => m.size >= 1000 && m.radarBytesPerClientPerSecond !== undefined);
+  out.push(radarRuns.length === 0
+    ? radarModels.length === 0
+      ? { goal: radarGoal, status: "not measured", evidence: "no 1,000-tadpole run that received the radar" }
+      : {
+        goal: radarGoal,
+        status: radarModels.every((m) => m.radarBytesPerClientPerSecond! <= 1000) ? "met" : "missed",
+        evidence: `no live run; the tick model (the server's radar over ${radarModels[0].size} spread tadpoles): ${f(radarModels[0].radarBytesPerClientPerSecond)} B/s`,
+      }
+    : {
+      goal: radarGoal,
+      status: radarRuns.every((r) => r.window!.radarBytesPerSecond <= 1000) ? "met" : "missed",
+      evidence: radarRuns.map((r) => `${r.plan.size}, ${mode(r)}: ${f(r.window!.radarBytesPerSecond)} B/s`
+        + ` (${f(r.window!.radarPerSecond, 2)} radars/s, ${f(r.window!.radarBytesPerSecond / r.window!.radarPerSecond)} B each)`).join("; "),
+    });
+
+  // 6. ≤ 5 bytes per position update.
   const updates = ok.filter((r) => r.plan.mode !== "off" && Number.isFinite(r.window!.bytesPerPositionUpdate));
   if (updates.length === 0) {
     out.push({ goal: "≤ 5 bytes per position update", status: "not measured", evidence: "no run with decoding bots and interest on" });
@@ -227,7 +248,7 @@ export function resultsMarkdown(results: RunResult[], models: ModelResult[], arg
       "",
       "Goals, as checked by the script:",
       "",
-      ...verdicts(results, args.tickRate).map((v) => `- **${v.status.toUpperCase()}** — ${v.goal}: ${v.evidence}`),
+      ...verdicts(results, args.tickRate, models).map((v) => `- **${v.status.toUpperCase()}** — ${v.goal}: ${v.evidence}`),
     );
   }
   if (models.length) {

@@ -54,6 +54,8 @@ export interface RunResult {
   join?: { seconds: number; perSecond: number; failures: number; latencyP50Ms: number; latencyP99Ms: number; ponds: number; clientsInPond: number };
   /** Where the server's CPU went over the window (with --cpu-prof). */
   profile?: ProfileSummary;
+  /** Where the server's CPU went while the crowd joined (with --cpu-prof). */
+  joinProfile?: ProfileSummary;
   spread?: { seconds: number; arrivedFraction: number; meanRadius: number };
   window?: {
     seconds: number;
@@ -82,6 +84,9 @@ export interface RunResult {
     bytesPerSecond: { mean: number; p95: number; max: number };
     /** Mean, with each message's WebSocket frame header added. */
     wireBytesPerSecond: number;
+    /** The radar alone (once a second, the whole pond): its messages and bytes (with WebSocket framing) per client per second, mean over clients. */
+    radarPerSecond: number;
+    radarBytesPerSecond: number;
     /** full (decoding) bots only */
     decoders: number;
     inView: number;
@@ -171,11 +176,21 @@ export async function runOnce(plan: RunPlan, args: BenchArgs, log: Log): Promise
     const joinTimeoutMs = 20_000;
     const first = await workers[0].request({ type: "join", count: 1, concurrency: 1, attempts: 3, timeoutMs: joinTimeoutMs }, "joined", 90_000);
     if (first.report.joined !== 1) throw new Error(`the first bot could not join: ${first.report.errors.join("; ")}`);
+    if (args.cpuProf) await server.post("/debug/profile/start");
     const joinStarted = performance.now();
     const joinBudgetMs = 60_000 + plan.size * 200;
     const reports = await Promise.all(workers.map((w) => w.request(
       { type: "join", concurrency: args.joinConcurrency, attempts: 5, timeoutMs: joinTimeoutMs }, "joined", joinBudgetMs)));
     const joinSeconds = (performance.now() - joinStarted) / 1000;
+    if (args.cpuProf) {
+      // Where the server's CPU went while the crowd joined (the window below has its own profile).
+      const profile = await server.post("/debug/profile/stop") as CpuProfile;
+      mkdirSync(args.cpuProf, { recursive: true });
+      const file = path.join(args.cpuProf, `server-${plan.size}-${plan.mode}-joins.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      result.joinProfile = summarizeProfile(profile);
+      log(`CPU profile of the joins (${file}):\n${formatSummary(result.joinProfile)}`);
+    }
     const joined = 1 + reports.reduce((n, r) => n + r.report.joined, 0);
     const failures = first.report.failures + reports.reduce((n, r) => n + r.report.failures, 0);
     const latencies = [...first.report.latenciesMs, ...reports.flatMap((r) => r.report.latenciesMs)];
@@ -353,6 +368,8 @@ function summarize(
       max: Math.max(...whole.map((b) => b.delta.bytes / b.seconds)),
     },
     wireBytesPerSecond: mean(whole.map((b) => b.delta.wireBytes / b.seconds)),
+    radarPerSecond: mean(whole.map((b) => (b.delta.radarFrames ?? 0) / b.seconds)),
+    radarBytesPerSecond: mean(whole.map((b) => (b.delta.radarWireBytes ?? 0) / b.seconds)),
     decoders: decoders.length,
     inView: sum(decoders, (b) => b.delta.visibleSum) / Math.max(1, sum(decoders, (b) => b.delta.visibleSamples)),
     inViewMax: Math.max(0, ...decoders.map((b) => (b.delta.visibleSamples ? b.delta.visibleSum / b.delta.visibleSamples : 0))),

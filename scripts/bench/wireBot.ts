@@ -8,7 +8,7 @@ import { SELF_PRESENT } from "../../shared/stream/format.ts";
 import { CODE_MASK, Code, RawPeer, TIMED, reserveSeat, seatUrl } from "../soak/rawPeer.ts";
 import { Navigator } from "./navigator.ts";
 import type { BotKind, BotTotals } from "./protocol.ts";
-import { emptyTotals, type BenchBot, type IntervalHistogram } from "./botTotals.ts";
+import { countRadar, emptyTotals, isRadarFrame, type BenchBot, type IntervalHistogram } from "./botTotals.ts";
 
 /** [code|TIMED][u32 sNow][u32 inputSeq]: the bytes before a patch's body. */
 const TIMED_HEADER_BYTES = 9;
@@ -126,6 +126,7 @@ export class WireBot implements BenchBot {
     totals.bytes += length;
     totals.wireBytes += length + (length < 126 ? 2 : length < 65536 ? 4 : 10);
     const code = data[0] & CODE_MASK;
+    if (isRadarFrame(data)) countRadar(totals, length);
     if (code !== Code.ROOM_STATE_PATCH || (data[0] & TIMED) === 0 || length < TIMED_HEADER_BYTES) return;
     totals.patches++;
     totals.patchFrames++;
