@@ -31,7 +31,7 @@ describe("the runtime image (deploy/Dockerfile, npm ci --omit=dev)", () => {
   const copied = [...runtime.matchAll(/^COPY (?!--from)(\S+(?: \S+)*) \.\/?\S*$/gm)].flatMap((m) => m[1].split(" "));
 
   it("runs the server entry point it names", () => {
-    expect(runtime).toMatch(/CMD \["node", "--import", "tsx", "server\/main\.ts"\]/);
+    expect(runtime).toMatch(/CMD \["node", "--max-old-space-size=1024", "--import", "tsx", "server\/main\.ts"\]/);
     expect(copied).toEqual(expect.arrayContaining(["server", "shared", "package.json"]));
   });
 
