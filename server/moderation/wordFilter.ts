@@ -14,7 +14,22 @@ import { foldForMatching } from "../../shared/confusables.ts";
  * Entries and text are compared folded (see foldForMatching): compatibility forms (fullwidth),
  * case, accents and lookalike letters, so "FUCK", "ｆｕｃｋ", "fück" and "fսck" (an Armenian ս)
  * are all "fuck". Each matched character but a space becomes one `*`.
+ *
+ * Spelled out one character at a time ("f u c k", "f.u.c.k", "s-h-i-t", "傻 逼"), a word still
+ * counts: a run of single letters, each apart from the next by one or two separators (spaces,
+ * punctuation), is read as the word its letters make. A whole-word entry masks the run when the
+ * run is exactly that word (three letters or more), a `*` entry when the run starts with it, a
+ * Chinese, Japanese or Korean entry wherever it appears in the run. Only a whole run counts as a
+ * Latin word, so single-letter words in a sentence ("u r a s s") are not read into one.
  */
+
+/**
+ * A spelled-out run in folded text: single letters or digits, each apart from the next by one or
+ * two characters that are neither, not touching another letter at either end.
+ */
+const SPELLED = /(?<![\p{L}\p{N}])[\p{L}\p{N}](?:[^\p{L}\p{N}]{1,2}[\p{L}\p{N}])+(?![\p{L}\p{N}])/gu;
+/** Letters a spelled-out Latin word needs: "a b" is two words more often than one. */
+const SPELLED_MIN = 3;
 
 /** Scripts written without spaces between words: their entries match as substrings. */
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
@@ -144,6 +159,7 @@ export class WordFilter {
         (ranges ??= []).push([at, end]);
       }
     }
+    ranges = spelledOut(this.entries, hay, ranges);
     if (!ranges) return text;
 
     const masked = new Array<boolean>(f.chars.length).fill(false);
@@ -160,6 +176,44 @@ export class WordFilter {
     }
     return out;
   }
+}
+
+/**
+ * Adds to `ranges` the listed words spelled out one letter at a time in `hay` (folded text; see
+ * the class comment): for each run, its letters joined, matched against `entries`.
+ */
+function spelledOut(entries: readonly Entry[], hay: string, ranges: Array<[number, number]> | undefined): Array<[number, number]> | undefined {
+  SPELLED.lastIndex = 0;
+  for (let run = SPELLED.exec(hay); run !== null; run = SPELLED.exec(hay)) {
+    // The run's letters, and where each sits in `hay` (a letter may be two UTF-16 units).
+    let word = "";
+    const at: number[] = [];
+    const end: number[] = [];
+    for (let i = run.index; i < run.index + run[0].length;) {
+      const ch = charAt(hay, i)!;
+      if (LETTER_OR_DIGIT.test(ch)) {
+        for (let k = 0; k < ch.length; k++) {
+          at.push(i);
+          end.push(i + ch.length);
+        }
+        word += ch;
+      }
+      i += ch.length;
+    }
+    const letters = [...word].length;
+    for (const entry of entries) {
+      const folded = entry.folded.replace(/ /g, "");
+      if (folded.length === 0) continue;
+      if (entry.anywhere) {
+        for (let from = word.indexOf(folded); from >= 0; from = word.indexOf(folded, from + 1)) {
+          (ranges ??= []).push([at[from], end[from + folded.length - 1]]);
+        }
+      } else if (letters >= SPELLED_MIN && (entry.prefix ? word.startsWith(folded) : word === folded)) {
+        (ranges ??= []).push([run.index, run.index + run[0].length]);
+      }
+    }
+  }
+  return ranges;
 }
 
 /**

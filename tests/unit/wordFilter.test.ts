@@ -39,6 +39,35 @@ describe("word filter: Latin words, whole words only", () => {
   });
 });
 
+describe("word filter: words spelled out one letter at a time", () => {
+  it("masks a listed word spelled with spaces, dots, dashes or two separators between letters", () => {
+    expect(starter.mask("what the f u c k")).toBe("what the * * * *");
+    expect(starter.mask("f.u.c.k off")).toBe("******* off");
+    expect(starter.mask("s-h-i-t!")).toBe("*******!");
+    expect(starter.mask("F. U. C. K.")).toBe("** ** ** *."); // the last dot ends the sentence, not the word
+    expect(starter.mask("ｆ ｕ ｃ ｋ")).toBe("* * * *"); // fullwidth, folded first
+  });
+
+  it("a * entry takes a spelled-out run that starts with it", () => {
+    expect(starter.mask("f u c k i n g hell")).toBe("* * * * * * * hell");
+  });
+
+  it("masks a Chinese entry spelled out with spaces, anywhere in the run", () => {
+    expect(starter.mask("你 是 傻 逼")).toBe("你 是 * *");
+  });
+
+  it("leaves spelled-out runs alone that are not a listed word, or only contain one", () => {
+    const clean = ["u r a s s", "a s s e t s", "A B C", "I a m here", "x.y.z", "p a s s i o n", "1 2 3"];
+    for (const text of clean) expect(starter.mask(text), text).toBe(text);
+    // Two letters are not read as a word: "a s" stays.
+    expect(starter.mask("a s")).toBe("a s");
+  });
+
+  it("still masks the run when it is the listed word exactly (a s s)", () => {
+    expect(starter.mask("you a s s")).toBe("you * * *");
+  });
+});
+
 describe("word filter: Chinese, anywhere in a line", () => {
   it("masks a listed word inside running text (no spaces between words)", () => {
     expect(starter.mask("你是傻逼吧")).toBe("你是**吧");
