@@ -6,7 +6,7 @@
  * The state serializer's id, agreed in the join handshake: the schema state plus the position
  * stream on every patch (server/rooms/PondSerializer.ts, client/net/streamSerializer.ts).
  */
-export const POND_SERIALIZER_ID = "pond-stream-2";
+export const POND_SERIALIZER_ID = "pond-stream-3";
 
 export const MessageType = {
   chat: "chat",

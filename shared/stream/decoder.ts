@@ -2,8 +2,9 @@ import { ANGLE_GRID, POSITION_GRID, SPEED_GRID } from "../grids.ts";
 import { ensureLength } from "./arrays.ts";
 import { ByteReader } from "./bytes.ts";
 import { fromCode, maxCode } from "./codes.ts";
+import { FoodHoldings } from "./food.ts";
 import {
-  BLOCK_DROP, BLOCK_KEY, BLOCK_KIND_MASK, FULL, HAS_SPEED, HEADING_ABSOLUTE, HEADING_DELTA, HEADING_INVALID,
+  BLOCK_DROP, BLOCK_KEY, BLOCK_KIND_MASK, FOOD_KIND_MASK, FULL, HAS_SPEED, HEADING_ABSOLUTE, HEADING_DELTA, HEADING_INVALID,
   HEADING_MASK, LEAVE, MAX_CELL, MAX_ID, POS_ABSOLUTE, POS_INT8, POS_MASK, POS_NIBBLES, RESERVED_BITS, SELF_PRESENT,
   WIDE_VELOCITY,
 } from "./format.ts";
@@ -45,6 +46,8 @@ export class PositionStreamDecoder {
   readonly entities: ReadonlyMap<number, DecodedEntity> = this.known;
   /** The newest exact own body (null until one arrives); updated in place. */
   self: SelfBody | null = null;
+  /** The specks of the watched cells (the frames' food sections). */
+  readonly food = new FoodHoldings();
   onEnter: ((e: DecodedEntity) => void) | undefined;
   onLeave: ((e: DecodedEntity) => void) | undefined;
   /** Frames whose decoding stopped at malformed input. */
@@ -87,8 +90,10 @@ export class PositionStreamDecoder {
     this.reader.reset(bytes, offset, end);
     this.nextFrame();
     if (this.resyncing) {
-      // Everything held is forgotten at the end of this frame unless a full record re-states it.
+      // Everything held is forgotten at the end of this frame unless a full record re-states it;
+      // the food of every watched cell comes again in food keys.
       this.resyncing = false;
+      this.food.clear();
       for (let i = 0; i < this.heldCount; i++) this.status[this.held[i]] |= LEAVING;
     }
     const ok = this.readFrame(this.reader);
@@ -123,6 +128,7 @@ export class PositionStreamDecoder {
     this.heldCount = 0;
     this.enteredCount = 0;
     this.self = null;
+    this.food.clear();
   }
 
   private readFrame(r: ByteReader): boolean {
@@ -138,7 +144,21 @@ export class PositionStreamDecoder {
       cell += 1 + Math.floor(head / 4);
       if (r.bad || cell > MAX_CELL || !this.readBlock(r, cell, head & BLOCK_KIND_MASK)) return false;
     }
+    if (r.pos < r.end && !this.readFood(r)) return false;
     return r.pos === r.end; // trailing bytes mean the framing is off
+  }
+
+  /** The food section: its block count, then each block's head (gap × 2 + kind) and body. */
+  private readFood(r: ByteReader): boolean {
+    const blocks = r.varint();
+    if (r.bad || blocks === 0) return false; // an empty section is left out, never sent
+    let cell = -1;
+    for (let i = 0; i < blocks; i++) {
+      const head = r.varint();
+      cell += 1 + Math.floor(head / 2);
+      if (r.bad || cell > MAX_CELL || !this.food.read(r, cell, head & FOOD_KIND_MASK)) return false;
+    }
+    return true;
   }
 
   private readSelf(r: ByteReader): boolean {
@@ -159,6 +179,7 @@ export class PositionStreamDecoder {
   private readBlock(r: ByteReader, cell: number, kind: number): boolean {
     if (kind === BLOCK_DROP) {
       this.markLeaving(cell, 0);
+      this.food.dropCell(cell);
       return true;
     }
     if (kind === BLOCK_KIND_MASK) return false; // kind 3

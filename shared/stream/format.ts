@@ -57,3 +57,13 @@ export const RECORD_MAX = 3 + 1 + 8 + 2 + 1;
 
 /** Exact own body: selfFlags plus four u16 codes. */
 export const SELF_MAX = 1 + 8;
+
+/**
+ * The food section (format v3; docs/stream-format.md, "Food"): food blocks after the tadpole
+ * blocks, each headed by one varint, the gap to its cell × 2 + its kind.
+ */
+export const FOOD_CHANGES = 0;
+export const FOOD_KEY = 1;
+export const FOOD_KIND_MASK = 0x01;
+/** Speck ids are 0..MAX_SPECK_ID. */
+export const MAX_SPECK_ID = 0xffff;

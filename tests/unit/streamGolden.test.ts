@@ -96,3 +96,54 @@ describe("position stream golden bytes (docs/stream-format.md)", () => {
     expect(frames).toEqual(GOLDEN);
   });
 });
+
+/** The food example of docs/stream-format.md ("Food"), byte for byte. */
+const FOOD_GOLDEN = [
+  // Starts watching cells 0 and 2: empty key blocks for both, then a food key for cell 2 (specks 4 and 9).
+  "00 02 01 00 05 00 01 05 02 04 ff 7f ff 7f 04 00 80 ff 7f",
+  // Speck 4 eaten and speck 12 born in cell 2; nothing moved, so no tadpole blocks.
+  "00 00 01 04 01 04 01 0c 7f 80 7f 80",
+  // Cell 2 dropped: its tadpoles and its food go together.
+  "00 01 0a",
+];
+
+describe("position stream golden bytes: food (docs/stream-format.md, \"Food\")", () => {
+  it("encodes the documented food example exactly and decodes it as documented", async () => {
+    const { ByteWriter } = await import("../../shared/stream/bytes.ts");
+    const { writeFoodChanges, writeFoodKey } = await import("../../shared/stream/food.ts");
+    const encoder = new PositionStreamEncoder(3);
+    const writer = new StreamFrameWriter();
+    const decoder = new PositionStreamDecoder();
+    const frames: string[] = [];
+    const decode = (frame: Uint8Array) => {
+      frames.push(hex(frame));
+      expect(decoder.decode(frame, 0, frame.length)).toBe(true);
+    };
+    const held = () => Object.fromEntries([...decoder.food.specks].map(([id, s]) => [id, [s.x, s.y, s.cell]]));
+
+    encoder.encodeTick();
+    const key = new ByteWriter();
+    writeFoodKey(key, [{ id: 4, x: 32767, y: 32767 }, { id: 9, x: 32768, y: 32767 }]);
+    writer.begin(null);
+    writer.foodKey(2, key.view());
+    writer.key(2, encoder.key(2));
+    writer.key(0, encoder.key(0));
+    decode(writer.finish());
+    expect(held()).toEqual({ 4: [0, 0, 2], 9: [at(32768), 0, 2] });
+
+    encoder.encodeTick();
+    const changes = new ByteWriter();
+    writeFoodChanges(changes, [4], 1, [{ id: 12, x: 32895, y: 32895 }], 1);
+    writer.begin(null);
+    writer.foodChanges(2, changes.view());
+    decode(writer.finish());
+    expect(held()).toEqual({ 9: [at(32768), 0, 2], 12: [at(32895), at(32895), 2] });
+
+    encoder.encodeTick();
+    writer.begin(null);
+    writer.drop(2);
+    decode(writer.finish());
+    expect(held()).toEqual({});
+    expect(frames).toEqual(FOOD_GOLDEN);
+  });
+});
