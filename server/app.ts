@@ -118,6 +118,8 @@ export function createPondServer(config: ServerConfig, options: PondServerOption
       reconnectGraceSeconds: config.reconnectGraceSeconds,
       idleFadeSeconds: config.idleFadeSeconds,
       idleTimeoutSeconds: config.idleTimeoutSeconds,
+      foodCount: config.foodCount,
+      hungerSeconds: config.hungerSeconds,
       viewRadius: config.viewRadius,
       interest: config.interest,
       // Read once here; every pond of the process shares it.

@@ -1,3 +1,4 @@
+import { DEFAULT_FOOD_COUNT, HUNGER_SECONDS } from "../shared/growth.ts";
 import { statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_TICK_RATE, IDLE_FADE_SECONDS, IDLE_KICK_SECONDS } from "../shared/constants.ts";
@@ -54,6 +55,10 @@ export interface ServerConfig {
   idleFadeSeconds: number;
   /** Seconds without steering or chat after which the server frees the seat, closing with 4410 (IDLE_TIMEOUT_SECONDS); 0 = never. */
   idleTimeoutSeconds: number;
+  /** Specks of food each pond keeps (FOOD_COUNT); 0 = no food. */
+  foodCount: number;
+  /** Seconds without eating after which a tadpole loses one mass, and again each such period (HUNGER_SECONDS); 0 = never. */
+  hungerSeconds: number;
   /** Folder of the built client to serve (CLIENT_DIR); empty to serve no page. */
   clientDir: string;
   /** Redis for presence and matchmaking across processes (REDIS_URL); unset = one process, in memory. */
@@ -152,6 +157,8 @@ export function readConfig(env: Env = process.env): ServerConfig {
     reconnectGraceSeconds: integer(env, "RECONNECT_GRACE_SECONDS", 20, 0, 3600),
     idleFadeSeconds: integer(env, "IDLE_FADE_SECONDS", IDLE_FADE_SECONDS, 1, 86_400),
     idleTimeoutSeconds: integer(env, "IDLE_TIMEOUT_SECONDS", IDLE_KICK_SECONDS, 0, 604_800),
+    foodCount: integer(env, "FOOD_COUNT", DEFAULT_FOOD_COUNT, 0, 60_000),
+    hungerSeconds: integer(env, "HUNGER_SECONDS", HUNGER_SECONDS, 0, 86_400),
     clientDir: env.CLIENT_DIR ?? new URL("../dist", import.meta.url).pathname,
     redisUrl: redisUrl(env),
     publicAddress: text(env, "PUBLIC_ADDRESS"),

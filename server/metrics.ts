@@ -68,6 +68,11 @@ export class PondMetrics {
     labelNames: ["reason"] as const,
     registers: [this.registry],
   });
+  readonly specksEaten = new Counter({
+    name: "pond_specks_eaten_total",
+    help: "Specks of food eaten by tadpoles (each is born again elsewhere at once)",
+    registers: [this.registry],
+  });
   /** Open WebSockets (server/sockets.ts): `seated` are players' sockets, `seatless` the rest (joining, refused, or never meant to join). */
   readonly sockets = new Gauge({
     name: "pond_sockets",

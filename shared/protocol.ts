@@ -14,6 +14,12 @@ export const MessageType = {
   notice: "notice",
   /** Server -> client, once a second: where everyone is, coarsely (binary; shared/radar.ts, docs/protocol.md). */
   radar: "radar",
+  /**
+   * Server -> client, just before a shutting-down process closes its pond (4001): a one-time
+   * token (string) the client hands back as the `carry` join option of its next join, which
+   * brings its size along (server/rooms/handOff.ts, docs/protocol.md).
+   */
+  carry: "carry",
 } as const;
 
 /** Server -> client: a chat line from tadpole `id` (its sessionId). */

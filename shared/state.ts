@@ -20,6 +20,12 @@ export const Tadpole = schema({
    * costs nothing for it at a join; a change costs the pond about 4 bytes.
    */
   idle: t.boolean(),
+  /**
+   * How grown it is (shared/growth.ts: levelOf its mass, 0..20): how large everyone draws it, and
+   * from which level it has legs or is a frog. No default, like `idle`: a tadpole that never ate
+   * costs nothing for it.
+   */
+  level: t.uint8(),
 }, "Tadpole");
 export type Tadpole = InstanceType<typeof Tadpole>;
 
@@ -28,8 +34,19 @@ export type Tadpole = InstanceType<typeof Tadpole>;
  * so they are encoded once for everyone. Where each one is, and so which ones a client draws,
  * comes from the position stream, which is per client.
  */
+/** A place on the leaderboard: a player's name and mass (what it has eaten, less hunger). */
+export const Leader = schema({
+  name: t.string(),
+  mass: t.uint16(),
+}, "Leader");
+export type Leader = InstanceType<typeof Leader>;
+
 export const PondState = schema({
   tadpoles: t.map(Tadpole),
+  /** The largest in the pond now, largest first (up to LEADERBOARD_SIZE; updated once a second). */
+  leaders: t.array(Leader),
+  /** The largest any tadpole has been in this pond since it opened (mass 0: nobody has eaten yet). */
+  best: t.ref(Leader),
 }, "PondState");
 export type PondState = InstanceType<typeof PondState>;
 

@@ -29,6 +29,8 @@ export interface JoinOptions {
   name?: string;
   /** Join this pond (joinById) instead of letting the matchmaker pick one (joinOrCreate). */
   roomId?: string;
+  /** The one-time token the last pond sent before it shut down: brings our size along (docs/protocol.md). */
+  carry?: string;
   /**
    * A fixed render delay for other tadpoles, ms. Leave unset for the adaptive delay: two patch
    * intervals on a clean link, more as patch arrival jitter grows (see docs/netcode.md).
@@ -223,9 +225,10 @@ export class PondConnection {
     });
     let room: Room<any, PondState>;
     try {
+      const joinOptions = options.carry === undefined ? { name: options.name } : { name: options.name, carry: options.carry };
       room = options.roomId !== undefined
-        ? await client.joinById<PondState>(options.roomId, { name: options.name })
-        : await client.joinOrCreate<PondState>("pond", { name: options.name });
+        ? await client.joinById<PondState>(options.roomId, joinOptions)
+        : await client.joinOrCreate<PondState>("pond", joinOptions);
     } catch (error) {
       netsim?.detach();
       throw error;

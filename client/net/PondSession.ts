@@ -1,7 +1,7 @@
 import { CloseCode, type Room } from "@colyseus/sdk";
 import type { PondState } from "../../shared/state.ts";
 import type { PondTadpole } from "./tadpoles.ts";
-import type { ChatBroadcast, Notice } from "../../shared/protocol.ts";
+import { MessageType, type ChatBroadcast, type Notice } from "../../shared/protocol.ts";
 import { PondConnection, type JoinOptions, type PondEvents } from "./PondConnection.ts";
 
 /**
@@ -135,6 +135,8 @@ export class PondSession {
   private lastRoomId: string | undefined;
   private currentStatus: SessionStatus = "offline";
   private playerName: string | undefined;
+  /** The size token the pond sent as it shut down, for the next join (docs/protocol.md, "carry"). */
+  private carry: string | undefined;
   private wantedRoomId: string | undefined;
   private closed = false;
   private running: Promise<void> | undefined;
@@ -282,7 +284,10 @@ export class PondSession {
         if (holder.connection) this.onLeft(holder.connection, code, reason);
       },
     };
-    const connection = await PondConnection.join({ ...this.options.connection, url, name: this.playerName, roomId }, events);
+    // A size handed over by a pond that shut down goes with the first join after it, once.
+    const carry = this.carry;
+    const connection = await PondConnection.join({ ...this.options.connection, url, name: this.playerName, roomId, carry }, events);
+    if (carry === this.carry) this.carry = undefined;
     holder.connection = connection;
     return connection;
   }
@@ -297,6 +302,9 @@ export class PondSession {
       }
     }
     const previous = this.lastRoomId;
+    room.onMessage(MessageType.carry, (token: unknown) => {
+      if (this.current === connection && typeof token === "string") this.carry = token;
+    });
     room.onDrop((code: number) => {
       if (this.current !== connection || this.closed) return;
       // Fires once per failed attempt too; count the drop once.

@@ -16,6 +16,8 @@ export interface PondTadpole extends Readonly<Body> {
   readonly away: boolean;
   /** Its player has done nothing for a while (IDLE_FADE_SECONDS): drawn faded. */
   readonly idle: boolean;
+  /** How grown it is (shared/growth.ts), 0 until it first eats. */
+  readonly level: number;
   /** The body the stream (or, for our own, the server) keeps current. */
   readonly body: Readonly<Body>;
 }
@@ -29,6 +31,8 @@ class KnownTadpole implements PondTadpole {
   get away(): boolean { return this.identity.away; }
   // Unset until the tadpole was first idle (the field has no default: it costs nothing at a join).
   get idle(): boolean { return this.identity.idle === true; }
+  // Unset until it first grew (no default either).
+  get level(): number { return this.identity.level ?? 0; }
   get x(): number { return this.body.x; }
   get y(): number { return this.body.y; }
   get angle(): number { return this.body.angle; }

@@ -1,5 +1,6 @@
 import { CloseCode, Protocol, Room, ServerError, getMessageBytes, logger, type AuthContext, type Client, type StepContext } from "@colyseus/core";
 import { DEFAULT_NAME, DEFAULT_TICK_RATE, HUE_COUNT, IDLE_FADE_SECONDS, IDLE_KICK_SECONDS } from "../../shared/constants.ts";
+import { DEFAULT_FOOD_COUNT, HUNGER_SECONDS, Stage, stageOf } from "../../shared/growth.ts";
 import { TadpoleInput } from "../../shared/input.ts";
 import { MessageType, parseChat, parseName, sanitizeName, type ChatBroadcast, type Notice } from "../../shared/messages.ts";
 import { isDefaultName, nameKeys, withSuffix } from "../../shared/names.ts";
@@ -13,6 +14,7 @@ import { RADAR_INTERVAL_MS } from "../../shared/radar.ts";
 import { sockets } from "../sockets.ts";
 import { admission } from "./admission.ts";
 import { guardFrames } from "./frameGuard.ts";
+import { canCarry, claimCarry, leaveCarry } from "./handOff.ts";
 import { PondSerializer, pondTail } from "./PondSerializer.ts";
 import { TokenBucket } from "./tokenBucket.ts";
 
@@ -30,7 +32,19 @@ export interface PondOptions {
   idleFadeSeconds?: number;
   /** Seconds without activity before the seat is freed with CLOSE_IDLE (config IDLE_TIMEOUT_SECONDS); 0 = never. */
   idleTimeoutSeconds?: number;
+  /** Specks of food in the pond (config FOOD_COUNT; 0: none). */
+  foodCount?: number;
+  /** Seconds without eating before a tadpole loses one mass (config HUNGER_SECONDS; 0: never). */
+  hungerSeconds?: number;
 }
+
+/** The leaderboard, hunger and the eaten-specks metric are brought up to date this often. */
+const LEADERBOARD_INTERVAL_MS = 1000;
+/**
+ * A frog's chat line reaches those watching the cells this many cells around its own, not only
+ * its own cell: the pond's landmark is heard across it (docs/feel.md, "Food and growth").
+ */
+const FROG_CHAT_CELLS = 1;
 
 /** Close code for a client that keeps sending messages we cannot use. */
 export const CLOSE_INVALID_INPUT = 4400;
@@ -91,6 +105,8 @@ interface SwimmerExtras {
   readonly messages: TokenBucket;
   /** Set once we disconnect it, so the messages still in flight neither count nor kick again. */
   kicked: boolean;
+  /** The last chat line (by serial) it was sent: a frog's line reaches several cells, each watcher once. */
+  heard: number;
 }
 type Swimmer = Member<SwimmerExtras>;
 
@@ -123,6 +139,10 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   private tickStarted = 0;
   private tickCpu: NodeJS.CpuUsage | undefined;
   private stepMs = 0;
+  /** Fixed steps without food before hunger takes one mass (0: never). */
+  private hungerTicks = 0;
+  /** Chat lines said so far (see SwimmerExtras.heard). */
+  private lines = 0;
 
   override onCreate(options: PondOptions = {}): void {
     const tickRate = options.tickRate ?? DEFAULT_TICK_RATE;
@@ -134,7 +154,12 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     this.idleKickTicks = this.idleTimeoutSeconds > 0 ? Math.max(1, Math.round(this.idleTimeoutSeconds * tickRate)) : 0;
     // Only the server's own definition sets this (its options override a client's of the same key).
     this.words = options.wordFilter instanceof WordFilter ? options.wordFilter : undefined;
-    this.pond = new Pond<SwimmerExtras>(this.state, { viewRadius: options.viewRadius ?? DEFAULT_VIEW_RADIUS, interest: options.interest !== false });
+    this.pond = new Pond<SwimmerExtras>(this.state, {
+      viewRadius: options.viewRadius ?? DEFAULT_VIEW_RADIUS,
+      interest: options.interest !== false,
+      food: options.foodCount ?? DEFAULT_FOOD_COUNT,
+    });
+    this.hungerTicks = Math.round((options.hungerSeconds ?? HUNGER_SECONDS) * tickRate);
     // Every patch carries each client's position stream after the schema bytes.
     const serializer = new PondSerializer(pondTail(this.pond, (sessionId) => this.swimmers.get(sessionId)));
     serializer.reset(this.state);
@@ -155,6 +180,13 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     this.messagesPerSecond = tickRate * MESSAGES_PER_TICK + MESSAGES_SLACK_PER_SECOND;
     // Idle players: fade them, then free their seats (one comparison per tadpole a second).
     this.clock.setInterval(() => this.checkIdle(), IDLE_CHECK_MS);
+    // Growth: hunger, then the leaderboard, once a second (a pass over the tadpoles each).
+    this.clock.setInterval(() => {
+      this.pond.checkHunger(this.hungerTicks);
+      this.pond.updateLeaders();
+      const eaten = this.pond.food?.takeEatenCount() ?? 0;
+      if (eaten > 0) metrics.specksEaten.inc(eaten);
+    }, LEADERBOARD_INTERVAL_MS);
     guardFrames(this, {
       admit: (client) => this.admitFrame(client),
       refuse: (client, reason) => this.reject(client, reason),
@@ -187,7 +219,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     return auth;
   }
 
-  override async onJoin(client: Client, options?: { name?: unknown }): Promise<void> {
+  override async onJoin(client: Client, options?: { name?: unknown; carry?: unknown }): Promise<void> {
     const ip = (client.auth as PondAuth | undefined)?.ip;
     const verdict = admission.admit(ip);
     // A promise only in a cluster (REDIS_URL), where the address's count is the cluster's; alone,
@@ -197,6 +229,8 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
       metrics.kicked.inc({ reason: refused });
       throw new ServerError(503, refused === "process_full" ? "This server is full." : "Too many connections from your address.");
     }
+    // A player moved here from a process that shut down brings its size (a one-time token).
+    const carried = options?.carry === undefined ? 0 : await claimCarry(this.presence, options.carry);
     const now = Date.now();
     const asked = this.filterName(parseName({ name: options?.name })) ?? DEFAULT_NAME;
     const name = this.distinctName(client.sessionId, asked);
@@ -210,7 +244,9 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
       invalid: new TokenBucket(INVALID_BURST, INVALID_PER_SECOND, now),
       messages: new TokenBucket(this.messagesPerSecond * 2, this.messagesPerSecond, now),
       kicked: false,
+      heard: 0,
     });
+    if (carried > 0) this.pond.setMass(swimmer, carried);
     this.swimmers.set(client.sessionId, swimmer);
     this.holdName(client.sessionId, name);
     if (name !== asked) this.tellNameTaken(client, asked, name);
@@ -284,7 +320,19 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   /** Graceful shutdown: tell clients to go elsewhere (they rejoin through the matchmaker). */
   override onBeforeShutdown(): void {
     this.lock().catch(() => {});
-    this.disconnect(CloseCode.SERVER_SHUTDOWN).catch((error) => logger.error("pond disconnect failed", error));
+    this.handOff()
+      .catch((error) => logger.error("pond hand-off of sizes failed", error))
+      .finally(() => this.disconnect(CloseCode.SERVER_SHUTDOWN).catch((error) => logger.error("pond disconnect failed", error)));
+  }
+
+  /** Each grown player's size goes with it to its next pond (see handOff.ts); only in a cluster. */
+  private async handOff(): Promise<void> {
+    if (!canCarry(this.presence)) return;
+    await Promise.all([...this.swimmers.values()].map(async (swimmer) => {
+      if (swimmer.mass <= 0 || swimmer.kicked || swimmer.tadpole.away) return;
+      const token = await leaveCarry(this.presence, swimmer.mass);
+      swimmer.client.send(MessageType.carry, token);
+    }));
   }
 
   /**
@@ -332,13 +380,30 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     };
   }
 
-  /** Sends a chat line to the players who can see the speaker (those watching its cell), encoded once. */
+  /**
+   * Sends a chat line to the players who can see the speaker (those watching its cell), encoded
+   * once; a frog's carries further, to those watching the cells around its own too.
+   */
   private say(speaker: Swimmer, line: ChatBroadcast): void {
     const bytes = getMessageBytes.raw(Protocol.ROOM_DATA, MessageType.chat, line);
-    const audience = this.pond.interest.watchersOf(speaker.cell);
-    for (let i = 0; i < audience.length; i++) audience[i].client.enqueueRaw(bytes);
+    const serial = ++this.lines;
+    const reach = stageOf(speaker.tadpole.level ?? 0) === Stage.frog ? FROG_CHAT_CELLS : 0;
+    const grid = this.pond.sim.grid;
+    const cx = speaker.cell % grid.cols;
+    const cy = (speaker.cell - cx) / grid.cols;
+    for (let gy = Math.max(0, cy - reach); gy <= Math.min(grid.cols - 1, cy + reach); gy++) {
+      for (let gx = Math.max(0, cx - reach); gx <= Math.min(grid.cols - 1, cx + reach); gx++) {
+        const audience = this.pond.interest.watchersOf(gy * grid.cols + gx);
+        for (let i = 0; i < audience.length; i++) {
+          const listener = audience[i];
+          if (listener.heard === serial) continue;
+          listener.heard = serial;
+          listener.client.enqueueRaw(bytes);
+        }
+      }
+    }
     // Its own line reaches the speaker even before its first sweep watches its new cell.
-    if (speaker.watchIndex[speaker.cell] < 0) speaker.client.enqueueRaw(bytes);
+    if (speaker.heard !== serial) speaker.client.enqueueRaw(bytes);
   }
 
   private onChat(client: Client, payload: unknown): void {

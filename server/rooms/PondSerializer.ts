@@ -13,6 +13,8 @@ export interface PatchTail {
   tailFor(client: Client): Uint8Array;
   /** The client was just sent a full state (join, reconnect): its next tail starts afresh. */
   resync(client: Client): void;
+  /** Once per patch, after every client's tail (or instead of them, when nobody is connected). */
+  finish(): void;
 }
 
 /** The per-tick timing Colyseus hands a serializer (not exported by name). */
@@ -25,6 +27,7 @@ type PatchTimingContext = NonNullable<Parameters<Serializer<PondState>["applyPat
 export function pondTail<E extends object>(pond: Pond<E>, memberOf: (sessionId: string) => Member<E> | undefined): PatchTail {
   return {
     prepare: () => pond.encodeStream(),
+    finish: () => pond.endStream(),
     tailFor: (client) => pond.tailFor(memberOf(client.sessionId)),
     resync: (client) => {
       const member = memberOf(client.sessionId);
@@ -123,6 +126,7 @@ export class PondSerializer implements Serializer<PondState> {
     if (changed) this.snapshot = undefined;
     if (clients.length === 0) {
       encoder.discardChanges();
+      this.tail.finish();
       return false;
     }
     this.tail.prepare();
@@ -135,6 +139,7 @@ export class PondSerializer implements Serializer<PondState> {
       if (client.state !== ClientState.JOINED) continue;
       client.raw(frame(Protocol.ROOM_STATE_PATCH, sNow, ackOf(client), schema, this.tail.tailFor(client), true));
     }
+    this.tail.finish();
     encoder.discardChanges();
     // The state every client now holds: joiners until the next patch start from it.
     if (this.snapshot === undefined && this.patchCount <= this.warmUntil) this.snapshot = this.encodeFull();

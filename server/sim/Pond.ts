@@ -1,6 +1,9 @@
+import { eatReach, levelOf, MAX_MASS } from "../../shared/growth.ts";
 import { Tadpole, type Body, type PondState } from "../../shared/state.ts";
 import { PositionStreamEncoder, StreamFrameWriter } from "../../shared/stream/index.ts";
 import { CellInterest, type Watcher } from "./CellInterest.ts";
+import { FoodField } from "./FoodField.ts";
+import { LEADERBOARD_SIZE, topRanked, writeLeaders } from "./Leaderboard.ts";
 import { PondSim, type InputSource, type SimSwimmer } from "./PondSim.ts";
 
 /** What the pond keeps on each member besides the simulation's own fields. */
@@ -10,6 +13,12 @@ export interface MemberFields extends Omit<Watcher, keyof SimSwimmer> {
   /** The own body was sent since the last full state, and `lastSelf` holds it. */
   selfSent: boolean;
   readonly lastSelf: Body;
+  /** Specks eaten, less what hunger took (0..MAX_MASS); the state shows its level. */
+  mass: number;
+  /** The fixed step it last ate at, or since which hunger last took a mass. */
+  fedTick: number;
+  /** The fixed step its mass last changed (the leaderboard's tie-break: who got there first). */
+  massTick: number;
 }
 
 /** One tadpole in the pond: simulated, filed in the grid, watching its part of the pond. */
@@ -22,6 +31,8 @@ export interface PondOptions {
   interest: boolean;
   /** Random numbers in [0, 1) for spawn points (Math.random by default). */
   random?: () => number;
+  /** Specks of food kept in the pond (0 or unset: none). */
+  food?: number;
 }
 
 /**
@@ -52,7 +63,12 @@ export class Pond<E extends object = object> {
   readonly sim: PondSim<MemberFields & E>;
   readonly interest: CellInterest<Member<E>>;
   readonly stream: PositionStreamEncoder;
+  /** The pond's food, or undefined when it has none. */
+  readonly food: FoodField | undefined;
   private readonly writer = new StreamFrameWriter();
+  private readonly top: Array<Member<E>> = [];
+  /** Bytes of food sections in the tails so far (the benchmark's food traffic). */
+  foodBytes = 0;
   private sweepTurn = 0;
 
   constructor(readonly state: PondState, options: PondOptions) {
@@ -63,6 +79,8 @@ export class Pond<E extends object = object> {
     this.stream = new PositionStreamEncoder(grid.cellCount);
     this.sim.onCellChange = (member) => this.stream.setCell(member.id, member.cell);
     this.sim.onWake = (member) => { member.tadpole.idle = false; };
+    const food = options.food ?? 0;
+    this.food = food > 0 ? new FoodField({ count: food, areas: grid, crowd: (cell) => grid.cells[cell].length, random: options.random }) : undefined;
   }
 
   get members(): ReadonlyArray<Member<E>> {
@@ -84,9 +102,13 @@ export class Pond<E extends object = object> {
       dropped: [],
       selfSent: false,
       lastSelf: { x: 0, y: 0, angle: 0, speed: 0 },
+      mass: 0,
+      fedTick: 0,
+      massTick: 0,
     };
     const member = this.sim.spawn(key, inputs, body, { ...extras, ...fields }) as Member<E>;
     tadpole.id = member.id;
+    member.fedTick = this.sim.tick;
     this.state.tadpoles.set(key, tadpole);
     this.stream.add(member.id, member.cell, body);
     this.interest.attach(member);
@@ -100,10 +122,58 @@ export class Pond<E extends object = object> {
     this.state.tadpoles.delete(member.key);
   }
 
-  /** One fixed step of the simulation, then a quarter of the members' watched cells swept. */
+  /** One fixed step of the simulation, then every tadpole eats what its head touches, then a quarter of the members' watched cells are swept. */
   step(dt: number): void {
     this.sim.step(dt);
+    this.eat();
     this.sweep();
+  }
+
+  /** Each member eats the specks within its reach, where the step put it: the server decides every eat. */
+  eat(): void {
+    const food = this.food;
+    if (food === undefined) return;
+    const members = this.sim.swimmers;
+    for (let i = 0; i < members.length; i++) {
+      const member = members[i];
+      const eaten = food.eatAt(member.body.x, member.body.y, eatReach(member.tadpole.level ?? 0));
+      if (eaten > 0) {
+        member.fedTick = this.sim.tick;
+        this.setMass(member, member.mass + eaten);
+      }
+    }
+  }
+
+  /** Sets a member's mass (clamped to 0..MAX_MASS), and its level in the state when that changes. */
+  setMass(member: Member<E>, mass: number): void {
+    const clamped = mass < 0 ? 0 : mass > MAX_MASS ? MAX_MASS : Math.floor(mass);
+    if (clamped === member.mass) return;
+    member.mass = clamped;
+    member.massTick = this.sim.tick;
+    const level = levelOf(member.mass);
+    if ((member.tadpole.level ?? 0) !== level) member.tadpole.level = level;
+  }
+
+  /**
+   * Hunger: each member that ate nothing for `hungerTicks` fixed steps (HUNGER_SECONDS by default)
+   * loses one mass, and again every `hungerTicks` after, so a champion who stops eating (or left
+   * the keyboard) shrinks slowly. For a coarse timer, like checkIdle.
+   */
+  checkHunger(hungerTicks: number): void {
+    if (hungerTicks <= 0) return;
+    const members = this.sim.swimmers;
+    const tick = this.sim.tick;
+    for (let i = 0; i < members.length; i++) {
+      const member = members[i];
+      if (member.mass === 0) {
+        member.fedTick = tick;
+        continue;
+      }
+      while (tick - member.fedTick >= hungerTicks && member.mass > 0) {
+        member.fedTick += hungerTicks;
+        this.setMass(member, member.mass - 1);
+      }
+    }
   }
 
   /**
@@ -143,9 +213,20 @@ export class Pond<E extends object = object> {
     return count;
   }
 
-  /** Once per patch, before any member's tail: every cell's block, encoded once. */
+  /** The leaderboard and the pond's best, from the members' masses now (for a once-a-second timer). */
+  updateLeaders(): void {
+    writeLeaders(this.state, topRanked(this.sim.swimmers, LEADERBOARD_SIZE, this.top));
+  }
+
+  /** Once per patch, before any member's tail: every cell's block (and food changes), encoded once. */
   encodeStream(): void {
     this.stream.encodeTick();
+    this.food?.encodeTick();
+  }
+
+  /** Once per patch, after every member's tail: this tick's food changes are out. */
+  endStream(): void {
+    this.food?.endTick();
   }
 
   /**
@@ -161,19 +242,30 @@ export class Pond<E extends object = object> {
     }
     writer.begin(this.selfUpdate(member));
     const stream = this.stream;
+    const food = this.food;
     for (let i = 0; i < member.dropped.length; i++) writer.drop(member.dropped[i]);
     const entered = member.entered;
-    for (let i = 0; i < entered.length; i++) writer.key(entered[i], stream.key(entered[i]));
+    for (let i = 0; i < entered.length; i++) {
+      writer.key(entered[i], stream.key(entered[i]));
+      const specks = food?.key(entered[i]);
+      if (specks) writer.foodKey(entered[i], specks);
+    }
     const watched = member.watched;
     for (let i = 0; i < watched.length; i++) {
       const cell = watched[i];
       const delta = stream.delta(cell);
+      const changes = food === undefined ? null : food.changes(cell);
+      if (delta === null && changes === null) continue;
       // A cell keyed this tick already carries this tick's state.
-      if (delta !== null && (entered.length === 0 || !entered.includes(cell))) writer.delta(cell, delta);
+      if (entered.length !== 0 && entered.includes(cell)) continue;
+      if (delta !== null) writer.delta(cell, delta);
+      if (changes !== null) writer.foodChanges(cell, changes);
     }
     member.dropped.length = 0;
     entered.length = 0;
-    return writer.finish();
+    const frame = writer.finish();
+    this.foodBytes += writer.foodBytes;
+    return frame;
   }
 
   /** The member's client was just sent a full state: its next tail restarts the stream. */

@@ -73,15 +73,17 @@ export class SpatialGrid<T extends Placed> {
     return dx * dx + dy * dy;
   }
 
-  /** Calls `visit` for every item within `radius` of (x, y). */
+  /** Calls `visit` for every item within `radius` of (x, y), walking only the cells the circle's box overlaps. */
   forEachNear(x: number, y: number, radius: number, visit: (item: T) => void): void {
     const r2 = radius * radius;
-    const reach = Math.ceil(radius / this.cellSize);
-    const centre = this.cellAt(x, y);
-    const cx = centre % this.cols;
-    const cy = (centre - cx) / this.cols;
-    for (let gy = Math.max(0, cy - reach); gy <= Math.min(this.cols - 1, cy + reach); gy++) {
-      for (let gx = Math.max(0, cx - reach); gx <= Math.min(this.cols - 1, cx + reach); gx++) {
+    const last = this.cols - 1;
+    const size = this.cellSize;
+    const gx0 = clampIndex(Math.floor((x - radius + WORLD_HALF) / size), last);
+    const gx1 = clampIndex(Math.floor((x + radius + WORLD_HALF) / size), last);
+    const gy0 = clampIndex(Math.floor((y - radius + WORLD_HALF) / size), last);
+    const gy1 = clampIndex(Math.floor((y + radius + WORLD_HALF) / size), last);
+    for (let gy = gy0; gy <= gy1; gy++) {
+      for (let gx = gx0; gx <= gx1; gx++) {
         const list = this.cells[gy * this.cols + gx];
         for (let i = 0; i < list.length; i++) {
           const item = list[i];
@@ -99,4 +101,8 @@ export class SpatialGrid<T extends Placed> {
     item.slot = list.length;
     list.push(item);
   }
+}
+
+function clampIndex(i: number, last: number): number {
+  return i < 0 ? 0 : i > last ? last : i;
 }

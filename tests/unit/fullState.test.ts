@@ -20,7 +20,7 @@ const SEED = Number(process.env.FULL_STATE_SEED ?? 20261201);
 const TIMED_PREFIX = 9;
 
 /** The stream tail is not under test here: an empty stream frame for everyone. */
-const noTail: PatchTail = { prepare: () => {}, tailFor: () => Uint8Array.of(0, 0), resync: () => {} };
+const noTail: PatchTail = { prepare: () => {}, tailFor: () => Uint8Array.of(0, 0), resync: () => {}, finish: () => {} };
 
 interface Peer {
   client: Client & { state: ClientState };
