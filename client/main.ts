@@ -16,6 +16,7 @@ import { guestNameIn, guestPick } from "./ui/guestName.ts";
 import { LanguageSwitch } from "./ui/LanguageSwitch.ts";
 import { Mutes } from "./ui/Mutes.ts";
 import { NameField, rememberName, storedName } from "./ui/NameField.ts";
+import { Leaderboard } from "./ui/Leaderboard.ts";
 import { PlayerList, type PlayerEntry } from "./ui/PlayerList.ts";
 import { PondPanel, shortPondId } from "./ui/PondPanel.ts";
 import { SoundButton } from "./ui/SoundButton.ts";
@@ -76,6 +77,7 @@ const panel = new PondPanel(hudLeft, {
   share: typeof navigator.share === "function" ? (roomId) => void shareNative(roomId) : undefined,
   listShown: (open) => (open ? players.start() : players.stop()),
 }, gameRoot);
+const leaderboard = new Leaderboard(hudLeft);
 const banner = new ConnectionBanner(overlay);
 // What the server itself says (MessageType.notice), drawn where no chat line can be.
 const notices = new SystemNotices(overlay);
@@ -168,6 +170,7 @@ function startSession(roomId: string | undefined): void {
   session = undefined;
   if (previous) void previous.close().catch(() => undefined);
   scene.setConnection(undefined);
+  leaderboard.setSource(undefined);
   panel.setPond(undefined);
   panel.setStatus("connecting");
   requestedPond = roomId;
@@ -186,7 +189,9 @@ function startSession(roomId: string | undefined): void {
         if (session === s) showStatus(s, status, detail);
       },
       onConnection: (connection) => {
-        if (session === s) scene.setConnection(connection);
+        if (session !== s) return;
+        scene.setConnection(connection);
+        leaderboard.setSource(connection);
       },
       onPondChanged: (id, from) => {
         if (session === s) pondChanged(id, from);
@@ -256,6 +261,7 @@ function showStatus(s: PondSession, status: SessionStatus, detail: StatusDetail)
       banner.hide();
       // A reconnect keeps the connection (and every tadpole with it); a join brings a new one.
       scene.setConnection(s.connection);
+      leaderboard.setSource(s.connection);
       break;
     case "connecting": {
       // Only mention a slow join; a quick one should not flash a banner.
@@ -388,4 +394,6 @@ installTestHook({
   radar: () => scene.radarView(),
   crowdArrows: () => scene.crowdArrows(),
   miniMap: () => scene.miniMapArea,
+  food: () => scene.foodView(),
+  leaderboard: () => leaderboard.lines(),
 });

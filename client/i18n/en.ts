@@ -95,6 +95,12 @@ export const en = {
   muteName: (name: string) => `Mute ${name}`,
   unmuteName: (name: string) => `Unmute ${name}`,
 
+  // Leaderboard (client/ui/Leaderboard.ts).
+  largest: "Largest",
+  bestEver: (name: string, mass: number) => `Best ever: ${name} (${mass})`,
+  leaderEntry: (place: number, name: string, mass: number) => `${place}. ${name}, ${mass}`,
+  nobodyFed: "Eat the specks to grow.",
+
   // Full screen (client/ui/FullscreenButton.ts).
   fullscreen: "Full screen",
   exitFullscreen: "Exit full screen",

@@ -82,6 +82,11 @@ export const zh: Messages = {
   muteName: (name) => `屏蔽 ${name}`,
   unmuteName: (name) => `取消屏蔽 ${name}`,
 
+  largest: "最大的",
+  bestEver: (name, mass) => `历史最佳：${name}（${mass}）`,
+  leaderEntry: (place, name, mass) => `第${place}名 ${name}（${mass}）`,
+  nobodyFed: "吃掉小虫就会长大。",
+
   fullscreen: "全屏",
   exitFullscreen: "退出全屏",
 

@@ -1,5 +1,6 @@
 import * as Phaser from "phaser";
 import { MAX_SPEED } from "../../shared/constants.ts";
+import { sizeScale, Stage, stageOf } from "../../shared/growth.ts";
 import type { PondTadpole } from "../net/tadpoles.ts";
 import { Depth } from "./Depth.ts";
 import { Colors, tintFor } from "./palette.ts";
@@ -31,6 +32,13 @@ const FADE_IN_SECONDS = 0.15;
 const LABEL_ALPHA = 0.8;
 const OWN_LABEL_ALPHA = 0.95;
 
+/** A frog keeps a stub of its tail: this much of a tadpole's length. */
+const FROG_TAIL = 0.3;
+/** How fast the drawn size follows the level (1/s): growing is seen, not a jump. */
+const GROW_RATE = 3;
+/** Right and left, for drawing pairs of limbs without an array per frame. */
+const SIDES = [-1, 1] as const;
+
 /** Is this a tadpole whose player is reconnecting? (`away` is optional in older schemas.) */
 function isAway(tadpole: PondTadpole): boolean {
   return (tadpole as { away?: boolean }).away === true;
@@ -57,6 +65,16 @@ export class TadpoleView {
   private readonly tail: Phaser.GameObjects.Rope;
   private readonly label: Phaser.GameObjects.Text;
   private halo: Phaser.GameObjects.Image | undefined;
+  /** Legs, drawn under the body, and a frog's eyes, over it: made when it first has them. */
+  private limbs: Phaser.GameObjects.Graphics | undefined;
+  private eyes: Phaser.GameObjects.Graphics | undefined;
+  private readonly scene: Phaser.Scene;
+  /** The size drawn now (1 at level 0), easing toward the level's; and the tail's share of its length. */
+  private size = -1;
+  private tailShare = 1;
+  /** Frame time of the last growth step (s; -1: none yet). */
+  private growTime = -1;
+  private stage: Stage = Stage.tadpole;
   /** Joint positions in world units, x/y interleaved; joint 0 sits under the head. */
   private readonly joints = new Float32Array(JOINTS * 2);
   /** The rope's own point objects: rewritten in place each frame. */
@@ -84,6 +102,7 @@ export class TadpoleView {
     readonly tadpole: PondTadpole,
     private textResolution: number,
   ) {
+    this.scene = scene;
     this.points = [];
     for (let i = 0; i < JOINTS; i++) this.points.push({ x: -i, y: 0 });
     this.tail = scene.add.rope(0, 0, Tex.tail, undefined, this.points, true);
@@ -104,6 +123,8 @@ export class TadpoleView {
     fn(this.head);
     fn(this.label);
     if (this.halo) fn(this.halo);
+    if (this.limbs) fn(this.limbs);
+    if (this.eyes) fn(this.eyes);
   }
 
   /** Marks this as the player's own tadpole: drawn on top, with a halo and a brighter name. */
@@ -112,12 +133,24 @@ export class TadpoleView {
     this.own = true;
     this.tail.setDepth(Depth.ownTail);
     this.head.setDepth(Depth.ownHead);
+    this.limbs?.setDepth(Depth.ownTail);
+    this.eyes?.setDepth(Depth.ownEyes);
     this.halo = scene.add.image(0, 0, Tex.halo).setDepth(Depth.ownTail).setAlpha(0.5);
-    this.halo.setScale((HEAD_RADIUS * 4.2) / this.halo.width);
+    this.halo.setScale((HEAD_RADIUS * 4.2 * Math.max(1, this.size)) / this.halo.width);
     hudCamera.ignore(this.halo);
     this.labelAlpha = OWN_LABEL_ALPHA;
     this.shownAlpha = -1;
     this.label.setColor(Colors.ownName).setFontStyle("bold").setAlpha(OWN_LABEL_ALPHA * this.fade);
+  }
+
+  /** How large it is drawn now (1 at level 0, easing toward its level's size; for the test hook). */
+  get drawnSize(): number {
+    return Math.max(0, this.size);
+  }
+
+  /** Its stage as drawn: "tadpole", "legs" or "frog" (for the test hook). */
+  get drawnStage(): "tadpole" | "legs" | "frog" {
+    return this.stage === Stage.frog ? "frog" : this.stage === Stage.legs ? "legs" : "tadpole";
   }
 
   /** The alpha its head is drawn with now: the idle fade times the away dimming (for the test hook). */
@@ -149,6 +182,8 @@ export class TadpoleView {
     const sin = Math.sin(angle);
     const speedNorm = Math.min(1, Math.max(0, this.speed / MAX_SPEED));
     this.refreshLook(time);
+    const size = this.grow(time);
+    const segment = SEGMENT * size * this.tailShare;
 
     this.head.setPosition(x, y).setRotation(angle);
     if (this.halo) {
@@ -157,30 +192,30 @@ export class TadpoleView {
     }
     // Heading up, the tail hangs below the head, right where the name goes: slide the name
     // down past it (smoothly, so a turning tadpole's name does not jump).
-    const drop = Math.max(0, -sin) * TAIL_LENGTH * 0.85;
+    const drop = Math.max(0, -sin) * segment * (JOINTS - 1) * 0.85;
     this.labelDrop += (drop - this.labelDrop) * (1 - Math.exp(-6 * dt));
-    this.label.setPosition(x, y + LABEL_OFFSET + this.labelDrop).setScale(labelScale);
+    this.label.setPosition(x, y + LABEL_OFFSET * size + this.labelDrop).setScale(labelScale);
 
     // Joint 0 is tucked under the back of the head; the rest follow the leader at a fixed
     // spacing, so the tail traces the path the head actually swam (curving through turns),
     // and relax toward straight-behind so a resting tadpole's tail lines up again.
     const j = this.joints;
-    const baseX = x - cos * HEAD_RADIUS * 0.55;
-    const baseY = y - sin * HEAD_RADIUS * 0.55;
+    const baseX = x - cos * HEAD_RADIUS * 0.55 * size;
+    const baseY = y - sin * HEAD_RADIUS * 0.55 * size;
     j[0] = baseX;
     j[1] = baseY;
     if (this.resetTail) {
       for (let i = 1; i < JOINTS; i++) {
-        j[i * 2] = baseX - cos * SEGMENT * i;
-        j[i * 2 + 1] = baseY - sin * SEGMENT * i;
+        j[i * 2] = baseX - cos * segment * i;
+        j[i * 2 + 1] = baseY - sin * segment * i;
       }
       this.resetTail = false;
     }
     const relax = 1 - Math.exp(-STRAIGHTEN * dt);
     for (let i = 1; i < JOINTS; i++) {
       const k = i * 2;
-      let jx = j[k] + (baseX - cos * SEGMENT * i - j[k]) * relax;
-      let jy = j[k + 1] + (baseY - sin * SEGMENT * i - j[k + 1]) * relax;
+      let jx = j[k] + (baseX - cos * segment * i - j[k]) * relax;
+      let jy = j[k + 1] + (baseY - sin * segment * i - j[k + 1]) * relax;
       let dx = jx - j[k - 2];
       let dy = jy - j[k - 1];
       const d = Math.sqrt(dx * dx + dy * dy);
@@ -191,8 +226,8 @@ export class TadpoleView {
         dx /= d;
         dy /= d;
       }
-      jx = j[k - 2] + dx * SEGMENT;
-      jy = j[k - 1] + dy * SEGMENT;
+      jx = j[k - 2] + dx * segment;
+      jy = j[k - 1] + dy * segment;
       j[k] = jx;
       j[k + 1] = jy;
     }
@@ -201,8 +236,9 @@ export class TadpoleView {
     // tadpole still breathes a little.
     this.phase += dt * (4.5 + 20 * speedNorm);
     if (this.phase > 1e4) this.phase -= Math.PI * 2 * 1000;
-    const amplitude = 1.1 + 3.4 * speedNorm;
-    const s = TAIL_TEXTURE_SCALE;
+    const amplitude = (1.1 + 3.4 * speedNorm) * size * this.tailShare;
+    // The rope is scaled down by TAIL_TEXTURE_SCALE / size (thicker as it grows): store its points that much larger.
+    const s = TAIL_TEXTURE_SCALE / size;
     for (let i = 0; i < JOINTS; i++) {
       const k = i * 2;
       // Local direction from this joint toward the head.
@@ -224,7 +260,109 @@ export class TadpoleView {
       p.y = (j[k + 1] + nx * offset) * s;
     }
     this.tail.setDirty();
+    if (this.stage !== Stage.tadpole) this.drawLimbs(x, y, cos, sin, size, time);
   }
+
+  /**
+   * Eases the drawn size toward its level's and applies it; returns it. On the clock (`time`, s),
+   * like the fade, not on the capped frame step: a slow page grows in the same second.
+   */
+  private grow(time: number): number {
+    const dt = this.growTime < 0 ? 0 : Math.max(0, time - this.growTime);
+    this.growTime = time;
+    const level = this.tadpole.level;
+    const target = sizeScale(level);
+    const stage = stageOf(level);
+    if (this.size < 0) this.size = target; // first draw: no growing into it
+    else if (this.size !== target) {
+      const step = (target - this.size) * (1 - Math.exp(-GROW_RATE * dt));
+      this.size = Math.abs(target - this.size) < 0.002 ? target : this.size + step;
+    }
+    if (stage !== this.stage) {
+      this.stage = stage;
+      this.shownAlpha = -1;
+      if (stage !== Stage.tadpole && this.limbs === undefined) {
+        this.limbs = this.scene.add.graphics().setDepth(this.own ? Depth.ownTail : Depth.tail);
+        this.onLimbs?.(this.limbs);
+      }
+      if (stage === Stage.frog && this.eyes === undefined) {
+        this.eyes = this.scene.add.graphics().setDepth(this.own ? Depth.ownEyes : Depth.eyes);
+        this.onLimbs?.(this.eyes);
+      }
+      this.limbs?.setVisible(stage !== Stage.tadpole && this.head.visible);
+      this.eyes?.setVisible(stage === Stage.frog && this.head.visible);
+    }
+    const share = this.stage === Stage.frog ? FROG_TAIL : 1;
+    this.tailShare += (share - this.tailShare) * (1 - Math.exp(-GROW_RATE * dt));
+    const headScale = (HEAD_TEXTURE_WORLD * this.size) / this.head.width;
+    if (this.head.scaleX !== headScale) this.head.setScale(headScale);
+    const ropeScale = this.size / TAIL_TEXTURE_SCALE;
+    if (this.tail.scaleX !== ropeScale) {
+      this.tail.setScale(ropeScale);
+      this.halo?.setScale((HEAD_RADIUS * 4.2 * this.size) / this.halo.width);
+    }
+    return this.size;
+  }
+
+  /** Called with the limbs (and eyes) when they are made, so the scene can keep the HUD camera off them. */
+  onLimbs: ((limbs: Phaser.GameObjects.Graphics) => void) | undefined;
+
+  /**
+   * Legs: two hind legs from the back of the body, folded back and kicking with the swim; a frog
+   * has front legs too, and eyes on top of its head. Drawn in the head's colour.
+   */
+  private drawLimbs(x: number, y: number, cos: number, sin: number, size: number, time: number): void {
+    const g = this.limbs!;
+    g.clear();
+    const r = HEAD_RADIUS * size;
+    const frog = this.stage === Stage.frog;
+    const alpha = this.head.alpha;
+    // A kick with the swim: the legs fold and stretch, faster and wider the faster it goes.
+    const kick = Math.sin(this.phase * 0.5) * 0.3 * Math.min(1, this.speed / MAX_SPEED + 0.15);
+    g.lineStyle(Math.max(1.5, r * (frog ? 0.3 : 0.22)), tintFor(this.tadpole.hue), alpha);
+    const f = this.limbFrame;
+    f.x = x;
+    f.y = y;
+    f.cos = cos;
+    f.sin = sin;
+    f.r = r;
+    for (const side of SIDES) {
+      // Hind legs: thigh out and back, shin folded forward, foot back (a Z), kicking.
+      const k = kick * side;
+      this.limb(g, -0.55, 0.5 * side, -0.7 + k, (frog ? 1.35 : 1.0) * side);
+      this.limb(g, -0.7 + k, (frog ? 1.35 : 1.0) * side, -1.2 + k, (frog ? 0.95 : 0.75) * side);
+      this.limb(g, -1.2 + k, (frog ? 0.95 : 0.75) * side, (frog ? -1.9 : -1.6) + k, (frog ? 1.25 : 0.9) * side);
+      // A frog's front legs: short, forward and out.
+      if (frog) this.limb(g, 0.35, 0.75 * side, 0.95, 1.15 * side);
+    }
+    if (!frog) return;
+    // Eyes bulging on top of the head, blinking now and then.
+    const e = this.eyes!;
+    e.clear();
+    const open = Math.sin(time * 0.7 + this.phase) > -0.97 ? 1 : 0.15;
+    for (const side of SIDES) {
+      const ex = x + cos * 0.45 * r - sin * 0.5 * side * r;
+      const ey = y + sin * 0.45 * r + cos * 0.5 * side * r;
+      // A dark rim, so the eye reads on a body of any colour, then the white and the pupil.
+      e.fillStyle(0x0b1524, alpha);
+      e.fillCircle(ex, ey, r * 0.38);
+      e.fillStyle(0xf4f8ff, alpha);
+      e.fillEllipse(ex, ey, r * 0.56, r * 0.56 * open);
+      e.fillStyle(0x0b1524, alpha);
+      e.fillEllipse(ex + cos * r * 0.08, ey + sin * r * 0.08, r * 0.26, r * 0.26 * open);
+    }
+  }
+
+  /** Where drawLimbs draws: the head, its heading and its radius (kept, so a limb needs no closure). */
+  private readonly limbFrame = { x: 0, y: 0, cos: 1, sin: 0, r: 1 };
+
+  /** One straight limb from (f0, s0) to (f1, s1), in head radii along (f) and across (s, left −) the heading. */
+  private limb(g: Phaser.GameObjects.Graphics, f0: number, s0: number, f1: number, s1: number): void {
+    const { x, y, cos, sin, r } = this.limbFrame;
+    g.lineBetween(x + (cos * f0 - sin * s0) * r, y + (sin * f0 + cos * s0) * r, x + (cos * f1 - sin * s1) * r, y + (sin * f1 + cos * s1) * r);
+  }
+
+
 
   /** Shows or hides the sprites (off-screen tadpoles cost nothing to draw). */
   setVisible(visible: boolean): void {
@@ -236,6 +374,8 @@ export class TadpoleView {
     this.head.setVisible(visible);
     this.label.setVisible(visible);
     this.halo?.setVisible(visible);
+    this.limbs?.setVisible(visible && this.stage !== Stage.tadpole);
+    this.eyes?.setVisible(visible && this.stage === Stage.frog);
   }
 
   /**
@@ -280,5 +420,7 @@ export class TadpoleView {
     this.head.destroy();
     this.label.destroy();
     this.halo?.destroy();
+    this.limbs?.destroy();
+    this.eyes?.destroy();
   }
 }

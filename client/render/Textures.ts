@@ -92,25 +92,43 @@ function tail(scene: Phaser.Scene): void {
   add(scene, Tex.tail, c);
 }
 
+/** A disc fading out from its centre through `stops` ([offset, colour]), `px` texels across, cached by `key`. */
+function radialTexture(scene: Phaser.Scene, key: string, px: number, stops: ReadonlyArray<readonly [number, string]>): string {
+  if (scene.textures.exists(key)) return key;
+  const [c, ctx] = canvas(px, px);
+  const mid = px / 2;
+  const g = ctx.createRadialGradient(mid, mid, 0, mid, mid, mid);
+  for (const [offset, colour] of stops) g.addColorStop(offset, colour);
+  ctx.fillStyle = g;
+  ctx.fillRect(0, 0, px, px);
+  add(scene, key, c);
+  return key;
+}
+
 /**
  * A soft speck of light for the drifting particles, `size` world units across. Blitters cannot
  * scale, so each speck size has its own texture (drawn at 2x for high-DPI screens would need
  * scaling too; specks are blurry by nature, so 1 texel per unit is enough).
  */
 export function moteTexture(scene: Phaser.Scene, size: number): string {
-  const key = `mote-${size}`;
-  if (scene.textures.exists(key)) return key;
-  const px = Math.max(2, Math.ceil(size));
-  const [c, ctx] = canvas(px, px);
-  const mid = px / 2;
-  const g = ctx.createRadialGradient(mid, mid, 0, mid, mid, mid);
-  g.addColorStop(0, "rgba(205,232,255,0.95)");
-  g.addColorStop(0.3, "rgba(170,210,255,0.45)");
-  g.addColorStop(1, "rgba(150,200,255,0)");
-  ctx.fillStyle = g;
-  ctx.fillRect(0, 0, px, px);
-  add(scene, key, c);
-  return key;
+  return radialTexture(scene, `mote-${size}`, Math.max(2, Math.ceil(size)), [
+    [0, "rgba(205,232,255,0.95)"],
+    [0.3, "rgba(170,210,255,0.45)"],
+    [1, "rgba(150,200,255,0)"],
+  ]);
+}
+
+/**
+ * A speck of food (a water flea), `size` world units across (one texel a unit, as the motes): a
+ * warm, bright core in a faint glow, unlike the cold motes.
+ */
+export function speckTexture(scene: Phaser.Scene, size: number): string {
+  return radialTexture(scene, `speck-${size}`, Math.max(3, Math.ceil(size)), [
+    [0, "rgba(255,250,210,1)"],
+    [0.25, "rgba(236,246,160,0.9)"],
+    [0.5, "rgba(200,235,130,0.25)"],
+    [1, "rgba(170,220,110,0)"],
+  ]);
 }
 
 /** The mini-map's backdrop: a dark glassy rounded square. */

@@ -8,6 +8,7 @@ import { ChatBubbles } from "../render/ChatBubble.ts";
 import { Depth } from "../render/Depth.ts";
 import { EdgeArrows } from "../render/EdgeArrows.ts";
 import { FollowCamera, ZOOM_WIDEST } from "../render/FollowCamera.ts";
+import { FoodLayer } from "../render/FoodLayer.ts";
 import { MiniMap } from "../render/MiniMap.ts";
 import { MotionPreference } from "../render/motion.ts";
 import { Particles } from "../render/Particles.ts";
@@ -47,6 +48,7 @@ export class PondScene extends Phaser.Scene {
   private hud!: Phaser.Cameras.Scene2D.Camera;
   private water!: Water;
   private particles!: Particles;
+  private food!: FoodLayer;
   private arrows!: EdgeArrows;
   private minimap!: MiniMap;
   private bubbles!: ChatBubbles;
@@ -82,7 +84,9 @@ export class PondScene extends Phaser.Scene {
 
     this.water = new Water(this);
     this.particles = new Particles(this);
-    this.hud.ignore([...this.water.objects, ...this.particles.objects]);
+    this.food = new FoodLayer(this);
+    this.food.attach(this.connection?.stream.food);
+    this.hud.ignore([...this.water.objects, ...this.particles.objects, this.food.blitter]);
     this.arrows = new EdgeArrows(this, Depth.hud, this.viewport.dpr);
     this.minimap = new MiniMap(this, Depth.hud);
     main.ignore([...this.arrows.objects, ...this.minimap.objects]);
@@ -120,6 +124,8 @@ export class PondScene extends Phaser.Scene {
 
   setConnection(connection: PondConnection | undefined): void {
     this.connection = connection;
+    // Before create() runs there is no layer yet; create() attaches it then.
+    this.food?.attach(connection?.stream.food);
     if (!connection) this.clearTadpoles();
   }
 
@@ -127,6 +133,7 @@ export class PondScene extends Phaser.Scene {
     if (this.byId.has(id)) this.removeTadpole(id);
     const view = new TadpoleView(this, id, tadpole, this.viewport.dpr);
     view.forEachObject((o) => this.hud.ignore(o));
+    view.onLimbs = (limbs) => this.hud.ignore(limbs);
     this.views.push(view);
     this.byId.set(id, view);
   }
@@ -227,6 +234,7 @@ export class PondScene extends Phaser.Scene {
     this.onScreenCount = onScreen;
 
     this.particles.update(this.camX, this.camY, seconds, still);
+    this.food.update(seconds, still);
     // The radar (once a second, the whole pond) adds the crowds beyond your view to both.
     const radar = connection?.radar;
     this.arrows.update(this.views, this.camX, this.camY, v.cssWidth, v.cssHeight, zoom, radar);
@@ -324,10 +332,18 @@ export class PondScene extends Phaser.Scene {
   }
 
   /** Tadpole `id` as drawn this frame: where, how fast, the alpha its head is drawn with, and whether the pond has it idle. */
-  look(id: string): { x: number; y: number; speed: number; alpha: number; drawn: boolean; idle: boolean } | undefined {
+  look(id: string): { x: number; y: number; speed: number; alpha: number; drawn: boolean; idle: boolean; level: number; size: number; stage: string } | undefined {
     const view = this.byId.get(id);
     if (!view) return undefined;
-    return { x: view.x, y: view.y, speed: view.speed, alpha: view.alpha, drawn: view.drawn, idle: view.tadpole.idle };
+    return {
+      x: view.x, y: view.y, speed: view.speed, alpha: view.alpha, drawn: view.drawn, idle: view.tadpole.idle,
+      level: view.tadpole.level, size: view.drawnSize, stage: view.drawnStage,
+    };
+  }
+
+  /** The food drawn now: how many specks, and where (world units). */
+  foodView(): { count: number; specks: Array<{ id: number; x: number; y: number }> } {
+    return { count: this.food.count, specks: this.food.positions() };
   }
 
   bubbleTexts(): string[] {

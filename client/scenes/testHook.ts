@@ -27,7 +27,11 @@
  *   `pad`, the inset of the pond's square inside the panel
  * - look(id): tadpole `id` (a session id) as drawn this frame: world position {x, y}, speed,
  *   `alpha` its head is drawn with (1, less while idle or away), `drawn` whether it is on screen
- *   (with a margin) and `idle` whether the pond has it idle; undefined when this page has no such tadpole
+ *   (with a margin), `idle` whether the pond has it idle, `level` how grown it is (0..20), `size`
+ *   how large it is drawn (1 at level 0, easing toward its level's) and `stage` ("tadpole", "legs"
+ *   or "frog"); undefined when this page has no such tadpole
+ * - food(): the specks of food drawn now: `count`, and each one's id and world position {x, y}
+ * - leaderboard(): the lines the leaderboard shows now ("1. Ann, 12"), the empty board's hint included
  */
 export interface PondTestHook {
   sessionId(): string | undefined;
@@ -44,7 +48,9 @@ export interface PondTestHook {
   radar(): { received: number; cols: number; total: number; farTotal: number; far: Array<{ cell: number; count: number }> };
   crowdArrows(): Array<{ x: number; y: number; angle: number; count: number }>;
   miniMap(): { left: number; top: number; size: number; pad: number };
-  look(id: string): { x: number; y: number; speed: number; alpha: number; drawn: boolean; idle: boolean } | undefined;
+  look(id: string): { x: number; y: number; speed: number; alpha: number; drawn: boolean; idle: boolean; level: number; size: number; stage: string } | undefined;
+  food(): { count: number; specks: Array<{ id: number; x: number; y: number }> };
+  leaderboard(): string[];
 }
 
 declare global {

@@ -4,6 +4,7 @@ import { chatLine, renameLine } from "./chatter.ts";
 import { between, type Rng } from "../../shared/rng.ts";
 import { countTraffic, type TrafficCounter } from "./traffic.ts";
 import { Wander } from "./wander.ts";
+import { Forage } from "./forage.ts";
 
 export interface BotOptions {
   url: string;
@@ -65,6 +66,7 @@ export class Bot {
   /** Failed joins since the last successful one (drives the retry backoff). */
   failStreak = 0;
   readonly steer: Steer = { angle: 0, thrust: 0 };
+  private readonly forage = new Forage();
   private readonly wander: Wander;
   private readonly pose: Pose = { x: 0, y: 0, angle: 0, speed: 0 };
   private traffic: TrafficCounter | undefined;
@@ -128,6 +130,8 @@ export class Bot {
     const self = conn.self;
     if (self) conn.pose(self, this.pose);
     this.wander.update(dt, this.pose.x, this.pose.y, this.steer);
+    // Food nearby wins over wandering; the wander picks up from the heading it swam off on.
+    if (this.forage.update(now, this.pose.x, this.pose.y, conn.stream.food.specks, this.steer)) this.wander.heading = this.steer.angle;
     conn.frame(now, this.steer);
 
     if (now >= this.renameAt) {
