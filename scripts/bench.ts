@@ -59,9 +59,9 @@ if (args.model || args.modelOnly) {
   for (const size of args.sizes) {
     for (const mode of args.modes) {
       const plan = planRun(size, mode, args);
-      const model = modelTick(size, mode !== "off", plan.viewRadius ?? 1200, { seed: args.seed });
+      const model = modelTick(size, mode !== "off", plan.viewRadius ?? 1200, { seed: args.seed, food: args.food });
       models.push({ ...model, mode, viewRadius: plan.viewRadius });
-      log(`model ${size} ${mode}: move ${model.moveMs.toFixed(2)} + sweep ${model.sweepMs.toFixed(2)} + encode ${model.encodeMs.toFixed(2)} ms`
+      log(`model ${size} ${mode}: move ${model.moveMs.toFixed(2)} + eat ${(model.foodMs ?? 0).toFixed(2)} + sweep ${model.sweepMs.toFixed(2)} + encode ${model.encodeMs.toFixed(2)} ms`
         + ` (p99 ${model.totalP99Ms.toFixed(2)} ms, CPU ${model.cpuMs.toFixed(2)} ms) · ${model.inView.toFixed(1)} in view`);
     }
   }

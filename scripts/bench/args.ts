@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import os from "node:os";
+import { DEFAULT_FOOD_COUNT } from "../../shared/growth.ts";
 import { ArgsError, flagValue, numberInRange, splitFlag } from "../lib/args.ts";
 /** Command line of `npm run bench` (scripts/bench.ts). */
 
@@ -51,6 +52,8 @@ export interface BenchArgs {
   /** Re-render the tables and the doc from a saved JSON results file instead of running. */
   fromJson: string;
   seed: number;
+  /** Specks of food in the pond (the server's FOOD_COUNT, and the tick model's). */
+  food: number;
   /** A note printed above the results in the doc (e.g. "validation run on a shared machine"). */
   label: string;
   help: boolean;
@@ -85,6 +88,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --no-write             write neither the doc nor the JSON (= --doc "" --json ""): for a check on a busy machine
   --from-json <path>     print the tables and rewrite the doc from a saved results file, without running
   --seed <int>           seed for the bots' targets (default 1)
+  --food <n>             specks of food in the pond, live and in the model (default 2000, the server's; 0 for none)
   --label <text>         a note shown above the results in the doc
   --help`;
 
@@ -124,6 +128,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     cpuProf: "",
     fromJson: "",
     seed: 1,
+    food: DEFAULT_FOOD_COUNT,
     label: "",
     help: false,
   };
@@ -175,6 +180,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       case "--from-json": args.fromJson = take(); break;
       case "--label": args.label = take(); break;
       case "--seed": args.seed = int(flag, take(), 0, 2 ** 32 - 1); break;
+      case "--food": args.food = int(flag, take(), 0, 60_000); break;
       default: throw new ArgsError(`unknown option "${argv[i]}"`);
     }
   }

@@ -4,6 +4,7 @@ import { Pond, type Member } from "../../server/sim/Pond.ts";
 import type { InputSource } from "../../server/sim/PondSim.ts";
 import { PondRadar } from "../../server/sim/Radar.ts";
 import { WORLD_HALF } from "../../shared/constants.ts";
+import { DEFAULT_FOOD_COUNT } from "../../shared/growth.ts";
 import type { Steer } from "../../shared/input.ts";
 import { MessageType } from "../../shared/protocol.ts";
 import { RADAR_INTERVAL_MS } from "../../shared/radar.ts";
@@ -41,7 +42,14 @@ export interface ModelResult {
    */
   radarBytesPerClientPerSecond?: number;
   radarBuildMs?: number;
+  /** Specks of food in the pond, the eating per tick (ms), and the food sections' bytes per client per second. */
+  food?: number;
+  foodMs?: number;
+  foodBytesPerClientPerSecond?: number;
 }
+
+/** The model ticks at the server's default rate. */
+const MODEL_TICK_RATE = 20;
 
 interface Extras {
   steer: Steer;
@@ -58,10 +66,11 @@ function standInClient(sessionId: string, sink: { bytes: number }): Client {
   return client as unknown as Client;
 }
 
-export function modelTick(size: number, interest: boolean, viewRadius: number, options: { seed?: number; maxTicks?: number; maxMs?: number } = {}): Omit<ModelResult, "mode" | "viewRadius"> {
+export function modelTick(size: number, interest: boolean, viewRadius: number, options: { seed?: number; maxTicks?: number; maxMs?: number; food?: number } = {}): Omit<ModelResult, "mode" | "viewRadius"> {
   const rng = createRng(options.seed ?? 7);
   const state = new PondState();
-  const pond = new Pond<Extras>(state, { viewRadius, interest, random: rng });
+  const food = options.food ?? DEFAULT_FOOD_COUNT;
+  const pond = new Pond<Extras>(state, { viewRadius, interest, random: rng, food });
   const members = new Map<string, Member<Extras>>();
   const serializer = new PondSerializer(pondTail(pond, (sessionId) => members.get(sessionId)));
   serializer.reset(state);
@@ -87,7 +96,7 @@ export function modelTick(size: number, interest: boolean, viewRadius: number, o
   console.warn = () => {}; // the encoder's one-off "buffer overflow" notices while its buffer grows
   try {
     const totals: number[] = [];
-    let move = 0, sweep = 0, encode = 0, cpu = 0, bytes = 0, ticks = 0, inView = 0;
+    let move = 0, eat = 0, sweep = 0, encode = 0, cpu = 0, bytes = 0, foodBytes = 0, ticks = 0, inView = 0;
     const started = performance.now();
     const maxTicks = options.maxTicks ?? 120;
     const maxMs = options.maxMs ?? 6000;
@@ -102,21 +111,26 @@ export function modelTick(size: number, interest: boolean, viewRadius: number, o
           m.steer.angle = Math.atan2(-b.y + (rng() - 0.5) * 2000, -b.x + (rng() - 0.5) * 2000);
         }
       }
-      pond.sim.step(0.05);
+      pond.sim.step(1 / MODEL_TICK_RATE);
       const t1 = performance.now();
+      pond.eat();
+      const te = performance.now();
       pond.sweep();
       const t2 = performance.now();
       sink.bytes = 0;
-      serializer.applyPatches(clients, state, { sNow: tick * 50 });
+      const food0 = pond.foodBytes;
+      serializer.applyPatches(clients, state, { sNow: tick * (1000 / MODEL_TICK_RATE) });
       const t3 = performance.now();
       const c = process.cpuUsage(c0);
       if (warm) {
         move += t1 - t0;
-        sweep += t2 - t1;
+        eat += te - t1;
+        sweep += t2 - te;
         encode += t3 - t2;
         totals.push(t3 - t0);
         cpu += (c.user + c.system) / 1000;
         bytes += sink.bytes;
+        foodBytes += pond.foodBytes - food0;
         for (const m of pond.members) inView += pond.seenBy(m) - 1;
         ticks++;
       }
@@ -130,6 +144,7 @@ export function modelTick(size: number, interest: boolean, viewRadius: number, o
     const radarBytesPerClientPerSecond = ((message + (message < 126 ? 2 : message < 65536 ? 4 : 10)) * 1000) / RADAR_INTERVAL_MS;
     return {
       size, ticks, radarBytesPerClientPerSecond, radarBuildMs,
+      food, foodMs: eat / ticks, foodBytesPerClientPerSecond: (foodBytes / ticks / size) * MODEL_TICK_RATE,
       moveMs: move / ticks, sweepMs: sweep / ticks, encodeMs: encode / ticks,
       totalP50Ms: percentile(totals, 50), totalP99Ms: percentile(totals, 99),
       cpuMs: cpu / ticks,

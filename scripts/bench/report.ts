@@ -101,11 +101,13 @@ export function modelTable(models: ModelResult[], tickRate: number): string[] {
   const head = [
     "tadpoles", "interest", "view radius", "in view", "move ms", "interest sweep ms", "patch encode ms (all views)",
     "tick p50 / p99 ms", "CPU ms per tick", `schema B/s per client at ${tickRate} Hz (+ 9 B header per patch)`, "radar B/s per client (build ms, once a second)",
+    "specks of food: eating ms per tick, food B/s per client",
   ];
   const rows = models.map((m) => [
     String(m.size), m.mode === "off" ? "off" : m.mode === "const" ? "on, ~const density" : "on", m.mode === "off" ? "∞" : String(m.viewRadius ?? 1200),
     f(m.inView, 1), f(m.moveMs, 2), f(m.sweepMs, 2), f(m.encodeMs, 2), `${f(m.totalP50Ms, 2)} / ${f(m.totalP99Ms, 2)}`, f(m.cpuMs, 2),
     `${f(m.bytesPerClientPerTick * tickRate)} (+${9 * tickRate})`, `${f(m.radarBytesPerClientPerSecond)} (${f(m.radarBuildMs, 2)})`,
+    m.food === undefined ? "" : `${f(m.food)}: ${f(m.foodMs, 3)} ms, ${f(m.foodBytesPerClientPerSecond)} B/s`,
   ]);
   return markdownTable(head, rows);
 }

@@ -139,6 +139,7 @@ export async function runOnce(plan: RunPlan, args: BenchArgs, log: Log): Promise
     MAX_PLAYERS_PER_PROCESS: String(plan.size + 100),
     MAX_CONNECTIONS_PER_IP: String(plan.size + 100),
     INTEREST: plan.mode === "off" ? "off" : "on",
+    FOOD_COUNT: String(args.food),
     RECONNECT_GRACE_SECONDS: "0",
     // Raw tick durations at GET /debug/ticks, where the server has that hook (else the histogram is used).
     BENCH_HOOKS: "on",
