@@ -9,6 +9,7 @@ import { attachNetSim, netSimFromQuery, type HookableConnection, type NetSim, ty
 import { OwnView } from "./own.ts";
 import { RadarView } from "./radar.ts";
 import { RateMeter } from "./rates.ts";
+import { SendPhase } from "./sendPhase.ts";
 import { RemoteView, type RemoteViewOptions } from "./remote.ts";
 import { PondStreamSerializer } from "./streamSerializer.ts";
 import { Roster, type PondTadpole } from "./tadpoles.ts";
@@ -56,7 +57,15 @@ export interface PondEvents {
 
 /** Link quality, as `stats()` reports it. */
 export interface NetStats {
-  /** Round trip, ms: the SDK's smoothed input→ack time (includes the wait for the server's tick). */
+  /** Network round trip, ms: a ping answered by the server at once, smoothed. NaN until the first answer. */
+  rttMs: number;
+  /**
+   * Input → ack, ms: the SDK's smoothed time from sending an input to the patch that says the
+   * server consumed it: the round trip plus the wait for the server's tick and its input cushion.
+   * NaN until the first ack.
+   */
+  inputAckMs: number;
+  /** The same as `inputAckMs` (its name in the first version of these stats). */
   pingMs: number;
   /** Patch interarrival jitter, ms (RFC 3550 estimator, from the SDK clock). */
   jitterMs: number;
@@ -78,6 +87,10 @@ export const OWN_SMOOTH_MS = 100;
 export const SNAP_UNITS = 200;
 
 const PREDICTED_RING = 256;
+/** How often the round trip is measured with a ping, ms. */
+const PING_EVERY_MS = 1000;
+/** Weight of a new ping in the smoothed round trip. */
+const RTT_GAIN = 0.25;
 
 /**
  * The game's network layer, free of any renderer so the browser, bots and tests share it.
@@ -116,7 +129,7 @@ export class PondConnection {
   private readonly patches: RateMeter;
   private readonly corrections: RateMeter;
   private readonly statsOut: NetStats = {
-    pingMs: 0, jitterMs: 0, patchesPerSecond: 0, bytesPerSecondDown: 0, correctionsPerSecond: 0, interpolationDelayMs: 0,
+    rttMs: NaN, inputAckMs: NaN, pingMs: NaN, jitterMs: 0, patchesPerSecond: 0, bytesPerSecondDown: 0, correctionsPerSecond: 0, interpolationDelayMs: 0,
   };
   private readonly predictedX = new Float64Array(PREDICTED_RING);
   private readonly predictedY = new Float64Array(PREDICTED_RING);
@@ -125,6 +138,16 @@ export class PondConnection {
   private inputEpoch = 0;
   private stepMs = 50;
   private readonly bytes: RateMeter;
+  private rtt = NaN;
+  /** Times our sends to land halfway between two server ticks (client/net/sendPhase.ts). */
+  private readonly phase = new SendPhase();
+  private lastPing = -Infinity;
+  private pingSentAt = -Infinity;
+  private readonly onPong = (ms: number): void => {
+    this.rtt = Number.isNaN(this.rtt) ? ms : this.rtt + (ms - this.rtt) * RTT_GAIN;
+    this.pingSentAt = -Infinity;
+    this.phase.pong(ms, performance.now());
+  };
   /** Reconciles so far that moved our prediction by more than CORRECTION_EPSILON. */
   totalCorrections = 0;
 
@@ -196,7 +219,7 @@ export class PondConnection {
       this.patches.add(t);
       this.remote.onPatch(t);
     });
-    room.onReconnect(() => this.remote.reset());
+    room.onReconnect(() => { this.remote.reset(); this.phase.reset(); });
 
     const callbacks = Callbacks.get(room);
     this.unsubscribe.push(
@@ -282,7 +305,17 @@ export class PondConnection {
     if (recon) this.ownView.capture(recon.state, recon.reconcileSeq);
     this.remote.frame(now, local);
 
-    const due = this.predict.tick(now);
+    // The plain round trip, apart from the input→ack time (which holds the server's tick wait
+    // and cushion too). One ping in flight at a time; a lost answer is retried after 5 s.
+    if (local - this.pingSentAt > (this.pingSentAt === -Infinity ? 0 : 5000) && local - this.lastPing >= PING_EVERY_MS) {
+      this.lastPing = local;
+      this.pingSentAt = local;
+      this.room.ping(this.onPong);
+    }
+
+    // The step clock, nudged so our inputs reach the server between its ticks (SendPhase).
+    const stepClock = now + this.phase.shiftMs;
+    const due = this.predict.tick(stepClock);
     if (recon) {
       const correction = this.ownView.reconciled(recon.state, recon.reconcileSeq);
       if (correction > CORRECTION_EPSILON) {
@@ -306,7 +339,11 @@ export class PondConnection {
         this.predictedY[slot] = recon.state.y;
       }
     }
-    if (recon) this.ownView.present(now, recon.state, steer, sent, this.stepMs);
+    if (sent > 0) {
+      const playout = this.remote.playout;
+      this.phase.sent(local, this.room.clock.lastServerTime(), playout.freshestMs, playout.lateMs, this.stepMs);
+    }
+    if (recon) this.ownView.present(stepClock, recon.state, steer, sent, this.stepMs);
     return sent;
   }
 
@@ -331,7 +368,9 @@ export class PondConnection {
     const now = performance.now();
     const clock = this.room.clock;
     const s = this.statsOut;
-    s.pingMs = clock.smoothedRtt() || clock.rtt();
+    s.rttMs = this.rtt;
+    s.inputAckMs = clock.smoothedRtt() || clock.rtt() || NaN;
+    s.pingMs = s.inputAckMs;
     s.jitterMs = clock.jitter();
     s.patchesPerSecond = this.patches.rate(now);
     s.bytesPerSecondDown = this.bytes.rate(now);

@@ -1,3 +1,5 @@
+import type { Body } from "../../shared/state.ts";
+import { DeadReckoning } from "./deadReckon.ts";
 import { Playout, type PlayoutOptions } from "./playout.ts";
 import { SnapshotRing, type Sample } from "./snapshots.ts";
 
@@ -58,13 +60,12 @@ interface Track {
   /** Drawn from samples at least once (so an empty ring, after reset(), holds that pose). */
   shown: boolean;
   extrapolating: boolean;
-  baseT: number;
-  baseX: number;
-  baseY: number;
-  vx: number;
-  vy: number;
+  /** Carries it on past its newest sample with the shared movement step (while the stream is dry). */
+  readonly reckon: DeadReckoning;
   offX: number;
   offY: number;
+  /** Heading correction still fading out (rad). */
+  offA: number;
   /** Last frame's position before the correction offset. */
   rawX: number;
   rawY: number;
@@ -83,10 +84,12 @@ interface Track {
  *    gaps; the bodies may be decoded schema objects or plain objects some other decoder fills;
  * 2. the render instant: a monotonic, jitter-adaptive timeline ({@link Playout}); each tadpole is
  *    drawn at the lerp of the two samples around it (before the oldest: the oldest);
- * 3. capped extrapolation: when the render instant passes the newest sample (a late or
- *    retransmitted frame) we continue along the tadpole's latest heading and speed. The timeline
- *    itself stops `maxExtrapolateMs` past the newest patch and catches up once data flows again
- *    (see Playout), so every remote waits together and resumes on its true path;
+ * 3. through gaps, not stops: when the render instant passes the newest sample (a late or
+ *    retransmitted frame) each tadpole swims on along its latest heading at its latest speed
+ *    (the kinematics of the shared movement step with the steering held), while the timeline
+ *    slows a little to lengthen the delay (see Playout). Only a stall past `maxExtrapolateMs`
+ *    (150 ms) stops the timeline: guessed any further, a tadpole that turned meanwhile would
+ *    be carried astray, and back;
  * 4. correction smoothing: when the late data disagrees with the extrapolation (the tadpole
  *    turned), the difference (measured at the same instant, so it is pure error) fades out over
  *    `correctionMs` instead of jumping, without ever dragging the tadpole backward.
@@ -100,6 +103,8 @@ export class RemoteView {
   /** The same tracks, for iterating at every patch without an iterator. */
   private readonly list: Track[] = [];
   private readonly at: Sample = { t: 0, x: 0, y: 0, angle: 0, speed: 0 };
+  /** Where a reckoning puts a tadpole (scratch, reused). */
+  private readonly reckoned: Body = { x: 0, y: 0, angle: 0, speed: 0 };
   private frameNo = 0;
   private frameNow = 0;
   private readonly maxExtrapolateMs: number;
@@ -112,7 +117,7 @@ export class RemoteView {
 
   constructor(private readonly link: LinkClock, options: RemoteViewOptions = {}) {
     this.playout = new Playout(options);
-    this.maxExtrapolateMs = options.maxExtrapolateMs ?? 100;
+    this.maxExtrapolateMs = options.maxExtrapolateMs ?? 150;
     this.correctionMs = options.correctionMs ?? 120;
     this.snap = options.snap ?? 200;
     this.fallbackPatchMs = options.fallbackPatchMs ?? 50;
@@ -126,8 +131,8 @@ export class RemoteView {
     if (this.tracks.has(body)) return;
     const tr: Track = {
       body, ring: new SnapshotRing(), index: this.list.length,
-      frame: -1, now: 0, shown: false, extrapolating: false, baseT: 0, baseX: 0, baseY: 0, vx: 0, vy: 0,
-      offX: 0, offY: 0, rawX: body.x, rawY: body.y, x: body.x, y: body.y, angle: body.angle, speed: body.speed,
+      frame: -1, now: 0, shown: false, extrapolating: false, reckon: new DeadReckoning(),
+      offX: 0, offY: 0, offA: 0, rawX: body.x, rawY: body.y, x: body.x, y: body.y, angle: body.angle, speed: body.speed,
     };
     this.tracks.set(body, tr);
     this.list.push(tr);
@@ -191,7 +196,7 @@ export class RemoteView {
     this.playout.reset();
     for (const tr of this.list) {
       tr.ring.clear();
-      tr.frame = -1; tr.extrapolating = false; tr.offX = 0; tr.offY = 0;
+      tr.frame = -1; tr.extrapolating = false; tr.offX = 0; tr.offY = 0; tr.offA = 0;
     }
   }
 
@@ -206,6 +211,7 @@ export class RemoteView {
       tr.extrapolating = false;
       tr.offX = 0;
       tr.offY = 0;
+      tr.offA = 0;
     }
   }
 
@@ -232,41 +238,43 @@ export class RemoteView {
     tr.shown = true;
     let x = s.x;
     let y = s.y;
-    const speed = s.speed;
+    let angle = s.angle;
+    let speed = s.speed;
     const latestSpeed = ring.newestSpeed;
 
-    // 2. Past the newest sample: continue along the latest heading at the latest speed, capped.
+    // 2. Past the newest sample: swim on with the shared step, as it was steering (DeadReckoning).
     const newest = ring.newestT;          // NaN when empty: never dry
     const dry = render > newest;
     const cap = this.maxExtrapolateMs;
+    const reckon = tr.reckon;
     let absorbed = false;
     if (dry) {
-      const ahead = render - newest;
-      const heading = ring.newestAngle;
-      const vx = Math.cos(heading) * latestSpeed;
-      const vy = Math.sin(heading) * latestSpeed;
-      if (tr.extrapolating && tr.baseT !== newest) {
-        this.absorb(tr, x + vx * Math.min(ahead, cap) / 1000, y + vy * Math.min(ahead, cap) / 1000, render);
+      if (tr.extrapolating && reckon.baseT !== newest) {
+        // Newer data, still dry: the old reckoning and the new one, at the same instant.
+        const old = reckon.at(Math.min(render - reckon.baseT, cap), this.reckoned);
+        const ox = old.x, oy = old.y, oa = old.angle;
+        this.startReckoning(tr);
+        const now = reckon.at(Math.min(render - newest, cap), this.reckoned);
+        this.absorb(tr, ox - now.x, oy - now.y, oa - now.angle);
         absorbed = true;
+      } else if (!tr.extrapolating) {
+        this.startReckoning(tr);
       }
       tr.extrapolating = true;
-      tr.baseT = newest;
-      tr.baseX = x;
-      tr.baseY = y;
-      tr.vx = vx;
-      tr.vy = vy;
-      x += vx * Math.min(ahead, cap) / 1000;
-      y += vy * Math.min(ahead, cap) / 1000;
+      const ahead = render - newest;
+      const p = reckon.at(Math.min(ahead, cap), this.reckoned);
+      x = p.x; y = p.y; angle = p.angle; speed = p.speed;
       if (latestSpeed > 0 && ahead > 0) this.starvedThisFrame = true;
     } else if (tr.extrapolating) {
       // 3. Fresh data again: what we showed vs what the samples now say, at the same instant.
-      this.absorb(tr, x, y, render);
+      const old = reckon.at(Math.min(render - reckon.baseT, cap), this.reckoned);
+      this.absorb(tr, old.x - x, old.y - y, old.angle - angle);
       absorbed = true;
       tr.extrapolating = false;
     }
 
     // Fade the correction, but never let the fade drag the drawn tadpole backward along the way
-    // it is moving (interpolated: the true path's motion; extrapolated: its latest heading): the
+    // it is moving (interpolated: the true path's motion; extrapolated: its reckoned path): the
     // backward part of this frame's step is kept for later frames. When the raw position stands
     // still although the tadpole is swimming (held past the extrapolation cap, or holding over a
     // gap) nothing new is known and the direction is unclear, so the correction waits; likewise
@@ -276,7 +284,7 @@ export class RemoteView {
     const my = y - tr.rawY;
     const m = Math.hypot(mx, my);
     const waiting = absorbed || (m <= 1e-6 && latestSpeed > 0);
-    if (dt > 0 && !waiting && (tr.offX !== 0 || tr.offY !== 0)) {
+    if (dt > 0 && !waiting && (tr.offX !== 0 || tr.offY !== 0 || tr.offA !== 0)) {
       const k = Math.exp(-dt / this.correctionMs);
       let offX = tr.offX * k;
       let offY = tr.offY * k;
@@ -286,29 +294,39 @@ export class RemoteView {
       }
       tr.offX = offX;
       tr.offY = offY;
+      tr.offA *= k;
       if (Math.abs(tr.offX) < 1e-4 && Math.abs(tr.offY) < 1e-4) { tr.offX = 0; tr.offY = 0; }
+      if (Math.abs(tr.offA) < 1e-5) tr.offA = 0;
     }
     tr.rawX = x;
     tr.rawY = y;
     tr.x = x + tr.offX;
     tr.y = y + tr.offY;
-    tr.angle = wrap(s.angle);       // the samples keep it unwrapped
+    tr.angle = wrap(angle + tr.offA);       // the samples keep it unwrapped
     tr.speed = speed;
   }
 
+  /** Starts carrying `tr` on from its newest sample (its steering read off the last two). */
+  private startReckoning(tr: Track): void {
+    const ring = tr.ring;
+    const s = this.at;   // holds the newest sample: the render instant is past it
+    const angle = wrap(ring.newestAngle);
+    // The ring's headings are unwrapped: their difference is the turn, whatever the wrap.
+    tr.reckon.start(ring.newestT, s.x, s.y, angle, ring.newestSpeed,
+      ring.prevT, angle - (ring.newestAngle - ring.prevAngle), ring.prevSpeed, this.patchMs());
+  }
+
   /**
-   * The trajectory changed under us at instant `render`: the old extrapolation (from the track's
-   * stored base) said one thing, the new data (`x`, `y`) another. Keep showing the old position
-   * and let the offset fade.
+   * The trajectory changed under us: what we were drawing (the old reckoning) is off from what
+   * the data now says by (`dx`, `dy`, `da`) at the same instant. Keep showing the old pose and
+   * let the offset fade; a jump over `snap` is a teleport, shown at once.
    */
-  private absorb(tr: Track, x: number, y: number, render: number): void {
-    // Capped, as it was drawn: in the frame the data resumes after a hold, the tadpole waits one
-    // frame more rather than continue along a heading the new data may contradict.
-    const ahead = Math.min(Math.max(render - tr.baseT, 0), this.maxExtrapolateMs) / 1000;
-    const dx = tr.baseX + tr.vx * ahead - x + tr.offX;
-    const dy = tr.baseY + tr.vy * ahead - y + tr.offY;
-    if (dx * dx + dy * dy > this.snap * this.snap) { tr.offX = 0; tr.offY = 0; return; }
+  private absorb(tr: Track, dx: number, dy: number, da: number): void {
+    dx += tr.offX;
+    dy += tr.offY;
+    if (dx * dx + dy * dy > this.snap * this.snap) { tr.offX = 0; tr.offY = 0; tr.offA = 0; return; }
     tr.offX = dx;
     tr.offY = dy;
+    tr.offA = Math.atan2(Math.sin(da + tr.offA), Math.cos(da + tr.offA));
   }
 }

@@ -8,9 +8,11 @@
  *   arc), so interpolating it never spins the long way round across 0/2π;
  * - a jump larger than `snap` units between consecutive samples is a teleport: the ring is
  *   emptied, so the new place is shown at once instead of glided to;
- * - a gap in server time longer than 1.5 patch intervals means the server sent nothing because
- *   nothing changed: a copy of the previous sample is held until one interval before the new
- *   one, so the motion resumes at its real pace instead of crawling across the whole gap.
+ * - a gap in server time longer than 1.5 patch intervals over which the tadpole moved at most
+ *   one interval's worth means the server sent nothing because nothing changed: a copy of the
+ *   previous sample is held until one interval before the new one, so the motion resumes at its
+ *   real pace instead of crawling across the whole gap. (Moved further, the server was late and
+ *   ran several steps for one patch: the motion spans the gap, and is interpolated across it.)
  */
 
 /** Samples kept per tadpole: 1.6 s at 20 Hz, well past the largest render delay (400 ms). */
@@ -68,6 +70,19 @@ export class SnapshotRing {
     return this.size > 0 ? this.buf[this.offset(this.size - 1) + S] : NaN;
   }
 
+  /** Server time, unwrapped heading and speed of the sample before the newest (NaN with fewer than two). */
+  get prevT(): number {
+    return this.size > 1 ? this.buf[this.offset(this.size - 2) + T] : NaN;
+  }
+
+  get prevAngle(): number {
+    return this.size > 1 ? this.buf[this.offset(this.size - 2) + A] : NaN;
+  }
+
+  get prevSpeed(): number {
+    return this.size > 1 ? this.buf[this.offset(this.size - 2) + S] : NaN;
+  }
+
   /**
    * Records the state at server time `t`. A sample at the newest sample's time replaces it (the
    * state was re-read within one patch); an older one is ignored. Returns true when the sample
@@ -98,7 +113,10 @@ export class SnapshotRing {
         return true;
       }
       if (patchMs > 0 && t - newestT > 1.5 * patchMs) {
-        this.write(t - patchMs, b[n + X], b[n + Y], prevA, b[n + S]);
+        // Held only if it moved no more than one interval's worth: further, and the server was
+        // late and stepped several times for one patch, so the motion spans the whole gap.
+        const reach = (1.5 * Math.max(b[n + S], speed) * patchMs) / 1000;
+        if (dx * dx + dy * dy <= reach * reach) this.write(t - patchMs, b[n + X], b[n + Y], prevA, b[n + S]);
       }
     }
     this.write(t, x, y, angle, speed);

@@ -13,15 +13,22 @@ function fmt(value: number | undefined, digits: number, unit: string): string {
   return value === undefined || !Number.isFinite(value) ? "n/a" : `${value.toFixed(digits)}${unit}`;
 }
 
+/** A figure not measured yet (NaN: no answer, no ack so far) shows as a dash, never as 0. */
+function measured(value: number | undefined, unit: string): string {
+  if (value === undefined) return "n/a";
+  return Number.isFinite(value) ? `${value.toFixed(0)}${unit}` : "–";
+}
+
 function bytes(value: number | undefined): string {
   if (value === undefined || !Number.isFinite(value)) return "n/a";
   return value >= 1024 ? `${(value / 1024).toFixed(1)} KB/s` : `${value.toFixed(0)} B/s`;
 }
 
 /**
- * The network-stats panel (F3 or backquote, or `?stats=1`): ping, jitter, patches/s, bytes/s
- * down, corrections/s and interpolation delay, plus frame rate. It refreshes a few times a second,
- * not every frame, through textContent.
+ * The network-stats panel (F3 or backquote, or `?stats=1`): the round trip (a ping), the time
+ * from an input to its acknowledgement (round trip + the server's tick wait and input cushion),
+ * jitter, patches/s, bytes/s down, corrections/s and how far behind others are drawn, plus frame
+ * rate. It refreshes a few times a second, not every frame, through textContent.
  */
 export class StatsOverlay {
   private readonly el: HTMLPreElement;
@@ -60,7 +67,8 @@ export class StatsOverlay {
     this.el.textContent =
       `fps        ${client.fps.toFixed(0)}\n` +
       `tadpoles   ${client.tadpoles} (${client.onScreen} on screen)\n` +
-      `ping       ${fmt(net?.pingMs, 0, " ms")}\n` +
+      `ping       ${measured(net?.rttMs, " ms")}\n` +
+      `input→ack  ${measured(net?.inputAckMs, " ms")}\n` +
       `jitter     ${fmt(net?.jitterMs, 1, " ms")}\n` +
       `patches    ${fmt(net?.patchesPerSecond, 1, "/s")}\n` +
       `down       ${bytes(net?.bytesPerSecondDown)}\n` +

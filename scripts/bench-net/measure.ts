@@ -2,6 +2,7 @@ import { PondConnection, type Pose } from "../../client/net/PondConnection.ts";
 import { netSimFromQuery, type NetSimOptions } from "../../client/net/netsim.ts";
 import { angleDelta } from "../../shared/angle.ts";
 import type { Steer } from "../../shared/input.ts";
+import type { TraceFrame } from "./plot.ts";
 import { scripts, type Script } from "./swimmers.ts";
 
 /** A list of numbers with the summaries the report needs. */
@@ -75,6 +76,13 @@ export interface LinkSpec {
   query: string;
 }
 
+/** Which swimmer's path to trace for the plot, and over which seconds of the run. */
+export interface TraceSpec {
+  kind: string;
+  from: number;
+  to: number;
+}
+
 export interface LinkResult {
   link: LinkSpec;
   seconds: number;
@@ -101,6 +109,14 @@ export interface LinkResult {
   bytesPerSecondDown: Samples;
   /** Server ticks a moving swimmer did not move in (its input had not arrived). */
   serverStalls: { stalled: number; moving: number };
+  /** ms from a swimmer's steering change (start or sharp turn) to the observer drawing it. */
+  reaction: Samples;
+  /** Reaction events the observer never showed within 2 s (should be 0). */
+  reactionMissed: number;
+  /** The observer's real round trip (ping/pong), ms. */
+  rttMs: Samples;
+  /** The traced swimmer, frame by frame (when asked for). */
+  trace: TraceFrame[];
 }
 
 const FRAME_MS = 1000 / 60;
@@ -115,13 +131,15 @@ interface Rider {
   pending: { frame: number; kind: "start" | "turn"; sign: number } | undefined;
   lastSteer: Steer;
   stableFrames: number;
+  /** Pending reaction measurement on the observer: when the steering changed, and what the observer drew then. */
+  reaction: { at: number; frames: number; kind: "start" | "turn"; sign: number; x: number; y: number; angle: number; based: boolean } | undefined;
 }
 
 /**
  * One link: a truth client on a perfect link, swimmers and an observer through the simulator,
  * `seconds` of 60 fps frames from one timer, then everyone leaves.
  */
-export async function runLink(url: string, link: LinkSpec, seconds: number, seed: number): Promise<LinkResult> {
+export async function runLink(url: string, link: LinkSpec, seconds: number, seed: number, traceSpec?: TraceSpec): Promise<LinkResult> {
   const sim = netSimFromQuery(link.query);
   const simFor = (i: number): NetSimOptions | undefined => (sim ? { ...sim, seed: seed * 101 + i } : undefined);
 
@@ -134,6 +152,7 @@ export async function runLink(url: string, link: LinkSpec, seconds: number, seed
     riders.push({
       conn, script: list[i], steer: { angle: 0, thrust: 0 }, pose: { x: 0, y: 0, angle: 0, speed: 0 },
       last: { x: NaN, y: NaN, angle: NaN, speed: 0 }, pending: undefined, lastSteer: { angle: 0, thrust: 0 }, stableFrames: 0,
+      reaction: undefined,
     });
   }
   const observer = await PondConnection.join({ url, name: "observer", netsim: simFor(99) });
@@ -145,11 +164,12 @@ export async function runLink(url: string, link: LinkSpec, seconds: number, seed
     remoteError: new Samples(), remoteJump: new Samples(), backwardSteps: 0, remoteFrames: 0, starvedShare: 0,
     delayMs: new Samples(), pingMs: new Samples(), jitterMs: new Samples(), patchesPerSecond: new Samples(), bytesPerSecondDown: new Samples(),
     serverStalls: { stalled: 0, moving: 0 },
+    reaction: new Samples(), reactionMissed: 0, rttMs: new Samples(), trace: [],
   };
   for (const r of riders) r.conn.onAck = (_seq, error) => result.predictionError.add(error);
 
   // Remote tracking state on the observer, per swimmer.
-  const prevRendered = new Map<string, { x: number; y: number; tx: number; ty: number; ok: boolean }>();
+  const prevRendered = new Map<string, { x: number; y: number; angle: number; tx: number; ty: number; ok: boolean }>();
   const rendered: Pose = { x: 0, y: 0, angle: 0, speed: 0 };
   const truePos = { x: 0, y: 0 };
   const idle: Steer = { angle: 0, thrust: 0 };
@@ -157,6 +177,7 @@ export async function runLink(url: string, link: LinkSpec, seconds: number, seed
 
   const start = performance.now();
   let frame = 0;
+  let starvedAtWarmup = 0;
   await new Promise<void>((resolve) => {
     const tick = () => {
       const now = performance.now();
@@ -181,6 +202,10 @@ export async function runLink(url: string, link: LinkSpec, seconds: number, seed
             r.pending = { frame, kind: "turn", sign: Math.sign(turn) };
             result.responseEvents.turns++;
           }
+          // The same steering change, as the observer will see it (timed from this frame).
+          if (r.pending !== undefined && r.pending.frame === frame && r.reaction === undefined) {
+            r.reaction = { at: now, frames: 0, kind: r.pending.kind, sign: r.pending.sign, x: 0, y: 0, angle: 0, based: false };
+          }
         }
         r.conn.frame(now, r.steer);
         r.conn.pose(self, r.pose);
@@ -200,6 +225,7 @@ export async function runLink(url: string, link: LinkSpec, seconds: number, seed
       }
 
       observer.frame(now, idle);
+      if (frame === warmupFrames) starvedAtWarmup = observer.remote.starvedFrames;
       const renderAt = observer.remoteRenderTime;
       for (const r of riders) {
         const id = r.conn.sessionId;
@@ -222,13 +248,36 @@ export async function runLink(url: string, link: LinkSpec, seconds: number, seed
             }
           }
         }
-        prevRendered.set(id, { x: rendered.x, y: rendered.y, tx: truePos.x, ty: truePos.y, ok: known });
+        // A's steering change → B's screen: the first frame the observer draws A start or turn.
+        const re = r.reaction;
+        if (re !== undefined) {
+          if (!re.based) {
+            // What the observer drew when A changed its steering; only a steady picture can show the change.
+            const steady = prev !== undefined && (re.kind === "start"
+              ? rendered.x === prev.x && rendered.y === prev.y
+              : Math.abs(angleDelta(prev.angle, rendered.angle)) < 0.005);
+            if (steady) { re.based = true; re.x = rendered.x; re.y = rendered.y; re.angle = rendered.angle; } else r.reaction = undefined;
+          } else {
+            re.frames++;
+            const seen = re.kind === "start"
+              ? Math.hypot(rendered.x - re.x, rendered.y - re.y) > 0.05
+              : angleDelta(re.angle, rendered.angle) * re.sign > 0.02;
+            if (seen) { result.reaction.add(now - re.at); r.reaction = undefined; }
+            else if (re.frames > 120) { result.reactionMissed++; r.reaction = undefined; }
+          }
+        }
+        if (traceSpec !== undefined && r.script.kind === traceSpec.kind && known && t >= traceSpec.from && t <= traceSpec.to) {
+          const newest = observer.room.clock.lastServerTime();
+          result.trace.push({ t, x: rendered.x, y: rendered.y, tx: truePos.x, ty: truePos.y, starved: renderAt > newest });
+        }
+        prevRendered.set(id, { x: rendered.x, y: rendered.y, angle: rendered.angle, tx: truePos.x, ty: truePos.y, ok: known });
       }
 
       if (frame % 60 === 0 && frame > warmupFrames) {
         const s = observer.stats();
         result.delayMs.add(s.interpolationDelayMs);
         result.pingMs.add(s.pingMs);
+        if (Number.isFinite(s.rttMs)) result.rttMs.add(s.rttMs);
         result.jitterMs.add(s.jitterMs);
         result.patchesPerSecond.add(s.patchesPerSecond);
         result.bytesPerSecondDown.add(s.bytesPerSecondDown);
@@ -244,7 +293,8 @@ export async function runLink(url: string, link: LinkSpec, seconds: number, seed
   result.frames = frame;
   const corrections = riders.reduce((sum, r) => sum + r.conn.totalCorrections, 0);
   result.correctionsPerMinute = corrections / riders.length / (seconds / 60);
-  result.starvedShare = observer.remote.starvedFrames / Math.max(1, frame);
+  // Like every other figure, from the end of the first (unmeasured) second.
+  result.starvedShare = (observer.remote.starvedFrames - starvedAtWarmup) / Math.max(1, frame - warmupFrames);
   for (const r of riders) {
     const s = truth.stalls(r.conn.sessionId);
     result.serverStalls.stalled += s.stalled;

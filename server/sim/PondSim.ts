@@ -6,6 +6,7 @@ import { spawnPoint, stepTadpole } from "../../shared/movement.ts";
 import { quantum } from "../../shared/quantize.ts";
 import type { Body } from "../../shared/state.ts";
 import { IdPool } from "./IdPool.ts";
+import { INPUT_CUSHION, InputCushion } from "./InputCushion.ts";
 import { SpatialGrid, type Placed } from "./SpatialGrid.ts";
 
 /** Where a swimmer's steering comes from: its owner's queued inputs, oldest first. */
@@ -29,8 +30,15 @@ export interface SimSwimmer extends Placed {
   stepCredit: number;
   /** Playing inputs from its cushion (false until `cushion` are queued, and after running dry). */
   playing: boolean;
-  /** Inputs queued before it starts (or restarts) playing them. */
+  /** Inputs queued before it starts (or restarts) playing them: sized from its own link's jitter (InputCushion). */
   cushion: number;
+  /** Measures how unevenly its inputs arrive, and sizes `cushion` from that. */
+  readonly arrivals: InputCushion;
+  /** Inputs played from `counted` (the queue they were counted in): with its size, all delivered. */
+  played: number;
+  counted: InputSource;
+  /** Consecutive ticks it held more than its cushion (latency it no longer needs). */
+  excess: number;
   /** The steering its player last changed to (a change is activity: see PondSim.step). */
   steerAngle: number;
   steerThrust: number;
@@ -45,11 +53,12 @@ export interface SimSwimmer extends Placed {
  * (inputs arriving two at a time), never enough to swim faster than the rules for long.
  */
 export const MAX_STEP_CREDIT = 4;
+export { INPUT_CUSHION } from "./InputCushion.ts";
 /**
- * Inputs queued before a tadpole starts (or restarts, after running dry) playing them: one tick
- * of cushion against arrival jitter, so a late input does not become a stop and a double step.
+ * A swimmer holding more inputs than its cushion for this many ticks plays two in one tick to
+ * shed the latency (a burst that passes on its own does not make it jump).
  */
-export const INPUT_CUSHION = 2;
+const EXCESS_TICKS = 20;
 /** Short ids: the stream names a tadpole in 16 bits. */
 export const MAX_SWIMMERS = 65_536;
 /**
@@ -106,6 +115,10 @@ export class PondSim<E extends object = object> {
       stepCredit: 1,
       playing: false,
       cushion: INPUT_CUSHION,
+      arrivals: new InputCushion(),
+      played: 0,
+      counted: inputs,
+      excess: 0,
       // At rest, facing the way it spawned: what a client that does nothing sends.
       steerAngle: body.angle,
       steerThrust: 0,
@@ -139,9 +152,10 @@ export class PondSim<E extends object = object> {
   }
 
   /**
-   * One fixed step. Each swimmer plays its owner's inputs one per tick from a small cushion
-   * (a jitter buffer: others see a steady path even when inputs arrive unevenly), drains a
-   * backlog one extra step per tick, and never takes more steps than it has banked credit.
+   * One fixed step. Each swimmer plays its owner's inputs one per tick from a cushion sized to its
+   * own link's jitter (InputCushion: a jitter buffer, so others see a steady path even when inputs
+   * arrive unevenly; none on a steady link), drains a lasting backlog one extra step per tick, and
+   * never takes more steps than it has banked credit.
    *
    * An input is activity (`touch`) when its steering differs from the last change by more than
    * the wire's quantum, or when it swims (thrust) and the tadpole moved: an honest client sends
@@ -155,15 +169,23 @@ export class PondSim<E extends object = object> {
       const s = swimmers[i];
       s.stepCredit = Math.min(MAX_STEP_CREDIT, s.stepCredit + 1);
       const inputs = s.inputs;
-      if (!s.playing && inputs.size >= s.cushion) s.playing = true;
+      if (inputs !== s.counted) { s.counted = inputs; s.played = 0; }
+      const queued = inputs.size;
+      const cushion = (s.cushion = s.arrivals.observe(s.played + queued));
+      if (!s.playing && queued >= cushion) s.playing = true;
       if (s.playing) {
-        let steps = inputs.size > s.cushion + 1 ? 2 : 1;
+        // A backlog two over the cushion (a burst), or one over it for a while (the cushion shrank,
+        // or the client's clock runs fast): drain it, one extra step a tick.
+        s.excess = queued > cushion ? s.excess + 1 : 0;
+        let steps = 1;
+        if (queued > cushion + 1 || s.excess >= EXCESS_TICKS) { steps = 2; s.excess = 0; }
         while (steps > 0 && s.stepCredit >= 1) {
           const input = inputs.next();
           if (input === undefined) {
             s.playing = false; // starved: refill the cushion before moving again
             break;
           }
+          s.played++;
           const body = s.body;
           const x = body.x;
           const y = body.y;

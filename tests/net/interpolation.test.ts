@@ -85,41 +85,39 @@ describe.each(["stream", "plain"] as const)("remote interpolation (%s bodies)", 
     expect(crossed).toBeGreaterThanOrEqual(1);
   });
 
-  it("extrapolates at most 100 ms past a late patch, then holds; never steps backward; catches up smoothly", () => {
+  it("swims on through a retransmission gap instead of stopping, converges without a jump or a step back, and lengthens the delay", () => {
     const link = new FakeLink({ bodies });
-    // Patch 1500 is retransmitted (+300 ms); the ones behind it wait (head-of-line).
-    const arrival = (t: number) => t + 80 + (t === 1500 ? 300 : 0);
+    // Patch 1500 is retransmitted (+220 ms); the ones behind it wait (head-of-line).
+    const arrival = (t: number) => t + 80 + (t === 1500 ? 220 : 0);
     // Below MAX_SPEED, so the speed the stream carries is the path's own.
-    const frames = play(link, { at: straight(120), arrival, seconds: 5 });
+    const frames = play(link, { at: straight(120), arrival, seconds: 7 });
     const normal = 120 / 60;
-    let extrapolated = 0, held = 0, fast = 0;
+    let extrapolated = 0, stood = 0;
     for (let i = 1; i < frames.length; i++) {
       const f = frames[i];
       const step = f.x - frames[i - 1].x;
       expect(step).toBeGreaterThanOrEqual(-1e-9);       // never backward
       expect(step).toBeLessThan(normal * 1.5);          // catching up is playing a little fast, never a jump
-      if (step > normal * 1.1) fast++;
       const past = f.render - f.newest;
-      expect(past).toBeLessThanOrEqual(100 + 1e-6);     // never more than 100 ms past the data
-      if (past > 0) {
-        // Beyond the newest patch: extrapolated along the motion, at most 100 ms of it (at the
-        // speed the client holds: 120 exactly, or its wire value through the stream).
-        expect(f.x).toBeLessThanOrEqual(straight(120)(f.newest).x + link.clientTadpole.speed * 0.1 + 1e-6);
-        if (past > 100 - 1e-6 && frames[i - 1].render - frames[i - 1].newest > 100 - 1e-6) {
-          held++;
-          expect(step).toBeCloseTo(0, 9);              // then it waits for the data
-        } else extrapolated++;
+      expect(past).toBeLessThanOrEqual(150 + 1e-6);     // never more than the cap past the data
+      if (past > 0 && f.now > 500) {
+        extrapolated++;
+        // Through the gap it keeps swimming (a little slower: the timeline lengthens the delay)...
+        if (step < normal * 0.5) stood++;
+        // ...on the path: a straight swimmer is carried on exactly by the shared step.
+        expect(Math.abs(f.x - straight(120)(f.render).x)).toBeLessThan(0.2);
       }
-      // What is drawn is the true path at the render instant (time stutters, not space), up to
-      // the one frame it waits when the data resumes, which then fades.
-      if (f.now > 500) expect(Math.abs(f.x - straight(120)(f.render).x)).toBeLessThan(normal * 1.5);
-      if (f.now > 3000) expect(Math.abs(f.x - straight(120)(f.render).x)).toBeLessThan(0.2);
+      if (f.now > 500) expect(Math.abs(f.x - straight(120)(f.render).x)).toBeLessThan(0.2);
     }
-    expect(extrapolated).toBeGreaterThan(3);
-    expect(held).toBeGreaterThan(3);
-    expect(fast).toBeGreaterThan(10);
-    // Caught up: back to about two patch intervals behind.
-    expect(link.view.playout.delayMs(frames.at(-1)!.now)).toBeLessThan(110);
+    expect(extrapolated).toBeGreaterThan(6);            // the gap was real: over 100 ms past the data
+    expect(stood).toBe(0);                              // and nobody stopped in it
+    // The stall it saw is then nearly covered: the delay grew toward its 220 ms of lateness + a
+    // patch (less the 0.5 % of the time it may leave the view dry), and eases back as that one stall
+    // is spread over a longer window.
+    const delayAt = (t: number) => { const f = frames.find((g) => g.now >= t)!; return f.now - 80 - f.render; };
+    expect(delayAt(200)).toBeLessThan(105);
+    expect(delayAt(3500)).toBeGreaterThan(230);
+    expect(link.view.playout.delayMs(frames.at(-1)!.now)).toBeGreaterThan(150);
   });
 
   it("does not step backward when the late data shows the tadpole slowed down", () => {
@@ -164,7 +162,9 @@ describe.each(["stream", "plain"] as const)("remote interpolation (%s bodies)", 
       const u = (t - a) / TICK;
       return { x: p.x + (q.x - p.x) * u, y: p.y + (q.y - p.y) * u };
     };
-    const link = new FakeLink({ bodies });
+    // The delay held short of what the stalls ask, so the view runs dry often: every stall is
+    // crossed by extrapolation and converged from.
+    const link = new FakeLink({ bodies, maxDelayMs: 120 });
     const frames = play(link, { at: (t) => history.get(t)!, arrival: (t) => t + 150 + (late.has(t) ? 300 : 0), seconds: 30 });
     let backward = 0, starved = 0;
     for (let i = 1; i < frames.length; i++) {
@@ -350,8 +350,11 @@ describe("remote samples (RemoteView's own buffer)", () => {
       before: (now) => { if (now >= 2400 && !reset) { link.view.reset(); reset = true; } },
     });
     const afterReset = frames.filter((f) => f.now >= 2400);
-    const lastDrawn = frames[frames.length - afterReset.length - 1].poses.get("a")!;
-    expect(lastDrawn.x).toBeCloseTo(a(2100).x, 9);          // extrapolated 100 ms, then held
+    const beforeReset = frames[frames.length - afterReset.length - 1];
+    const lastDrawn = beforeReset.poses.get("a")!;
+    // Swimming on past the last patch (2000), on its path (the shared step at its speed, capped).
+    expect(lastDrawn.x).toBeGreaterThan(a(2100).x);
+    expect(lastDrawn.y).toBeCloseTo(40, 2);
     const waiting = afterReset.filter((f) => f.now < 2530);
     expect(waiting.length).toBeGreaterThan(3);
     for (const f of waiting) {
@@ -409,7 +412,8 @@ describe("render timeline (playout)", () => {
   });
 
   it("skips an idle gap (no patches because nothing changed) instead of fast-forwarding through it", () => {
-    const p = new Playout();
+    // Extrapolation capped at 100 ms, so the gap is mostly crossed by the skip this tests.
+    const p = new Playout({ maxExtrapolateMs: 100 });
     let render = NaN;
     let biggest = 0;
     for (let now = 0; now < 3000; now += FRAME) {

@@ -65,6 +65,18 @@ describe("snapshot ring (one remote tadpole's samples)", () => {
     expect(s.x).toBeCloseTo(13.5, 12);
   });
 
+  it("interpolates across a gap the tadpole swam through (a late server ran two steps for one patch)", () => {
+    const r = new SnapshotRing();
+    r.push(1000, 0, 0, 0, 150, SNAP, PATCH);
+    // 100 ms, two steps of 7.5 units: no idle gap, so no hold (which would stop it, then rush).
+    r.push(1100, 15, 0, 0, 150, SNAP, PATCH);
+    const s = out();
+    r.sample(1025, s);
+    expect(s.x).toBeCloseTo(3.75, 12);
+    r.sample(1050, s);
+    expect(s.x).toBeCloseTo(7.5, 12);
+  });
+
   it("replaces a sample re-read at the same server time, ignores an older one", () => {
     const r = new SnapshotRing();
     r.push(1000, 0, 0, 0, 0, SNAP, PATCH);
