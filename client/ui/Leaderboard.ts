@@ -4,10 +4,11 @@ import { onLangChange, t } from "../i18n/index.ts";
 /** The server updates the leaderboard once a second; reading it as often shows every change. */
 const REFRESH_MS = 1000;
 
-/** What the board reads: the pond's state and who we are. */
+/** What the board reads: the pond's state, who we are, and whether we see any food. */
 export interface LeaderSource {
   readonly sessionId: string;
   readonly room: { readonly state: PondState | undefined };
+  readonly stream: { readonly food: { readonly specks: ReadonlyMap<number, unknown> } };
 }
 
 /**
@@ -69,6 +70,12 @@ export class Leaderboard {
     }
     const best = state.best;
     const bestText = best && (best.mass ?? 0) > 0 ? t().bestEver(best.name, best.mass) : "";
+    // A pond without food (FOOD_COUNT=0) has nothing to rank: no board, rather than a hint to eat nothing.
+    if (rows.length === 0 && bestText === "" && this.source!.stream.food.specks.size === 0) {
+      this.element.hidden = true;
+      this.shown = "";
+      return;
+    }
     const key = `${t().largest}|${rows.map((r) => `${r.own ? "*" : ""}${r.text}`).join("|")}|${bestText}`;
     if (key === this.shown) return;
     this.shown = key;
