@@ -438,15 +438,21 @@ describe("desktop: two players in one pond", () => {
   }, 60_000);
 
   it("thirty more tadpoles around: all shown, screenshot", async () => {
-    // Newcomers appear within 200 units of the pond's centre: Alice swims there first, so they
-    // spread out around her in every direction as they take up their rings.
-    const here = (await swimNear(alice.page, { x: 0, y: 0 }, 60)).pose!;
-    swimmers = await Swimmers.join(server!.wsUrl, 30, "Pollywog");
-    // Most circle inside the screen; the outer rings are off screen (the edge arrows point there).
-    swimmers.orbit({ x: here.x, y: here.y }, 80, 760, 0.3);
+    // Newcomers appear within 200 units of the pond's centre and circle it; Alice swims there
+    // meanwhile (to within 60 units of it), so they spread out around her in every direction as
+    // they take up their rings.
+    const centre = { x: 0, y: 0 };
+    await Promise.all([
+      swimNear(alice.page, centre, 60),
+      Swimmers.join(server!.wsUrl, 30, "Pollywog").then((joined) => {
+        swimmers = joined;
+        // Most circle inside the screen; the outer rings are off screen (the edge arrows point there).
+        joined.orbit(centre, 80, 760, 0.3);
+      }),
+    ]);
     await waitForPond(alice.page, (s) => s.count >= 32 && s.names.filter((n) => n.startsWith("Pollywog")).length === 30,
       "Alice to know all 30 swimmers", 45_000);
-    for (const probe of swimmers.probes.slice(0, 4)) probe.conn.say(`${probe.tadpole(probe.id)?.name} says hi`);
+    for (const probe of swimmers!.probes.slice(0, 4)) probe.conn.say(`${probe.tadpole(probe.id)?.name} says hi`);
     await waitForPond(alice.page, (s) => s.bubbles.filter((b) => b.endsWith("says hi")).length >= 1, "a swimmer's bubble on Alice's page");
     // Let them spread onto their rings (many in view around Alice, the outer ones off screen).
     await waitFor(() => swimmers!.onRing(80) >= 26, {

@@ -148,9 +148,13 @@ async function brightnessAround(page: Page, id: string): Promise<{ luma: number;
 describe("idle: a still tadpole fades, comes back when it moves, and loses its seat in the end", () => {
   it("Alice waits at the pond's centre (where everyone arrives), steering; Bob joins on her screen", async () => {
     alice = await newPlayer("Alice");
-    await swimNear(alice.page, { x: 0, y: 0 }, 40);
-    stopBusy = keepBusy(alice.page);
-    bob = await newPlayer("Bob");
+    // Bob's page loads while Alice swims to the centre (he appears within 200 units of it).
+    [bob] = await Promise.all([
+      newPlayer("Bob"),
+      swimNear(alice.page, { x: 0, y: 0 }, 40).then(() => {
+        stopBusy = keepBusy(alice.page);
+      }),
+    ]);
     bobId = (await snapshot(bob.page)).sessionId!;
     await waitForLook(alice.page, bobId, (l) => l.drawn, "Alice to draw Bob");
   }, 180_000);

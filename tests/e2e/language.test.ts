@@ -219,10 +219,18 @@ describe("Chinese and English", () => {
   }, 90_000);
 });
 
+/**
+ * Two newcomers' pages, each in a browser of its own: A and B meet under their guest names; then
+ * B, still on its first visit, is shown the first-visit card and swims it away, and A, back
+ * after a reload without having swum (so the card is still up), closes it with its button.
+ */
+let a: OpenedPond | undefined;
+let b: OpenedPond | undefined;
+
 describe("a guest's own name", () => {
   it("each newcomer gets a distinct name of their own (not Guest) that comes back after a reload", async () => {
-    const a = await openPond(await newContext(DESKTOP), server!.httpUrl);
-    const b = await openPond(await newContext(DESKTOP), server!.httpUrl);
+    a = await openPond(await newContext(DESKTOP), server!.httpUrl);
+    b = await openPond(await newContext(DESKTOP), server!.httpUrl);
     const [nameA, nameB] = [await ownName(a.page), await ownName(b.page)];
     expect(nameA).toMatch(guestPattern(en.guestWords));
     expect(nameB).toMatch(guestPattern(en.guestWords));
@@ -236,15 +244,13 @@ describe("a guest's own name", () => {
     expect(await ownName(a.page)).toBe(nameA);
     await waitForPond(b.page, (s) => s.names.includes(nameA), "B to see A back under the same name");
     expect((await snapshot(b.page)).names.filter((n) => n === nameA || isSuffixed(n, nameA))).toEqual([nameA]);
-    await a.page.context().close();
-    await b.page.context().close();
   }, 120_000);
 });
 
 describe("the first minute", () => {
   it("a first visit shows the card; the first stroke puts it away; a reload does not bring it back", async () => {
-    const context = await newContext(DESKTOP);
-    const { page } = await openPond(context, server!.httpUrl);
+    // B's page: its browser's first visit, not yet reloaded, nothing pressed.
+    const { page } = b!;
     const card = page.locator(".welcome");
     await card.waitFor({ state: "visible", timeout: 10_000 });
     expect(await page.locator(".welcome-lines li").allTextContents()).toEqual([en.welcomeSwimMouse, en.welcomeChatKeys, en.welcomeName.replaceAll("`", "")]);
@@ -270,18 +276,22 @@ describe("the first minute", () => {
     await waitForPond(page, (s) => s.connected && s.pose !== undefined, "the page back after a reload", 45_000);
     // The card would be built with the page (main.ts), before the test hook is installed.
     expect(await page.locator(".welcome").count()).toBe(0);
-    await context.close();
+    await page.context().close();
+    b = undefined;
   }, 120_000);
 
   it("the card's close button puts it away too", async () => {
-    const context = await newContext(DESKTOP);
-    const { page } = await openPond(context, server!.httpUrl);
+    // A's page: never swum nor closed the card (only reloaded), so the card is up again.
+    const { page } = a!;
+    expect(await page.evaluate(() => localStorage.getItem("tadpole-pond.welcomed"))).toBeNull();
+    await page.locator(".welcome").waitFor({ state: "visible", timeout: 10_000 });
     await page.locator(".welcome-close").click();
     await page.locator(".welcome").waitFor({ state: "detached", timeout: 10_000 });
     expect(await page.evaluate(() => localStorage.getItem("tadpole-pond.welcomed"))).toBe("1");
     // A computer has its own full-screen key: no button.
     expect(await page.locator(".fullscreen-button").count()).toBe(0);
-    await context.close();
+    await page.context().close();
+    a = undefined;
   }, 90_000);
 });
 

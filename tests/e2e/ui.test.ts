@@ -15,7 +15,9 @@ import { copyBuiltClient, startGameServer, type ClientCopy } from "./support/ser
  * overlay (F3, `?stats=1`) and `?lag=`, the arrow keys, the name field, the pond panel (count,
  * copy link, list, switching, `/#/pond/<id>` links), the edge arrows and the mini-map, and the
  * sound toggle. One server, two desktop pages (Ann, and Bea for a while), a phone page for a
- * moment, and headless players. Steps run in order and share the players.
+ * moment, and headless players. Steps run in order and share the players. The order spares the
+ * machine (pages are drawn in software): the arrow keys run while Ann's page is the only one,
+ * Xan's swims go from one step's place to the next one's, and the phone page opens alone.
  *
  * The server holds no seat for a dropped player (RECONNECT_GRACE_SECONDS=0), so a reload
  * rejoins at once under the same name, and ponds hold 3 players (MAX_PLAYERS=3), so a fourth
@@ -332,37 +334,6 @@ describe("the page's controls, as a player uses them", () => {
     await waitFor(async () => !(await readStats(page)).shown, { timeoutMs: 10_000, message: "F3 again to hide the overlay" });
   }, 120_000);
 
-  it("?stats=1 shows the overlay from the start, and ?lag=150 shows in its ping (each way: +300 ms round trip)", async () => {
-    const context = await newDesktop();
-    bea = await openPond(context, server!.httpUrl, "Bea", 60_000, { stats: "1", lag: "150" });
-    const { page } = bea;
-    // Shown without a key.
-    expect((await readStats(page)).shown).toBe(true);
-    // The simulated link adds 150 ms each way: no round trip can be shorter than 300 ms.
-    let last: ShownStats | undefined;
-    await waitFor(async () => {
-      last = await readStats(page);
-      return last.ping !== undefined && last.ping >= 300;
-    }, { timeoutMs: 30_000, intervalMs: 200, message: "Bea's ping to show the 300 ms the link adds", describe: () => last?.text });
-
-    // Side by side with Ann's page (no lag, the same machine and load): Bea's round trip is
-    // longer by about the link's 300 ms (at least half of it, whatever the pages' frame rates).
-    await showStats(ann.page, true);
-    const lagged: number[] = [];
-    const plain: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      const [b, a] = await Promise.all([readStats(page), readStats(ann.page)]);
-      if (b.ping !== undefined) lagged.push(b.ping);
-      if (a.ping !== undefined) plain.push(a.ping);
-      await pageTimePasses(page, 300);
-    }
-    await showStats(ann.page, false);
-    expect(lagged.length).toBeGreaterThanOrEqual(5);
-    expect(plain.length).toBeGreaterThanOrEqual(5);
-    expect(Math.min(...lagged)).toBeGreaterThanOrEqual(290);
-    expect(median(lagged) - median(plain), `lagged ${lagged}, plain ${plain}`).toBeGreaterThanOrEqual(150);
-  }, 120_000);
-
   it("the arrow keys swim at full speed in their direction; letters go to the chat and never steer", async () => {
     const { page } = ann;
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
@@ -414,6 +385,37 @@ describe("the page's controls, as a player uses them", () => {
       await waitForPond(page, (s) => s.draft === undefined, "Esc to close the chat line");
     }
   }, 180_000);
+
+  it("?stats=1 shows the overlay from the start, and ?lag=150 shows in its ping (each way: +300 ms round trip)", async () => {
+    const context = await newDesktop();
+    bea = await openPond(context, server!.httpUrl, "Bea", 60_000, { stats: "1", lag: "150" });
+    const { page } = bea;
+    // Shown without a key.
+    expect((await readStats(page)).shown).toBe(true);
+    // The simulated link adds 150 ms each way: no round trip can be shorter than 300 ms.
+    let last: ShownStats | undefined;
+    await waitFor(async () => {
+      last = await readStats(page);
+      return last.ping !== undefined && last.ping >= 300;
+    }, { timeoutMs: 30_000, intervalMs: 200, message: "Bea's ping to show the 300 ms the link adds", describe: () => last?.text });
+
+    // Side by side with Ann's page (no lag, the same machine and load): Bea's round trip is
+    // longer by about the link's 300 ms (at least half of it, whatever the pages' frame rates).
+    await showStats(ann.page, true);
+    const lagged: number[] = [];
+    const plain: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const [b, a] = await Promise.all([readStats(page), readStats(ann.page)]);
+      if (b.ping !== undefined) lagged.push(b.ping);
+      if (a.ping !== undefined) plain.push(a.ping);
+      await pageTimePasses(page, 300);
+    }
+    await showStats(ann.page, false);
+    expect(lagged.length).toBeGreaterThanOrEqual(5);
+    expect(plain.length).toBeGreaterThanOrEqual(5);
+    expect(Math.min(...lagged)).toBeGreaterThanOrEqual(290);
+    expect(median(lagged) - median(plain), `lagged ${lagged}, plain ${plain}`).toBeGreaterThanOrEqual(150);
+  }, 120_000);
 
   it("the name field renames on Enter (the other page sees it), and the name is remembered on reload", async () => {
     const { page } = ann;
@@ -515,70 +517,6 @@ describe("the page's controls, as a player uses them", () => {
     expect(await pondOf(page)).toBe(firstPond);
   }, 120_000);
 
-  it("an off-screen tadpole: an arrow at the screen's edge its way, and a dot in the mini-map, in the pixels", async () => {
-    const { page } = ann;
-    // Hold the water still (no hue drift, no specks, no breathing zoom): the only thing that
-    // changes between the two shots below is where Xan is.
-    await page.emulateMedia({ reducedMotion: "reduce" });
-    const settled = await waitForPond(page, (s) => s.pose !== undefined && s.camera !== undefined && s.camera.reducedMotion
-      && s.pose.speed < 2 && s.camera.zoom === s.camera.baseZoom && Math.hypot(s.camera.x - s.pose.x, s.camera.y - s.pose.y) < 1,
-    "the camera still, on Ann at rest", 30_000);
-    const cam = settled.camera!;
-    const map = await page.evaluate(() => window.__pond!.miniMap());
-    const inner = map.size - map.pad * 2;
-    const toMap = (p: { x: number; y: number }) => ({
-      x: map.left + map.pad + inner / 2 + (p.x * inner) / (WORLD_HALF * 2),
-      y: map.top + map.pad + inner / 2 + (p.y * inner) / (WORLD_HALF * 2),
-    });
-
-    /** Xan swims `side` of Ann, well off her screen, and rests; returns the screenshot and where he is. */
-    const shotWithXan = async (side: 1 | -1) => {
-      const target = { x: Math.max(-WORLD_HALF + 80, Math.min(WORLD_HALF - 80, cam.x + side * 900)), y: cam.y };
-      const at = await swimProbe(xan, target);
-      // Ann's page draws him there (interpolated a moment behind), off her screen.
-      await waitFor(async () => {
-        const seen = await look(page, xan!.id);
-        return seen && !seen.drawn && Math.hypot(seen.x - at.x, seen.y - at.y) < 2 && seen.speed < 1;
-      }, { timeoutMs: 15_000, intervalMs: 100, message: "Ann's page to show Xan at rest off screen" });
-      const now = (await snapshot(page)).camera!;
-      expect(Math.hypot(now.x - cam.x, now.y - cam.y)).toBeLessThan(0.5);
-      expect(now.zoom).toBe(cam.zoom);
-      const png = await saveScreenshot(page, side > 0 ? "ui-arrow-right" : "ui-arrow-left");
-      return { image: decodePng(png), at };
-    };
-    const right = await shotWithXan(1);
-    const left = await shotWithXan(-1);
-    expect(right.at.x - cam.x).toBeGreaterThan(W / 2 / cam.zoom + 100);
-    expect(cam.x - left.at.x).toBeGreaterThan(W / 2 / cam.zoom + 100);
-
-    // The arrow: at the right edge while Xan was to the right, at the left edge while to the left.
-    for (const [shot, other, label] of [[right, left, "right"], [left, right, "left"]] as const) {
-      const tip = edgePoint((shot.at.x - cam.x) * cam.zoom, (shot.at.y - cam.y) * cam.zoom, 18);
-      const box = around(tip.x, tip.y, 64);
-      const arrow = brighter(shot.image, other.image, box, 25);
-      expect(arrow.count, `arrow pixels at the ${label} edge`).toBeGreaterThanOrEqual(15);
-      // Near the edge on Xan's side, and level with him.
-      expect(Math.abs(arrow.y - tip.y), `${label} arrow's height`).toBeLessThan(20);
-      expect(label === "right" ? W - arrow.x : arrow.x, `${label} arrow's distance from the edge`).toBeLessThan(48);
-    }
-    // Nothing else changed along the edges: below the arrows, the same water in both shots.
-    for (const control of [around(W - 30, H / 2 + 180, 60), around(30, H / 2 + 180, 60), around(W / 2, H - 100, 60)]) {
-      expect(brighter(right.image, left.image, control, 25).count + brighter(left.image, right.image, control, 25).count).toBeLessThan(5);
-    }
-
-    // The mini-map: a dot where Xan is in each shot, not where he is in the other.
-    for (const [shot, other, label] of [[right, left, "right"], [left, right, "left"]] as const) {
-      const dot = toMap(shot.at);
-      const lit = brighter(shot.image, other.image, around(dot.x, dot.y, 8), 20);
-      expect(lit.count, `Xan's dot on the mini-map (${label})`).toBeGreaterThanOrEqual(2);
-      expect(Math.hypot(lit.x - dot.x, lit.y - dot.y)).toBeLessThan(3);
-      // Inside the mini-map's panel.
-      expect(dot.x).toBeGreaterThan(map.left);
-      expect(dot.x).toBeLessThan(map.left + map.size);
-    }
-    await page.emulateMedia({ reducedMotion: null });
-  }, 180_000);
-
   it("sound is off until asked for: no audio at all after all that pressing and typing; the button turns it on", async () => {
     const { page } = ann;
     const button = page.locator(".sound-button");
@@ -649,6 +587,74 @@ describe("the page's controls, as a player uses them", () => {
     expect(band).toBeGreaterThan(0);
   }, 90_000);
 
+  it("an off-screen tadpole: an arrow at the screen's edge its way, and a dot in the mini-map, in the pixels", async () => {
+    const { page } = ann;
+    // Hold the water still (no hue drift, no specks, no breathing zoom): the only thing that
+    // changes between the two shots below is where Xan is.
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    const settled = await waitForPond(page, (s) => s.pose !== undefined && s.camera !== undefined && s.camera.reducedMotion
+      && s.pose.speed < 2 && s.camera.zoom === s.camera.baseZoom && Math.hypot(s.camera.x - s.pose.x, s.camera.y - s.pose.y) < 1,
+    "the camera still, on Ann at rest", 30_000);
+    const cam = settled.camera!;
+    const map = await page.evaluate(() => window.__pond!.miniMap());
+    const inner = map.size - map.pad * 2;
+    const toMap = (p: { x: number; y: number }) => ({
+      x: map.left + map.pad + inner / 2 + (p.x * inner) / (WORLD_HALF * 2),
+      y: map.top + map.pad + inner / 2 + (p.y * inner) / (WORLD_HALF * 2),
+    });
+
+    /** Xan swims `side` of Ann, well off her screen, and rests; returns the screenshot and where he is. */
+    const shotWithXan = async (side: 1 | -1) => {
+      const target = { x: Math.max(-WORLD_HALF + 80, Math.min(WORLD_HALF - 80, cam.x + side * 900)), y: cam.y };
+      const at = await swimProbe(xan, target);
+      // Ann's page draws him there (interpolated a moment behind), off her screen.
+      await waitFor(async () => {
+        const seen = await look(page, xan!.id);
+        return seen && !seen.drawn && Math.hypot(seen.x - at.x, seen.y - at.y) < 2 && seen.speed < 1;
+      }, { timeoutMs: 15_000, intervalMs: 100, message: "Ann's page to show Xan at rest off screen" });
+      const now = (await snapshot(page)).camera!;
+      expect(Math.hypot(now.x - cam.x, now.y - cam.y)).toBeLessThan(0.5);
+      expect(now.zoom).toBe(cam.zoom);
+      const png = await saveScreenshot(page, side > 0 ? "ui-arrow-right" : "ui-arrow-left");
+      return { image: decodePng(png), at };
+    };
+    // Xan starts on the side where the previous step left him (no swim across and back).
+    const xanNow = xan!.tadpole(xan!.id);
+    const firstSide: 1 | -1 = xanNow && xanNow.x < cam.x ? -1 : 1;
+    const first = await shotWithXan(firstSide);
+    const second = await shotWithXan(firstSide === 1 ? -1 : 1);
+    const [right, left] = firstSide === 1 ? [first, second] : [second, first];
+    expect(right.at.x - cam.x).toBeGreaterThan(W / 2 / cam.zoom + 100);
+    expect(cam.x - left.at.x).toBeGreaterThan(W / 2 / cam.zoom + 100);
+
+    // The arrow: at the right edge while Xan was to the right, at the left edge while to the left.
+    for (const [shot, other, label] of [[right, left, "right"], [left, right, "left"]] as const) {
+      const tip = edgePoint((shot.at.x - cam.x) * cam.zoom, (shot.at.y - cam.y) * cam.zoom, 18);
+      const box = around(tip.x, tip.y, 64);
+      const arrow = brighter(shot.image, other.image, box, 25);
+      expect(arrow.count, `arrow pixels at the ${label} edge`).toBeGreaterThanOrEqual(15);
+      // Near the edge on Xan's side, and level with him.
+      expect(Math.abs(arrow.y - tip.y), `${label} arrow's height`).toBeLessThan(20);
+      expect(label === "right" ? W - arrow.x : arrow.x, `${label} arrow's distance from the edge`).toBeLessThan(48);
+    }
+    // Nothing else changed along the edges: below the arrows, the same water in both shots.
+    for (const control of [around(W - 30, H / 2 + 180, 60), around(30, H / 2 + 180, 60), around(W / 2, H - 100, 60)]) {
+      expect(brighter(right.image, left.image, control, 25).count + brighter(left.image, right.image, control, 25).count).toBeLessThan(5);
+    }
+
+    // The mini-map: a dot where Xan is in each shot, not where he is in the other.
+    for (const [shot, other, label] of [[right, left, "right"], [left, right, "left"]] as const) {
+      const dot = toMap(shot.at);
+      const lit = brighter(shot.image, other.image, around(dot.x, dot.y, 8), 20);
+      expect(lit.count, `Xan's dot on the mini-map (${label})`).toBeGreaterThanOrEqual(2);
+      expect(Math.hypot(lit.x - dot.x, lit.y - dot.y)).toBeLessThan(3);
+      // Inside the mini-map's panel.
+      expect(dot.x).toBeGreaterThan(map.left);
+      expect(dot.x).toBeLessThan(map.left + map.size);
+    }
+    await page.emulateMedia({ reducedMotion: null });
+  }, 180_000);
+
   it("the button turns sound off again; turned on, it is remembered across a reload and starts with the first press", async () => {
     const { page } = ann;
     const button = page.locator(".sound-button");
@@ -670,6 +676,15 @@ describe("the page's controls, as a player uses them", () => {
     expect(ann.watch.unexpected()).toEqual([]);
   }, 90_000);
 
+  it("no console errors, uncaught exceptions or dialogs on Ann's page all along", async () => {
+    expect(ann.watch.unexpected()).toEqual([]);
+    expect(ann.watch.dialogs).toEqual([]);
+    // Ann's steps are over: her page (drawn in software) and Xan leave, so the phone below has the machine.
+    await annContext.close();
+    await closeAll([xan]);
+    xan = undefined;
+  });
+
   it("on a phone, sound is off too: the button shows it, and touching the pond starts none", async () => {
     const context = await chromium!.newContext(PHONE);
     await context.addInitScript(trackAudio);
@@ -688,10 +703,5 @@ describe("the page's controls, as a player uses them", () => {
     await saveScreenshot(page, "ui-phone-sound");
     await context.close();
   }, 90_000);
-
-  it("no console errors, uncaught exceptions or dialogs on Ann's page all along", () => {
-    expect(ann.watch.unexpected()).toEqual([]);
-    expect(ann.watch.dialogs).toEqual([]);
-  });
 });
 
