@@ -62,8 +62,11 @@ export class FoodField {
   private readonly starts: number[] = [];
   private readonly scratch: Speck[] = [];
   private eatenNow = 0;
-  /** eatAt's finds, reused. */
+  /** eatAt's finds, reused, and the visit that collects them (made once: no closure per call). */
   private readonly victims: Speck[] = [];
+  private readonly collect = (speck: Speck): void => {
+    this.victims.push(speck);
+  };
 
   constructor(private readonly options: FoodFieldOptions) {
     const n = options.areas.cellCount;
@@ -89,30 +92,9 @@ export class FoodField {
    * born elsewhere; returns how many were eaten.
    */
   eatAt(x: number, y: number, reach: number): number {
-    // The grid's cells under the reach's box (one to four at a head's reach), walked inline: this
-    // runs for every tadpole every tick.
-    const grid = this.grid;
-    const cells = grid.cells;
-    const cols = grid.cols;
-    const last = cols - 1;
-    const gx0 = Math.max(0, Math.floor((x - reach + WORLD_HALF) / EAT_CELL));
-    const gx1 = Math.min(last, Math.floor((x + reach + WORLD_HALF) / EAT_CELL));
-    const gy0 = Math.max(0, Math.floor((y - reach + WORLD_HALF) / EAT_CELL));
-    const gy1 = Math.min(last, Math.floor((y + reach + WORLD_HALF) / EAT_CELL));
-    const r2 = reach * reach;
     const victims = this.victims;
     victims.length = 0;
-    for (let gy = gy0; gy <= gy1; gy++) {
-      for (let gx = gx0; gx <= gx1; gx++) {
-        const list = cells[gy * cols + gx];
-        for (let i = 0; i < list.length; i++) {
-          const speck = list[i];
-          const dx = speck.body.x - x;
-          const dy = speck.body.y - y;
-          if (dx * dx + dy * dy <= r2) victims.push(speck);
-        }
-      }
-    }
+    this.grid.forEachNear(x, y, reach, this.collect);
     const n = victims.length;
     if (n === 0) return 0;
     for (let i = 0; i < n; i++) this.remove(victims[i]);
