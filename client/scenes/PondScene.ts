@@ -68,6 +68,12 @@ export class PondScene extends Phaser.Scene {
   private camY = 0;
   private zoom = 1;
   private onScreenCount = 0;
+  /**
+   * The own name last handed to onOwnName: it is reported when the server's copy changes, not
+   * every frame, so the old name still in the state while a rename travels is never re-reported
+   * as if the player had chosen it.
+   */
+  private reportedName: string | undefined;
   private readonly clientStats: ClientStats = { fps: 0, tadpoles: 0, onScreen: 0 };
 
   constructor(private readonly deps: PondSceneDeps) {
@@ -240,7 +246,11 @@ export class PondScene extends Phaser.Scene {
     this.arrows.update(this.views, this.camX, this.camY, v.cssWidth, v.cssHeight, zoom, radar);
     this.minimap.update(this.views, this.camX, this.camY, worldW, worldH, radar);
     this.bubbles.update(time, this.byId, this.camX, this.camY, v.cssWidth, v.cssHeight, zoom, (HEAD_RADIUS + 10) * zoom);
-    if (this.own) this.deps.onOwnName(this.own.tadpole.name);
+    const ownName = this.own?.tadpole.name;
+    if (ownName !== undefined && ownName !== this.reportedName) {
+      this.reportedName = ownName;
+      this.deps.onOwnName(ownName);
+    }
     const stats = this.deps.stats;
     if (stats.shown) {
       const c = this.clientStats;
@@ -255,6 +265,7 @@ export class PondScene extends Phaser.Scene {
     const view = this.byId.get(sessionId);
     if (!view) return;
     this.own = view;
+    this.reportedName = undefined;
     view.makeOwn(this, this.hud);
     this.camera.reset();
   }
