@@ -1,7 +1,5 @@
 import "./nodeCompat.ts"; // first: a global Colyseus reads on reconnect, missing on Node 20
 import { existsSync } from "node:fs";
-import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Duplex } from "node:stream";
 import { relative, sep } from "node:path";
 // Serves the build's precompressed .br/.gz copies with the right Content-Encoding and Vary.
 import expressStaticGzip from "express-static-gzip";
@@ -17,6 +15,7 @@ import { loadWordFilter } from "./moderation/wordFilter.ts";
 import { mountMonitor } from "./monitorGuard.ts";
 import { admission } from "./rooms/admission.ts";
 import { AddressLedger } from "./addressLedger.ts";
+import { interceptHttp } from "./colyseusHooks.ts";
 import { stampClientAddress } from "./clientAddress.ts";
 import { refuseOversizedMatchmaking } from "./matchmakeBodies.ts";
 import { PondTransport } from "./pondTransport.ts";
@@ -134,18 +133,19 @@ export function createPondServer(config: ServerConfig, options: PondServerOption
  * Stamps each HTTP request and WebSocket upgrade with its client's real address (see
  * stampClientAddress), refuses oversized matchmaking bodies (see refuseOversizedMatchmaking),
  * and the reconnections and sockets an address may not add now (see server/sockets.ts), before
- * anything reads them: wrapping emit, because Colyseus adds its own request listener first when
- * it starts listening.
+ * anything reads them (server/colyseusHooks.ts interceptHttp).
  */
 function stampAddresses(transport: WebSocketTransport, trustProxy: boolean): void {
   const http = transport.server;
   if (!http) return;
-  const emit = http.emit.bind(http) as (event: string | symbol, ...args: unknown[]) => boolean;
-  http.emit = ((event: string | symbol, ...args: unknown[]) => {
-    if (event === "request" || event === "upgrade") stampClientAddress(args[0] as IncomingMessage, trustProxy);
-    if (event === "request" && refuseOversizedMatchmaking(args[0] as IncomingMessage, args[1] as ServerResponse)) return true;
-    if (event === "request" && sockets.refuseReconnectRequest(args[0] as IncomingMessage, args[1] as ServerResponse)) return true;
-    if (event === "upgrade" && sockets.refuseUpgrade(args[0] as IncomingMessage, args[1] as Duplex)) return true;
-    return emit(event, ...args);
-  }) as typeof http.emit;
+  interceptHttp(http, {
+    request: (req, res) => {
+      stampClientAddress(req, trustProxy);
+      return refuseOversizedMatchmaking(req, res) || sockets.refuseReconnectRequest(req, res);
+    },
+    upgrade: (req, socket) => {
+      stampClientAddress(req, trustProxy);
+      return sockets.refuseUpgrade(req, socket);
+    },
+  });
 }

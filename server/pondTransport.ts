@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { WebSocket } from "ws";
 import { matchMaker } from "@colyseus/core";
 import { WebSocketTransport, type TransportOptions } from "@colyseus/ws-transport";
+import { beforeEachSocket } from "./colyseusHooks.ts";
 import { parseTarget, type SocketGuard } from "./sockets.ts";
 
 /**
@@ -9,15 +10,14 @@ import { parseTarget, type SocketGuard } from "./sockets.ts";
  * handles it; the one place the server wraps the transport.
  *
  * - The socket guard (server/sockets.ts) tracks it from its first moment, so it can tell the
- *   sockets that get a seat from those that never do. Colyseus offers no hook after the
- *   handshake, so this listener is put in front of the transport's own on its WebSocketServer.
+ *   sockets that get a seat from those that never do (server/colyseusHooks.ts beforeEachSocket).
  * - A reconnection to a seat whose previous socket is still open takes the seat at once (see
  *   takeOverLiveSeat).
  */
 export class PondTransport extends WebSocketTransport {
   constructor(options: TransportOptions, guard: SocketGuard) {
     super(options);
-    this.wss.prependListener("connection", (ws: WebSocket, req: IncomingMessage) => {
+    beforeEachSocket(this.wss, (ws: WebSocket, req: IncomingMessage) => {
       guard.opened(ws, req);
       takeOverLiveSeat(req);
     });

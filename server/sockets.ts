@@ -4,9 +4,8 @@ import { WebSocket } from "ws";
 import { matchMaker } from "@colyseus/core";
 import { metrics } from "./metrics.ts";
 import { admission } from "./rooms/admission.ts";
+import { CLOSE_NO_SEAT } from "../shared/protocol.ts";
 
-/** Close code for a WebSocket that got no seat in a pond within SEATLESS_GRACE_SECONDS. */
-export const CLOSE_NO_SEAT = 4408;
 /** How long a seatless socket told to close may take over the close handshake before it is cut. */
 const CLOSE_HANDSHAKE_MS = 1000;
 

@@ -52,7 +52,6 @@ export const en = {
   renameThrottled: "You are renaming too often; wait a moment.",
   nameTaken: (asked: string, given: string) => `A name like “${asked}” is already taken in this pond: you are “${given}” here.`,
   nameTakenPlain: "That name is already taken in this pond, so a number was added to yours.",
-  invalidMessage: "The pond could not use your last message.",
 
   // Chat line and button (client/ui/ChatBox.ts).
   chatPlaceholder: "Say something…  (↑ your last lines, name: Bob renames you)",

@@ -116,8 +116,6 @@ export function noticeText(notice: Pick<Notice, "text" | "asked" | "name"> & { c
       return m.chatThrottled;
     case "rename_throttled":
       return m.renameThrottled;
-    case "invalid_message":
-      return m.invalidMessage;
     case "name_taken":
       return typeof notice.asked === "string" && typeof notice.name === "string" ? m.nameTaken(notice.asked, notice.name) : m.nameTakenPlain;
     default:

@@ -43,7 +43,6 @@ export const zh: Messages = {
   renameThrottled: "你改名太频繁了，请稍等一下。",
   nameTaken: (asked, given) => `池塘里已经有人叫“${asked}”了，你在这里叫“${given}”。`,
   nameTakenPlain: "这个名字在池塘里已经有人用了，已在你的名字后面加上编号。",
-  invalidMessage: "池塘无法处理你刚才发的消息。",
 
   chatPlaceholder: "说点什么……（↑ 翻看发过的话，发送 name: 小明 可以改名）",
   chatLabel: "聊天消息",

@@ -1,11 +1,14 @@
-import { CloseCode, Protocol, Room, ServerError, getMessageBytes, logger, type AuthContext, type Client, type StepContext } from "@colyseus/core";
+import { Protocol, Room, ServerError, getMessageBytes, logger, validate, type AuthContext, type Client, type StepContext } from "@colyseus/core";
 import { DEFAULT_NAME, DEFAULT_TICK_RATE, HUE_COUNT, IDLE_FADE_SECONDS, IDLE_KICK_SECONDS } from "../../shared/constants.ts";
 import { DEFAULT_FOOD_COUNT, HUNGER_SECONDS, Stage, stageOf } from "../../shared/growth.ts";
 import { TadpoleInput } from "../../shared/input.ts";
-import { MessageType, parseChat, parseName, sanitizeName, type ChatBroadcast, type Notice } from "../../shared/messages.ts";
 import { isDefaultName, nameKeys, withSuffix } from "../../shared/names.ts";
-import { idleCloseReason } from "../../shared/protocol.ts";
+import {
+  CLOSE_CONNECTED_ELSEWHERE, CLOSE_FLOODING, CLOSE_IDLE, CLOSE_INVALID_INPUT, CLOSE_SERVER_SHUTDOWN, MessageType, idleCloseReason,
+  type ChatBroadcast, type JoinOptions, type Notice,
+} from "../../shared/protocol.ts";
 import { PondState, type Body } from "../../shared/state.ts";
+import { onBytesSent } from "../colyseusHooks.ts";
 import { metrics } from "../metrics.ts";
 import { WordFilter } from "../moderation/wordFilter.ts";
 import { Pond, type Member } from "../sim/Pond.ts";
@@ -17,6 +20,7 @@ import { guardFrames } from "./frameGuard.ts";
 import { canCarry, claimCarry, leaveCarry } from "./handOff.ts";
 import { PondSerializer, pondTail } from "./PondSerializer.ts";
 import { TokenBucket } from "./tokenBucket.ts";
+import { chatFormat, nameFormat, parseName, sanitizeName, type ChatIntent } from "./validators.ts";
 
 export interface PondOptions {
   tickRate?: number;
@@ -46,22 +50,6 @@ const LEADERBOARD_INTERVAL_MS = 1000;
  */
 const FROG_CHAT_CELLS = 1;
 
-/** Close code for a client that keeps sending messages we cannot use. */
-export const CLOSE_INVALID_INPUT = 4400;
-/** Close code for a client that sends far more messages than any honest client does. */
-export const CLOSE_FLOODING = 4429;
-/**
- * Close code for a connection whose seat a reconnection from elsewhere took (the same player in
- * another tab or on another network, or someone replaying its token): a seat keeps one live
- * socket. A client must not reconnect on it: it would take the seat back, and so on in a loop.
- */
-export const CLOSE_CONNECTED_ELSEWHERE = 4409;
-/**
- * Close code for a player who did nothing (no steering, no swimming, no chat) for
- * IDLE_TIMEOUT_SECONDS: its seat is freed for others. No reconnection grace, and a client does
- * not come back by itself: the page offers to swim again.
- */
-export const CLOSE_IDLE = 4410;
 /** How often the room looks for idle players (ms): the fade and the kick land within this of their time. */
 const IDLE_CHECK_MS = 1000;
 
@@ -117,6 +105,18 @@ type Swimmer = Member<SwimmerExtras>;
 export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   override state = new PondState();
   override inputs = this.defineInput(TadpoleInput);
+
+  /**
+   * What clients may send besides inputs (shared/protocol.ts MessageType), bound by Colyseus
+   * before onCreate. The formats parse and never refuse (see validators.ts): a bad payload
+   * reaches its handler as null, to be counted and dropped like a message of no known type ("_").
+   * Every frame passes the frame guard first (onCreate).
+   */
+  override messages = {
+    [MessageType.chat]: validate(chatFormat, (client, intent) => this.onChat(client, intent)),
+    [MessageType.name]: validate(nameFormat, (client, name) => this.onName(client, name)),
+    _: (client: Client) => this.reject(client, "unknown_type"),
+  };
 
   private readonly swimmers = new Map<string, Swimmer>();
   /**
@@ -191,10 +191,6 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
       admit: (client) => this.admitFrame(client),
       refuse: (client, reason) => this.reject(client, reason),
     });
-
-    this.onMessage(MessageType.chat, (client, payload: unknown) => this.onChat(client, payload));
-    this.onMessage(MessageType.name, (client, payload: unknown) => this.onName(client, payload));
-    this.onMessage("*", (client) => this.reject(client, "unknown_type"));
     metrics.ponds.inc();
   }
 
@@ -219,7 +215,8 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     return auth;
   }
 
-  override async onJoin(client: Client, options?: { name?: unknown; carry?: unknown }): Promise<void> {
+  /** `options` come from the client: JoinOptions, trusted in no field (parsed, or claimed as a token). */
+  override async onJoin(client: Client, options?: { [K in keyof JoinOptions]?: unknown }): Promise<void> {
     const ip = (client.auth as PondAuth | undefined)?.ip;
     const verdict = admission.admit(ip);
     // A promise only in a cluster (REDIS_URL), where the address's count is the cluster's; alone,
@@ -260,7 +257,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     // No grace for a client we disconnected for bad input or idleness (the kick must stick), nor
     // at shutdown (the pond is going away; the client moves to another one).
     if (swimmer === undefined || this.reconnectGraceSeconds === 0) return;
-    if (code === CLOSE_INVALID_INPUT || code === CLOSE_FLOODING || code === CLOSE_IDLE || code === CloseCode.SERVER_SHUTDOWN) return;
+    if (code === CLOSE_INVALID_INPUT || code === CLOSE_FLOODING || code === CLOSE_IDLE || code === CLOSE_SERVER_SHUTDOWN) return;
     swimmer.tadpole.away = true;
     await this.allowReconnection(client, this.reconnectGraceSeconds);
   }
@@ -322,7 +319,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     this.lock().catch(() => {});
     this.handOff()
       .catch((error) => logger.error("pond hand-off of sizes failed", error))
-      .finally(() => this.disconnect(CloseCode.SERVER_SHUTDOWN).catch((error) => logger.error("pond disconnect failed", error)));
+      .finally(() => this.disconnect(CLOSE_SERVER_SHUTDOWN).catch((error) => logger.error("pond disconnect failed", error)));
   }
 
   /** Each grown player's size goes with it to its next pond (see handOff.ts); only in a cluster. */
@@ -372,12 +369,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     swimmer.client = client;
     sockets.seated(client.ref);
     // Count bytes at the socket: the only place that sees patches, messages and handshakes alike.
-    const socket = client.ref as unknown as { send(data: Uint8Array, ...rest: unknown[]): void };
-    const send = socket.send.bind(socket);
-    socket.send = (data: Uint8Array, ...rest: unknown[]) => {
-      metrics.bytesSent.inc(data.byteLength);
-      send(data, ...rest);
-    };
+    onBytesSent(client, (bytes) => metrics.bytesSent.inc(bytes));
   }
 
   /**
@@ -406,10 +398,9 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     if (speaker.heard !== serial) speaker.client.enqueueRaw(bytes);
   }
 
-  private onChat(client: Client, payload: unknown): void {
+  private onChat(client: Client, intent: ChatIntent | null): void {
     const swimmer = this.swimmers.get(client.sessionId);
     if (!swimmer) return;
-    const intent = parseChat(payload);
     if (intent === null) return this.reject(client, "bad_chat");
     // A line (or rename) typed is a player at the keyboard, delivered or throttled.
     this.pond.sim.touch(swimmer);
@@ -422,10 +413,9 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     this.say(swimmer, { id: client.sessionId, text: this.words ? this.words.mask(intent.text) : intent.text });
   }
 
-  private onName(client: Client, payload: unknown): void {
+  private onName(client: Client, name: string | null): void {
     const swimmer = this.swimmers.get(client.sessionId);
     if (!swimmer) return;
-    const name = parseName(payload);
     if (name === null) return this.reject(client, "bad_name");
     this.pond.sim.touch(swimmer);
     this.rename(client, swimmer, name);

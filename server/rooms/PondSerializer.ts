@@ -1,4 +1,5 @@
-import { ClientState, Protocol, ProtocolModifier, type Client, type ClientPrivate, type Serializer } from "@colyseus/core";
+import { ClientState, Protocol, ProtocolModifier, type Client, type Serializer } from "@colyseus/core";
+import { inputAckOf } from "../colyseusHooks.ts";
 import { $changes, Encoder, Reflection } from "@colyseus/schema";
 import { POND_SERIALIZER_ID } from "../../shared/protocol.ts";
 import { varintSize, writeVarintAt } from "../../shared/stream/bytes.ts";
@@ -106,7 +107,7 @@ export class PondSerializer implements Serializer<PondState> {
     const body = this.snapshot ??= this.encodeFull();
     if (client !== undefined) this.tail.resync(client);
     if (!timing || !client) return body;
-    return frame(Protocol.ROOM_STATE, timing.sNow, ackOf(client), body.subarray(1), EMPTY, false);
+    return frame(Protocol.ROOM_STATE, timing.sNow, inputAckOf(client), body.subarray(1), EMPTY, false);
   }
 
   /**
@@ -137,7 +138,7 @@ export class PondSerializer implements Serializer<PondState> {
     for (let i = 0; i < clients.length; i++) {
       const client = clients[i];
       if (client.state !== ClientState.JOINED) continue;
-      client.raw(frame(Protocol.ROOM_STATE_PATCH, sNow, ackOf(client), schema, this.tail.tailFor(client), true));
+      client.raw(frame(Protocol.ROOM_STATE_PATCH, sNow, inputAckOf(client), schema, this.tail.tailFor(client), true));
     }
     this.tail.finish();
     encoder.discardChanges();
@@ -156,11 +157,6 @@ export class PondSerializer implements Serializer<PondState> {
     this.fullEncodes++;
     return body;
   }
-}
-
-/** The last input the server consumed for this client: the reconciliation ack (SchemaSerializer reads the same). */
-function ackOf(client: Client): number {
-  return (client as Client & ClientPrivate)._inputBuffer?.ackSeq ?? 0;
 }
 
 /** One client's frame, in a buffer of its own: the transport may hold it after we return. */

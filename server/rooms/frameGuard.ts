@@ -1,4 +1,5 @@
 import { Protocol, type Client, type ClientPrivate, type Room } from "@colyseus/core";
+import { beforeDecoding } from "../colyseusHooks.ts";
 
 /** WebSocket readyState OPEN (ws' and the browser's constant). */
 const OPEN = 1;
@@ -12,28 +13,23 @@ export interface FrameGuard {
 }
 
 /**
- * Puts `guard` in front of Colyseus's message decoding for every client of `room`, and refuses
- * ROOM_INPUT_UNRELIABLE frames outright: Colyseus 0.18 decodes them with @colyseus/schema's
- * InputDecoder.decodeAll, whose loop steps backwards on a negative length, so one 7-byte frame
- * ([20, ff ff ff ff ff ff]) spins the event loop forever and freezes every pond of the process.
- * Our clients send inputs on the reliable channel only (room.input()'s default).
- *
- * Room binds `_onMessage` per client when it joins, after onCreate, so the own property set here
- * (from onCreate) is what it binds. Colyseus has no public hook before decoding; this is the one
- * place the game reaches into a Room internal.
+ * Puts `guard` in front of Colyseus's message decoding for every client of `room` (call it from
+ * onCreate), and refuses ROOM_INPUT_UNRELIABLE frames outright: Colyseus 0.18 decodes them with
+ * @colyseus/schema's InputDecoder.decodeAll, whose loop steps backwards on a negative length, so
+ * one 7-byte frame ([20, ff ff ff ff ff ff]) spins the event loop forever and freezes every pond
+ * of the process. Our clients send inputs on the reliable channel only (room.input()'s default).
  */
 export function guardFrames(room: Room, guard: FrameGuard): void {
-  const target = room as unknown as { _onMessage(client: Client, buffer: Buffer): void };
-  const decode = target._onMessage;
-  target._onMessage = (client: Client, buffer: Buffer) => {
+  beforeDecoding(room, (client, buffer) => {
     // A socket the server is already closing (Colyseus' 4002 for an undecodable frame, our
     // kicks) still delivers the frames that were behind the bad one: they are not judged, or
     // they could get it kicked and counted a second time.
-    if ((client as Client & ClientPrivate).readyState !== OPEN) return;
-    if (!guard.admit(client)) return;
+    if ((client as Client & ClientPrivate).readyState !== OPEN) return false;
+    if (!guard.admit(client)) return false;
     if (buffer !== undefined && buffer.length > 0 && (buffer[0] & 0x1f) === Protocol.ROOM_INPUT_UNRELIABLE) {
-      return guard.refuse(client, "unreliable_input");
+      guard.refuse(client, "unreliable_input");
+      return false;
     }
-    return decode.call(room, client, buffer);
-  };
+    return true;
+  });
 }

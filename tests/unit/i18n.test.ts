@@ -9,9 +9,9 @@ import { drawGuest, GUEST_NUMBER_MAX, guestNameIn, guestPick } from "../../clien
 import { readConfig } from "../../server/config.ts";
 import { loadWordFilter } from "../../server/moderation/wordFilter.ts";
 import { DEFAULT_NAME, NAME_MAX_LENGTH } from "../../shared/constants.ts";
-import { sanitizeName } from "../../shared/messages.ts";
+import { sanitizeName } from "../../server/rooms/validators.ts";
 import { confusableNames, isDefaultName, isSuffixed, withSuffix } from "../../shared/names.ts";
-import { REPO_ROOT } from "../helpers/process.ts";
+import { REPO_ROOT } from "../../kit/process.ts";
 
 /**
  * The page's two languages (client/i18n/): the tables hold the same keys of the same kinds,
@@ -86,7 +86,7 @@ describe("the language tables", () => {
     for (const m of [en, zh]) {
       const code = codeSegments(m.welcomeName).filter((s) => s.code).map((s) => s.text);
       expect(code).toHaveLength(1);
-      // What the card shows to type is what renames on the server (shared/messages.ts NAME_COMMAND).
+      // What the card shows to type is what renames on the server (server/rooms/validators.ts NAME_COMMAND).
       expect(code[0]).toMatch(/^name: \S/);
     }
     expect(codeSegments("a `b` c")).toEqual([{ text: "a ", code: false }, { text: "b", code: true }, { text: " c", code: false }]);
@@ -114,7 +114,6 @@ describe("server notices, said by the client", () => {
     const server = "server words";
     expect(noticeText({ code: "chat_throttled", text: server }, zh)).toBe(zh.chatThrottled);
     expect(noticeText({ code: "rename_throttled", text: server }, en)).toBe(en.renameThrottled);
-    expect(noticeText({ code: "invalid_message", text: server }, zh)).toBe(zh.invalidMessage);
     expect(noticeText({ code: "name_taken", text: server, asked: "小蝌蚪 7", name: "小蝌蚪 7 2" }, zh)).toBe("池塘里已经有人叫“小蝌蚪 7”了，你在这里叫“小蝌蚪 7 2”。");
     // An older server's name_taken without the names: our words still, without them.
     expect(noticeText({ code: "name_taken", text: server }, zh)).toBe(zh.nameTakenPlain);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CHAT_MAX_LENGTH, NAME_MAX_LENGTH } from "../../shared/constants.ts";
-import { parseChat, parseName, sanitizeName } from "../../shared/messages.ts";
+import { parseChat, parseName, sanitizeName } from "../../server/rooms/validators.ts";
 
 const MALFORMED: unknown[] = [
   undefined, null, 42, "hello", true, [], ["hello"], {}, { text: 5 }, { text: null }, { text: ["hi"] },

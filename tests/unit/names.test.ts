@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { NAME_MAX_LENGTH } from "../../shared/constants.ts";
 import { foldForMatching, skeleton } from "../../shared/confusables.ts";
-import { sanitizeName } from "../../shared/messages.ts";
+import { sanitizeName } from "../../server/rooms/validators.ts";
 import { confusableNames, isDefaultName, isSuffixed, nameKeys, withSuffix } from "../../shared/names.ts";
 
 /** Names as the server holds them: sanitized (NFKC) first, as sanitizeName does at join and rename. */

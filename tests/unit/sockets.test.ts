@@ -3,7 +3,8 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { WebSocket } from "ws";
-import { CLOSE_NO_SEAT, SocketGuard, parseTarget } from "../../server/sockets.ts";
+import { CLOSE_NO_SEAT } from "../../shared/protocol.ts";
+import { SocketGuard, parseTarget } from "../../server/sockets.ts";
 
 /**
  * The socket guard's bookkeeping on a fake clock (the real server's sockets are in

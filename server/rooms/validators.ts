@@ -1,19 +1,18 @@
 import { z } from "zod";
-import { CHAT_MAX_LENGTH, NAME_MAX_LENGTH } from "./constants.ts";
-import { sanitizeText } from "./text.ts";
+import { CHAT_MAX_LENGTH, NAME_MAX_LENGTH } from "../../shared/constants.ts";
+import type { ChatRequest, NameRequest } from "../../shared/protocol.ts";
+import { sanitizeText } from "../../shared/text.ts";
 
 /**
- * Validation of client -> server messages (besides the input channel), server side. Raw payloads are bounded before
- * sanitizing so a huge string costs nothing; anything that does not parse is dropped.
+ * What the server makes of the messages clients send (shared/protocol.ts names their shapes),
+ * server side only, so the browser bundle does not carry the validation library. Raw payloads
+ * are bounded before sanitizing so a huge string costs nothing; anything that does not parse is
+ * null, which the room counts and drops.
  */
 const RAW_TEXT_LIMIT = 1000;
 
-export const ChatMessage = z.object({ text: z.string().max(RAW_TEXT_LIMIT) }).strict();
-export const NameMessage = z.object({ name: z.string().max(RAW_TEXT_LIMIT) }).strict();
-export type ChatMessage = z.infer<typeof ChatMessage>;
-export type NameMessage = z.infer<typeof NameMessage>;
-
-export { MessageType, type ChatBroadcast, type Notice } from "./protocol.ts";
+const ChatMessage = z.object({ text: z.string().max(RAW_TEXT_LIMIT) }).strict() satisfies z.ZodType<ChatRequest>;
+const NameMessage = z.object({ name: z.string().max(RAW_TEXT_LIMIT) }).strict() satisfies z.ZodType<NameRequest>;
 
 /** What a chat line asks for: a rename (`name: Bob`, as in the original game) or a line to say. */
 export type ChatIntent =
@@ -41,6 +40,16 @@ export function parseName(payload: unknown): string | null {
   const parsed = NameMessage.safeParse(payload);
   return parsed.success ? sanitizeName(parsed.data.name) : null;
 }
+
+/**
+ * The formats of the room's declarative handlers (Colyseus's `validate(format, handler)`): each
+ * parses its payload and never refuses it, handing the handler null for a bad one. A format that
+ * refused would make Colyseus close the socket at once with 4002 (RoomMessages.onData), which
+ * also earns a reconnection grace; the room instead counts a bad message and closes only a
+ * client that keeps sending them (CLOSE_INVALID_INPUT).
+ */
+export const chatFormat = z.unknown().transform(parseChat);
+export const nameFormat = z.unknown().transform(parseName);
 
 /** Hangul fillers: letters by category, blank on screen; a name of them looks like no name. */
 const BLANK_LETTERS = /[\u115F\u1160\u3164\uFFA0]/gu;
