@@ -29,55 +29,45 @@
  * Build the client first (`npx vite build`). Headless Chromium renders WebGL in software
  * (SwiftShader): the numbers bound what the software renderer on this CPU manages, not a GPU.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { spawnTs, REPO_ROOT, type ManagedProcess } from "../tests/helpers/process.ts";
-import type { ServerProcess } from "../tests/helpers/serverProcess.ts";
-import { waitFor } from "../tests/helpers/waitFor.ts";
-import { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser, type LaunchedBrowser } from "../tests/e2e/support/browser.ts";
-import { openPond, saveScreenshot, snapshot, waitForPond } from "../tests/e2e/support/pond.ts";
-import { copyBuiltClient, startGameServer, type ClientCopy } from "../tests/e2e/support/server.ts";
+import { spawnTs, REPO_ROOT, type ManagedProcess } from "../kit/process.ts";
+import type { ServerProcess } from "../kit/server.ts";
+import { waitFor } from "../kit/waitFor.ts";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser, type LaunchedBrowser } from "../kit/browser/launch.ts";
+import { openPond, saveScreenshot, snapshot, waitForPond } from "../kit/browser/pond.ts";
+import { copyBuiltClient, startGameServer, type ClientCopy } from "../kit/browser/builtClient.ts";
+import { commandLine, readFlags } from "../kit/args.ts";
+import { cpuModel, loadAverage, nproc } from "./lib/machine.ts";
 import { runColdLoads, type ColdLoadResult } from "./bench-client/coldLoad.ts";
 import { coldLoadMarkdown, printColdLoad } from "./bench-client/coldReport.ts";
 import { INSTRUMENT, RENDERER, START, STOP, summarize, type FrameSummary, type Recording } from "./bench-client/page.ts";
 import { updatedReport } from "./bench-client/sections.ts";
 import { traceFrames, type FrameBreakdown } from "./bench-client/trace.ts";
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (i < 0) return fallback;
-  const hit = process.argv[i];
-  const raw = hit.includes("=") ? hit.slice(hit.indexOf("=") + 1) : process.argv[i + 1];
-  const value = Number(raw);
-  if (raw === undefined || !Number.isFinite(value) || value < 0) {
-    console.error(`bench:client: --${name} must be a non-negative number, got "${raw}"`);
-    process.exit(2);
-  }
-  return value;
-}
-
-const bots = Math.round(arg("bots", 200));
-const seconds = arg("seconds", 20);
-const warmup = arg("warmup", 5);
-const spread = arg("spread", 300);
-const traceSeconds = arg("trace", 3);
-const width = Math.round(arg("width", 1280));
-const height = Math.round(arg("height", 720));
-const dpr = arg("dpr", 1);
-const write = !process.argv.includes("--no-write");
-const coldOnly = process.argv.includes("--cold-only");
-const coldRuns = Math.round(arg("cold-runs", 3));
+const USAGE = "usage: npm run bench:client -- [--cold-only] [--cold-runs 3] [--bots 200] [--seconds 20] [--warmup 5] [--spread 300] [--width 1280 --height 720 --dpr 1] [--trace 3] [--no-write | --report PATH]";
+const count = { type: "number", min: 0, max: Number.MAX_SAFE_INTEGER } as const;
+const flags = commandLine("bench:client", USAGE, (argv) => readFlags(argv, {
+  bots: count, seconds: count, warmup: count, spread: count, trace: count, width: count, height: count, dpr: count, "cold-runs": count,
+  "no-write": { type: "boolean" }, "cold-only": { type: "boolean" }, report: { type: "string" },
+}));
+const bots = Math.round(flags.bots ?? 200);
+const seconds = flags.seconds ?? 20;
+const warmup = flags.warmup ?? 5;
+const spread = flags.spread ?? 300;
+const traceSeconds = flags.trace ?? 3;
+const width = Math.round(flags.width ?? 1280);
+const height = Math.round(flags.height ?? 720);
+const dpr = flags.dpr ?? 1;
+const write = !flags["no-write"];
+const coldOnly = flags["cold-only"] ?? false;
+const coldRuns = Math.round(flags["cold-runs"] ?? 3);
 if (coldOnly && coldRuns < 1) {
   console.error("bench:client: --cold-only needs --cold-runs of at least 1");
   process.exit(2);
 }
 /** The report to update: docs/benchmarks/client.md, or `--report PATH` (to try a run without touching it). */
-const REPORT = (() => {
-  const i = process.argv.indexOf("--report");
-  return i >= 0 && process.argv[i + 1] ? resolve(process.argv[i + 1]) : join(REPO_ROOT, "docs", "benchmarks", "client.md");
-})();
+const REPORT = flags.report ? resolve(flags.report) : join(REPO_ROOT, "docs", "benchmarks", "client.md");
 const command = `npm run bench:client${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
 
 interface Machine {
@@ -90,23 +80,7 @@ interface Machine {
   loadEnd: string;
 }
 
-function cpuModel(): string {
-  try {
-    return /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1]?.trim() ?? os.cpus()[0]?.model ?? "unknown";
-  } catch {
-    return os.cpus()[0]?.model ?? "unknown";
-  }
-}
-
-function nproc(): string {
-  try {
-    return execFileSync("nproc", { encoding: "utf8" }).trim();
-  } catch {
-    return String(os.availableParallelism());
-  }
-}
-
-const load = (): string => os.loadavg().map((l) => l.toFixed(2)).join(" ");
+const load = loadAverage;
 
 const date = (): string => new Date().toISOString().replace(/\.\d+Z$/, "Z");
 const machineLine = (): string => `${nproc()} CPU (nproc), ${cpuModel()}; Node ${process.version}`;
@@ -182,7 +156,7 @@ async function frames(): Promise<void> {
     if (bots > 0) {
       botRun = spawnTs("scripts/bench-client/bots.ts", [
         "--url", server.wsUrl, "--count", String(bots), "--spread", String(spread),
-        "--centre-x", centre.x.toFixed(1), "--centre-y", centre.y.toFixed(1), "--max-seconds", String(Math.ceil(warmup + seconds + 600)),
+        `--centre-x=${centre.x.toFixed(1)}`, `--centre-y=${centre.y.toFixed(1)}`, "--max-seconds", String(Math.ceil(warmup + seconds + 600)),
       ], { name: "bench-bots" });
       const ready = await botRun.waitForOutput(/\[bench-bots\] ready (\d+)/, 60_000 + bots * 200);
       console.log(`[bench:client] ${ready[1]}/${bots} bots joined`);

@@ -18,14 +18,15 @@
  * Exit code 0 when every join succeeded (and nobody was lost in the drain), 1 otherwise,
  * 2 for a bad command line. `--json <file>` writes the figures.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus, availableParallelism, loadavg } from "node:os";
 import { createServer } from "node:net";
-import { fileURLToPath } from "node:url";
 import { PondSession } from "../client/net/PondSession.ts";
-
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
+import { ArgsError, commandLine, readFlags } from "../kit/args.ts";
+import { fetchMetrics, fetchPonds } from "../kit/probes.ts";
+import { freePort } from "../kit/ports.ts";
+import { spawnTs, type ManagedProcess } from "../kit/process.ts";
+import { waitFor, withTimeout } from "../kit/waitFor.ts";
 
 interface Args {
   joins: number;
@@ -47,72 +48,48 @@ const USAGE = `Usage: npm run bench:cluster -- [options]
   --no-drain           skip the graceful-shutdown phase
   --json <file>        write the results as JSON`;
 
-class UsageError extends Error {}
+const FLAGS = {
+  joins: { type: "number", min: 1, max: 100_000, integer: true },
+  concurrency: { type: "number", min: 1, max: 1000, integer: true },
+  processes: { type: "number", min: 1, max: 64, integer: true },
+  "max-players": { type: "number", min: 1, max: 5000, integer: true },
+  urls: { type: "string" },
+  "no-drain": { type: "boolean" },
+  json: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = { joins: 200, concurrency: 10, processes: 2, maxPlayers: 20, urls: undefined, drain: true, json: "", help: false };
-  const int = (name: string, raw: string | undefined, min: number, max: number) => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    switch (arg) {
-      case "--joins": args.joins = int(arg, argv[++i], 1, 100_000); break;
-      case "--concurrency": args.concurrency = int(arg, argv[++i], 1, 1000); break;
-      case "--processes": args.processes = int(arg, argv[++i], 1, 64); break;
-      case "--max-players": args.maxPlayers = int(arg, argv[++i], 1, 5000); break;
-      case "--urls": args.urls = (argv[++i] ?? "").split(",").map((u) => u.trim()).filter(Boolean); break;
-      case "--no-drain": args.drain = false; break;
-      case "--json": args.json = argv[++i] ?? ""; break;
-      case "-h": case "--help": args.help = true; break;
-      default: throw new UsageError(`unknown option "${arg}"`);
-    }
-  }
-  if (args.urls !== undefined && args.urls.length === 0) throw new UsageError("--urls needs at least one URL");
+function parseClusterBenchArgs(argv: readonly string[]): Args {
+  const f = readFlags(argv, FLAGS);
+  const urls = f.urls?.split(",").map((u) => u.trim()).filter(Boolean);
+  if (urls !== undefined && urls.length === 0) throw new ArgsError("--urls needs at least one URL");
+  const processes = f.processes ?? 2;
   // Draining needs somewhere to move to.
-  if (args.urls || args.processes < 2) args.drain = false;
-  return args;
+  const drain = !f["no-drain"] && !urls && processes >= 2;
+  return { joins: f.joins ?? 200, concurrency: f.concurrency ?? 10, processes, maxPlayers: f["max-players"] ?? 20, urls, drain, json: f.json ?? "", help: f.help ?? false };
 }
 
 function log(message: string): void {
   console.error(`bench:cluster: ${message}`);
 }
 
+/** A run of `count` consecutive free loopback ports (the cluster takes BASE_PORT, BASE_PORT + 1, ...). */
 async function freeBase(count: number): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const base = await listenAndClose(0);
+    const base = await freePort();
     let ok = true;
-    for (let i = 1; i < count && ok; i++) ok = await listenAndClose(base + i).then(() => true, () => false);
+    for (let i = 1; i < count && ok; i++) ok = await isFree(base + i);
     if (ok) return base;
   }
   throw new Error("no run of free ports found");
 }
 
-function listenAndClose(port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(port, "127.0.0.1", () => {
-      const address = probe.address();
-      const actual = typeof address === "object" && address ? address.port : port;
-      probe.close(() => resolve(actual));
-    });
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
   });
-}
-
-async function until(what: string, timeoutMs: number, check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 interface ProcessInfo {
@@ -122,37 +99,27 @@ interface ProcessInfo {
 }
 
 /** Starts scripts/cluster.ts (private Redis) and returns its processes once all are ready. */
-async function startCluster(processes: number, maxPlayers: number): Promise<{ child: ChildProcess; nodes: ProcessInfo[]; output: () => string }> {
-  const base = await freeBase(processes);
-  let out = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/cluster.ts", String(processes)], {
-    cwd: ROOT,
+async function startCluster(processes: number, maxPlayers: number): Promise<{ proc: ManagedProcess; nodes: ProcessInfo[] }> {
+  const proc = spawnTs("scripts/cluster.ts", [String(processes)], {
+    name: "cluster",
     env: {
-      ...process.env,
-      BASE_PORT: String(base),
+      BASE_PORT: String(await freeBase(processes)),
       HOST: "127.0.0.1",
       CLIENT_DIR: "",
       LOG_LEVEL: "warn",
       MAX_PLAYERS: String(maxPlayers),
       // Every bench player comes from 127.0.0.1: lift the per-address limit (default 20).
       MAX_CONNECTIONS_PER_IP: "100000",
-      REDIS_URL: process.env.REDIS_URL,
       PUBLIC_ADDRESS: undefined,
     },
-    stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout!.on("data", (d) => { out += d; });
-  child.stderr!.on("data", (d) => { out += d; });
-  await until("the cluster to be ready", 90_000, () => {
-    if (child.exitCode !== null) throw new Error(`cluster exited:\n${out}`);
-    return /Play at any of them/.test(out);
-  });
+  await proc.waitForOutput(/Play at any of them/, 90_000);
   const nodes: ProcessInfo[] = [];
-  for (const match of out.matchAll(/^\s+\d+\. (http:\/\/[^ ]+)\s+pid (\d+)/gm)) {
+  for (const match of proc.output.matchAll(/^\s+\d+\. (http:\/\/[^ ]+)\s+pid (\d+)/gm)) {
     nodes.push({ url: match[1], port: Number(new URL(match[1]).port), pid: Number(match[2]) });
   }
-  if (nodes.length !== processes) throw new Error(`expected ${processes} processes in the cluster's output:\n${out}`);
-  return { child, nodes, output: () => out };
+  if (nodes.length !== processes) throw new Error(`expected ${processes} processes in the cluster's output:\n${proc.output}`);
+  return { proc, nodes };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -161,9 +128,8 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function metricsOf(url: string): Promise<{ players: number; rooms: number }> {
-  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
-  const read = (name: string) => Number(/^(\S+) (\S+)$/m.exec(text.split("\n").find((l) => l.startsWith(`${name} `)) ?? "")?.[2] ?? NaN);
-  return { players: read("pond_players"), rooms: read("pond_rooms") };
+  const m = await fetchMetrics(url, 5000);
+  return { players: m.sum("pond_players"), rooms: m.sum("pond_rooms") };
 }
 
 function portOf(session: PondSession): number | undefined {
@@ -172,16 +138,7 @@ function portOf(session: PondSession): number | undefined {
 }
 
 async function main(): Promise<number> {
-  let args: Args;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`bench:cluster: ${error.message}\n${USAGE}`);
-      return 2;
-    }
-    throw error;
-  }
+  const args = commandLine("bench:cluster", USAGE, parseClusterBenchArgs);
   if (args.help) {
     console.log(USAGE);
     return 0;
@@ -196,10 +153,8 @@ async function main(): Promise<number> {
     interrupted = true;
     log("interrupted: stopping");
     void Promise.all(sessions.map((s) => s.close().catch(() => undefined))).finally(() => {
-      cluster?.child.kill("SIGTERM");
       setTimeout(() => process.exit(1), 20_000).unref();
-      cluster?.child.once("exit", () => process.exit(1));
-      if (!cluster) process.exit(1);
+      void (cluster?.proc.stop(20_000) ?? Promise.resolve()).then(() => process.exit(1));
     });
   };
   process.once("SIGINT", interrupt);
@@ -239,7 +194,7 @@ async function main(): Promise<number> {
         try {
           // start() retries failed attempts itself (counted below); a join that takes longer
           // than this is a failure.
-          await withTimeout(session.start(), 30_000);
+          await withTimeout(session.start(), 30_000, `join ${i}`);
           latencies.push(performance.now() - t0);
         } catch {
           failures++;
@@ -262,15 +217,15 @@ async function main(): Promise<number> {
     if (failures > 0) ok = false;
 
     // Where did everyone land?
-    await until("the metrics to count every player", 10_000, async () => {
+    await waitFor(async () => {
       const counts = await Promise.all(nodes.map((n) => metricsOf(n.url)));
       return counts.reduce((sum, c) => sum + c.players, 0) === latencies.length;
-    }).catch((error) => log(String(error)));
+    }, { timeoutMs: 10_000, intervalMs: 50, message: "the metrics to count every player" }).catch((error) => log(String(error)));
     const perProcess = await Promise.all(nodes.map(async (n) => {
       const m = await metricsOf(n.url);
       return { url: n.url, players: m.players, ponds: m.rooms, socketsHere: sessions.filter((s) => portOf(s) === n.port).length };
     }));
-    const ponds = (await (await fetch(`${nodes[0].url}/ponds`)).json()) as Array<{ clients: number }>;
+    const ponds = await fetchPonds(nodes[0].url);
     results.perProcess = perProcess;
     results.ponds = { count: ponds.length, sizes: ponds.map((p) => p.clients).sort((a, b) => b - a) };
 
@@ -282,8 +237,8 @@ async function main(): Promise<number> {
       process.kill(victim.pid!, "SIGTERM");
       let lost = 0;
       try {
-        await until("every moved player to be connected elsewhere", 60_000, () =>
-          movers.every((s) => s.status === "connected" && portOf(s) !== victim.port && s.connection?.self !== undefined));
+        await waitFor(() => movers.every((s) => s.status === "connected" && portOf(s) !== victim.port && s.connection?.self !== undefined),
+          { timeoutMs: 60_000, intervalMs: 50, message: "every moved player to be connected elsewhere" });
       } catch {
         lost = movers.filter((s) => !(s.status === "connected" && portOf(s) !== victim.port)).length;
       }
@@ -294,27 +249,17 @@ async function main(): Promise<number> {
     }
   } catch (error) {
     log(error instanceof Error ? error.message : String(error));
-    if (cluster) log(`cluster output:\n${cluster.output().slice(-3000)}`);
+    if (cluster) log(`cluster output:\n${cluster.proc.tail()}`);
     ok = false;
   } finally {
     await Promise.all(sessions.map((s) => s.close().catch(() => undefined)));
-    if (cluster && cluster.child.exitCode === null) {
-      const exited = new Promise((r) => cluster!.child.once("exit", r));
-      cluster.child.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
-    }
+    await cluster?.proc.stop(20_000);
   }
 
   (results.machine as Record<string, unknown>).loadAverageAtEnd = loadavg().map((l) => round(l, 2));
   console.log(JSON.stringify(results, null, 2));
   if (args.json) writeFileSync(args.json, JSON.stringify(results, null, 2) + "\n");
   return ok ? 0 : 1;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error("timeout")), ms); })])
-    .finally(() => clearTimeout(timer));
 }
 
 function round(value: number, digits = 0): number {

@@ -14,13 +14,14 @@
  * `--links` also takes ad-hoc links as netsim queries, e.g. `--links=perfect,lag=80&jitter=40`.
  * What the columns mean is written into the report itself (see describe()).
  */
-import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
-import os from "node:os";
+import { writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { runLink, type LinkResult, type LinkSpec, type TraceSpec } from "./bench-net/measure.ts";
 import { pathSvg } from "./bench-net/plot.ts";
-import { REPO_ROOT, ServerProcess } from "./lib/benchServer.ts";
+import { REPO_ROOT } from "../kit/process.ts";
+import { BenchServer } from "./lib/benchServer.ts";
+import { commandLine, readFlags } from "../kit/args.ts";
+import { cpuModel, loadAverage, nproc } from "./lib/machine.ts";
 
 const LINKS: LinkSpec[] = [
   { name: "perfect", query: "" },
@@ -40,21 +41,14 @@ const LABEL: Record<string, string> = {
 const PLOT_LINK = "150ms";
 const TRACE: TraceSpec = { kind: "zigzag", from: 8, to: 14 };
 
-function arg(name: string): string | undefined {
-  const hit = process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (hit === undefined) return undefined;
-  return hit.includes("=") ? hit.slice(hit.indexOf("=") + 1) : "";
-}
+const USAGE = "usage: npm run bench:net -- [--seconds=20] [--seed=7] [--links=perfect,100ms,train,150ms,ocean] [--no-write] [--plot=after]";
+const FLAGS = {
+  seconds: { type: "number", min: 0.1, max: 3600 }, seed: { type: "number", min: 0, max: 2 ** 32 - 1, integer: true },
+  links: { type: "string" }, "no-write": { type: "boolean" }, plot: { type: "string" },
+} as const;
 
 function machine(): string {
-  let cpu = "unknown CPU";
-  try {
-    cpu = /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1]?.trim() ?? cpu;
-  } catch { /* not Linux */ }
-  let nproc = String(os.cpus().length);
-  try { nproc = execFileSync("nproc", { encoding: "utf8" }).trim(); } catch { /* no nproc */ }
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
-  return `${nproc} CPU (nproc), ${cpu}, Node ${process.version}, load average at start ${load}`;
+  return `${nproc()} CPU (nproc), ${cpuModel()}, Node ${process.version}, load average at start ${loadAverage()}`;
 }
 
 const f = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : "–");
@@ -121,20 +115,21 @@ function describe(): string {
 }
 
 async function main(): Promise<void> {
-  const seconds = Number(arg("seconds") ?? 20);
-  const seed = Number(arg("seed") ?? 7);
-  const wanted = (arg("links") ?? LINKS.map((l) => l.name).join(",")).split(",");
+  const flags = commandLine("bench:net", USAGE, (argv) => readFlags(argv, FLAGS));
+  const seconds = flags.seconds ?? 20;
+  const seed = flags.seed ?? 7;
+  const wanted = (flags.links ?? LINKS.map((l) => l.name).join(",")).split(",");
   // Named links, or ad-hoc ones given as a netsim query ("lag=80&jitter=40").
   const links = wanted.map((w) => LINKS.find((l) => l.name === w) ?? (w.includes("=") ? { name: w, query: w } : undefined))
     .filter((l): l is LinkSpec => l !== undefined);
-  const write = arg("no-write") === undefined;
-  const plot = arg("plot") ?? "after";
-  if (!(seconds > 0) || links.length === 0) throw new Error("usage: bench-net [--seconds=20] [--seed=7] [--links=perfect,100ms,train,150ms,ocean] [--no-write] [--plot=after]");
+  const write = !flags["no-write"];
+  const plot = flags.plot ?? "after";
+  if (links.length === 0) throw new Error(USAGE);
 
   const host = machine();
   console.log(`bench:net — ${links.length} link(s) × ${seconds} s, seed ${seed}\n${host}`);
   // Quiet logs, and never a Redis from the caller's environment: one standalone server.
-  const server = await ServerProcess.start({ env: { LOG_LEVEL: "warn", REDIS_URL: undefined }, startTimeoutMs: 60_000 });
+  const server = await BenchServer.start({ env: { LOG_LEVEL: "warn", REDIS_URL: undefined }, startTimeoutMs: 60_000 });
   const stop = () => { void server.stop(1000).then(() => process.exit(130)); };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

@@ -10,19 +10,13 @@
  * `--help` lists the options; docs/benchmarks/load.md explains what each number means.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { ArgsError, USAGE, parseBenchArgs } from "./bench/args.ts";
+import { commandLine } from "../kit/args.ts";
+import { USAGE, parseBenchArgs } from "./bench/args.ts";
 import { modelTick, type ModelResult } from "./bench/model.ts";
 import { describeMachine, detailTable, mainTable, modelTable, resultsMarkdown, updateDoc, verdicts } from "./bench/report.ts";
 import { planRun, runOnce, type RunResult } from "./bench/run.ts";
 
-let args;
-try {
-  args = parseBenchArgs(process.argv.slice(2));
-} catch (error) {
-  if (!(error instanceof ArgsError)) throw error;
-  console.error(`bench: ${error.message}\n${USAGE}`);
-  process.exit(2);
-}
+const args = commandLine("bench", USAGE, (argv) => parseBenchArgs(argv));
 if (args.help) {
   console.log(USAGE);
   process.exit(0);

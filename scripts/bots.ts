@@ -8,17 +8,11 @@
  * stdout every few seconds. Ctrl-C / SIGTERM (or the end of --duration) leaves the rooms and
  * exits 0; exit code 1 means no bot ever connected, 2 a bad command line.
  */
-import { ArgsError, USAGE, parseBotArgs } from "./bot/args.ts";
-import { BotSwarm, formatSummary } from "./bot/swarm.ts";
+import { commandLine } from "../kit/args.ts";
+import { USAGE, parseBotArgs } from "../kit/player/botArgs.ts";
+import { BotSwarm, formatSummary } from "../kit/player/swarm.ts";
 
-let args;
-try {
-  args = parseBotArgs(process.argv.slice(2));
-} catch (error) {
-  if (!(error instanceof ArgsError)) throw error;
-  console.error(`bots: ${error.message}\n${USAGE}`);
-  process.exit(2);
-}
+const args = commandLine("bots", USAGE, (argv) => parseBotArgs(argv));
 if (args.help) {
   console.log(USAGE);
   process.exit(0);

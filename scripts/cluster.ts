@@ -17,48 +17,47 @@
  * (`kill -TERM <pid>`) to watch its players move to the others. The script exits when every
  * process has exited: 0 if all exited cleanly, 1 otherwise; 2 for a bad command line.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { availableParallelism } from "node:os";
-import { createConnection, createServer } from "node:net";
-import { fileURLToPath } from "node:url";
-import { freePort } from "../tests/helpers/ports.ts";
+import { createServer } from "node:net";
+import { freePort } from "../kit/ports.ts";
+import { ManagedProcess, spawnTs } from "../kit/process.ts";
+import { redisCommand } from "../kit/redis.ts";
+import { waitForHealth } from "../kit/server.ts";
+import { waitFor } from "../kit/waitFor.ts";
+import { ArgsError, numberInRange } from "../kit/args.ts";
+import { parseArgs } from "node:util";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 interface Member {
   index: number;
   port: number;
   publicAddress: string;
-  child: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  exit?: { code: number | null; signal: NodeJS.Signals | null };
+  proc: ManagedProcess;
 }
 
-class UsageError extends Error {}
-
-function parseArgs(argv: string[], env: NodeJS.ProcessEnv): { processes: number; basePort: number; help: boolean } {
-  let processes: number | undefined;
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "-h" || arg === "--help") help = true;
-    else if (arg === "-n" || arg === "--processes") processes = count(argv[++i]);
-    else if (arg.startsWith("--processes=")) processes = count(arg.slice("--processes=".length));
-    else if (/^\d+$/.test(arg)) processes = count(arg);
-    else throw new UsageError(`unknown argument "${arg}"`);
-  }
-  processes ??= env.CLUSTER_PROCESSES ? count(env.CLUSTER_PROCESSES) : availableParallelism();
+/** `npm run cluster -- 3`, `-n 3` or `--processes 3`; else CLUSTER_PROCESSES, else one per CPU. */
+function parseClusterArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { processes: number; basePort: number; help: boolean } {
+  const { values, positionals } = readCommand(argv);
+  if (positionals.length > 1) throw new ArgsError(`unknown argument "${positionals[1]}"`);
+  const given = values.processes ?? positionals[0] ?? env.CLUSTER_PROCESSES;
+  const processes = given === undefined ? availableParallelism() : count(given);
   const basePort = env.BASE_PORT ? Number(env.BASE_PORT) : 2567;
   if (!Number.isInteger(basePort) || basePort < 1 || basePort + processes - 1 > 65535) {
-    throw new UsageError(`BASE_PORT must be a port from 1 to ${65536 - processes}, got "${env.BASE_PORT}"`);
+    throw new ArgsError(`BASE_PORT must be a port from 1 to ${65536 - processes}, got "${env.BASE_PORT}"`);
   }
-  return { processes, basePort, help };
+  return { processes, basePort, help: values.help ?? false };
 }
 
-function count(raw: string | undefined): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`the number of processes must be an integer from 1 to 64, got "${raw}"`);
-  return n;
+function readCommand(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], allowPositionals: true, options: { processes: { type: "string", short: "n" }, help: { type: "boolean", short: "h" } } });
+  } catch (error) {
+    throw new ArgsError((error as Error).message);
+  }
+}
+
+function count(raw: string): number {
+  return numberInRange("the number of processes", raw, 1, 64, true);
 }
 
 const USAGE = "usage: npm run cluster -- [N | --processes N]   (env: BASE_PORT, REDIS_URL, PUBLIC_ADDRESS, HOST, and every server setting)";
@@ -72,71 +71,27 @@ async function ensureFree(port: number, host: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const probe = createServer();
     probe.once("error", (error: NodeJS.ErrnoException) => {
-      reject(new UsageError(error.code === "EADDRINUSE" ? `port ${port} is in use (set BASE_PORT)` : `cannot bind ${host}:${port}: ${error.message}`));
+      reject(new ArgsError(error.code === "EADDRINUSE" ? `port ${port} is in use (set BASE_PORT)` : `cannot bind ${host}:${port}: ${error.message}`));
     });
     probe.listen(port, host, () => probe.close(() => resolve()));
   });
 }
 
-/** Resolves once Redis answers PING on `port`; rejects after `timeoutMs`. */
-async function waitForRedis(port: number, timeoutMs: number, alive: () => boolean): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!alive()) throw new Error("redis-server exited");
-    const pong = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ port, host: "127.0.0.1" });
-      const done = (ok: boolean) => {
-        socket.destroy();
-        resolve(ok);
-      };
-      socket.setTimeout(500, () => done(false));
-      socket.on("error", () => done(false));
-      socket.on("connect", () => socket.write("PING\r\n"));
-      socket.on("data", (data) => done(data.toString().startsWith("+PONG")));
-    });
-    if (pong) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`redis-server did not answer on port ${port} within ${timeoutMs} ms`);
-}
-
-async function startPrivateRedis(): Promise<{ url: string; child: ChildProcess }> {
+async function startPrivateRedis(): Promise<{ url: string; proc: ManagedProcess }> {
   const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"], {
-    stdio: ["ignore", "ignore", "inherit"],
-    detached: true,
-  });
-  let alive = true;
-  const failed = new Promise<never>((_, reject) => {
-    child.once("error", (error) => {
-      alive = false;
-      reject(new Error(`could not start redis-server (${error.message}); install it or set REDIS_URL`));
-    });
-  });
-  child.once("exit", () => { alive = false; });
-  await Promise.race([waitForRedis(port, 10_000, () => alive), failed]);
-  return { url: `redis://127.0.0.1:${port}`, child };
-}
-
-/** GET /health until it says ready (or the process exits / time runs out). */
-async function waitReady(member: Member, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && member.exit === undefined) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${member.port}/health`, { signal: AbortSignal.timeout(1000) });
-      if (response.ok && ((await response.json()) as { ready?: boolean }).ready === true) return true;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
+  const url = `redis://127.0.0.1:${port}`;
+  const proc = new ManagedProcess("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"], { name: "redis-server" });
+  await waitFor(async () => {
+    if (proc.hasExited) throw new Error(`could not start redis-server; install it or set REDIS_URL\n${proc.tail()}`);
+    return (await redisCommand(url, "PING")) === "+PONG";
+  }, { timeoutMs: 10_000, intervalMs: 100, message: `redis-server to answer on port ${port}` });
+  return { url, proc };
 }
 
 function publicAddressFor(pattern: string | undefined, index: number, port: number, processes: number): string {
   if (pattern === undefined) return `localhost:${port}`;
   if (!pattern.includes("{port}") && !pattern.includes("{index}")) {
-    if (processes > 1) throw new UsageError(`PUBLIC_ADDRESS "${pattern}" would be shared by ${processes} processes; use {port} or {index} in it`);
+    if (processes > 1) throw new ArgsError(`PUBLIC_ADDRESS "${pattern}" would be shared by ${processes} processes; use {port} or {index} in it`);
     return pattern;
   }
   return pattern.replaceAll("{port}", String(port)).replaceAll("{index}", String(index + 1));
@@ -145,9 +100,9 @@ function publicAddressFor(pattern: string | undefined, index: number, port: numb
 async function main(): Promise<number> {
   let args;
   try {
-    args = parseArgs(process.argv.slice(2), process.env);
+    args = parseClusterArgs(process.argv.slice(2), process.env);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof ArgsError) {
       log(`${error.message}\n${USAGE}`);
       return 2;
     }
@@ -160,20 +115,10 @@ async function main(): Promise<number> {
   const host = process.env.HOST?.trim() || "127.0.0.1";
   const pattern = process.env.PUBLIC_ADDRESS?.trim() || undefined;
   const members: Member[] = [];
-  let redis: { url: string; child: ChildProcess } | undefined;
+  let redis: { url: string; proc: ManagedProcess } | undefined;
 
-  const stopRedis = async () => {
-    if (!redis || redis.child.exitCode !== null || redis.child.signalCode !== null) return;
-    const exited = new Promise((r) => redis!.child.once("exit", r));
-    redis.child.kill("SIGTERM");
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-    if (redis.child.exitCode === null && redis.child.signalCode === null) redis.child.kill("SIGKILL");
-  };
-  // Never leave children behind, even if this script crashes.
-  process.once("exit", () => {
-    for (const m of members) if (m.exit === undefined) try { process.kill(-m.child.pid!, "SIGKILL"); } catch { /* gone */ }
-    if (redis && redis.child.exitCode === null) try { redis.child.kill("SIGKILL"); } catch { /* gone */ }
-  });
+  const stopRedis = async () => { await redis?.proc.stop(3000); };
+  // Never leave children behind, even if this script crashes: kit/process.ts kills them on exit.
 
   try {
     const addresses = Array.from({ length: args.processes }, (_, i) => publicAddressFor(pattern, i, args.basePort + i, args.processes));
@@ -190,37 +135,19 @@ async function main(): Promise<number> {
       const port = args.basePort + i;
       // Its own process group: a terminal's Ctrl-C reaches only us, and we forward it exactly
       // once (Colyseus shuts down gracefully on the first SIGINT/SIGTERM and dies on a second).
-      const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-        cwd: ROOT,
-        env: { ...process.env, PORT: String(port), HOST: host, REDIS_URL: redisUrl, PUBLIC_ADDRESS: addresses[i] },
-        stdio: ["ignore", "inherit", "inherit"],
-        detached: true,
+      const proc = spawnTs("server/main.ts", [], {
+        name: `process ${i + 1}`,
+        inherit: true,
+        env: { PORT: String(port), HOST: host, REDIS_URL: redisUrl, PUBLIC_ADDRESS: addresses[i] },
       });
-      const member: Member = {
-        index: i,
-        port,
-        publicAddress: addresses[i],
-        child,
-        exited: new Promise((resolve) => {
-          child.once("exit", (code, signal) => {
-            member.exit = { code, signal };
-            resolve(member.exit);
-          });
-          child.once("error", (error) => {
-            log(`process ${i + 1} could not start: ${error.message}`);
-            member.exit = { code: null, signal: null };
-            resolve(member.exit);
-          });
-        }),
-      };
+      const member: Member = { index: i, port, publicAddress: addresses[i], proc };
       members.push(member);
     }
   } catch (error) {
     log(error instanceof Error ? error.message : String(error));
-    for (const m of members) m.child.kill("SIGTERM");
-    await Promise.all(members.map((m) => m.exited));
+    await Promise.all(members.map((m) => m.proc.stop(60_000)));
     await stopRedis();
-    return error instanceof UsageError ? 2 : 1;
+    return error instanceof ArgsError ? 2 : 1;
   }
 
   let stopping = false;
@@ -233,31 +160,27 @@ async function main(): Promise<number> {
     if (!stopping) firstSignalAt = Date.now();
     stopping = true;
     const sent = force ? "SIGKILL" : signal;
-    const running = members.filter((m) => m.exit === undefined).length;
+    const running = members.filter((m) => !m.proc.hasExited).length;
     log(force ? `killing ${running} remaining process(es)` : `${signal}: shutting down ${running} process(es) gracefully (again to force)`);
-    for (const m of members) {
-      if (m.exit === undefined && m.child.pid !== undefined) {
-        try { process.kill(-m.child.pid, sent); } catch { /* already gone */ }
-      }
-    }
+    for (const m of members) m.proc.signal(sent);
   };
   process.on("SIGINT", () => forward("SIGINT"));
   process.on("SIGTERM", () => forward("SIGTERM"));
 
   for (const m of members) {
-    void m.exited.then((exit) => {
-      if (!stopping) log(`process ${m.index + 1} (port ${m.port}) exited (code ${exit.code}, signal ${exit.signal}); ${members.filter((x) => x.exit === undefined).length} still running`);
+    void m.proc.exited.then((exit) => {
+      if (!stopping) log(`process ${m.index + 1} (port ${m.port}) exited (code ${exit.code}, signal ${exit.signal}); ${members.filter((x) => !x.proc.hasExited).length} still running`);
     });
   }
 
-  const ready = await Promise.all(members.map((m) => waitReady(m, 60_000)));
+  const ready = await Promise.all(members.map((m) => waitForHealth(`http://127.0.0.1:${m.port}`, 60_000, () => !m.proc.hasExited).then(() => true, () => false)));
   if (!stopping) {
     const lines = members.map((m, i) =>
-      `  ${i + 1}. http://${host === "0.0.0.0" ? "localhost" : host}:${m.port}  pid ${m.child.pid}  public ${m.publicAddress}  ${ready[i] ? "ready" : m.exit ? "EXITED" : "NOT READY"}`);
+      `  ${i + 1}. http://${host === "0.0.0.0" ? "localhost" : host}:${m.port}  pid ${m.proc.pid}  public ${m.publicAddress}  ${ready[i] ? "ready" : m.proc.hasExited ? "EXITED" : "NOT READY"}`);
     console.log(`Tadpole Pond cluster: ${members.length} process(es), Redis ${process.env.REDIS_URL ? "REDIS_URL" : "private"}\n${lines.join("\n")}\nPlay at any of them; Ctrl-C stops all.`);
   }
 
-  const exits = await Promise.all(members.map((m) => m.exited));
+  const exits = await Promise.all(members.map((m) => m.proc.exited));
   await stopRedis();
   const clean = exits.every((e) => e.code === 0);
   log(`all processes exited${clean ? "" : ": " + exits.map((e, i) => `${i + 1}=${e.code ?? e.signal}`).join(" ")}`);

@@ -8,19 +8,18 @@
  * It ends by itself and writes docs/benchmarks/soak.md. Exit code 1 if there was any error.
  * Traffic goes to 127.0.0.1 only.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync, mkdirSync } from "node:fs";
 import { cpus, totalmem, release, platform } from "node:os";
 import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { ArgsError, USAGE, parseSoakArgs, type SoakArgs } from "./soak/args.ts";
+import { USAGE, parseSoakArgs, type SoakArgs } from "./soak/args.ts";
 import { Rng, SoakBot, emptyCounters, type PeriodCounters } from "./soak/bot.ts";
-import { fetchHealth, fetchMetrics, fetchPonds } from "./soak/metrics.ts";
+import { fetchHealth, fetchMetrics, fetchPonds } from "../kit/probes.ts";
 import { CutProxy } from "./soak/proxy.ts";
 import { DEFAULT_TICK_RATE } from "../shared/constants.ts";
-import { freePort } from "../tests/helpers/ports.ts";
+import { startServer, waitForHealth } from "../kit/server.ts";
+import { REPO_ROOT } from "../kit/process.ts";
+import { commandLine } from "../kit/args.ts";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const WINDOW_MS = 5000;
 
 interface Row {
@@ -41,16 +40,7 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  let args: SoakArgs;
-  try {
-    args = parseSoakArgs(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof ArgsError) {
-      console.error(`${error.message}\n\n${USAGE}`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const args = commandLine("soak", USAGE, parseSoakArgs);
   if (args.help) {
     console.log(USAGE);
     return;
@@ -61,52 +51,22 @@ async function main(): Promise<void> {
   const rng = new Rng(args.seed);
 
   // The server: ours, or the one at --url.
-  let server: ChildProcess | undefined;
-  let serverLog = "";
   let serverErrorLines = 0;
-  let port: number;
-  if (args.url) {
-    port = Number(new URL(args.url).port);
-  } else {
-    port = await freePort();
-    server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        CLIENT_DIR: "",
-        LOG_LEVEL: "warn",
-        MAX_CONNECTIONS_PER_IP: String(args.bots * 3 + 20),
-        JOIN_RATE_PER_IP: "10000",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    const onOutput = (chunk: Buffer) => {
-      const text = chunk.toString("utf8");
-      serverLog = (serverLog + text).slice(-20_000);
-      for (const line of text.split("\n")) if (/"level":(50|60)/.test(line)) serverErrorLines++;
-    };
-    server.stdout?.on("data", onOutput);
-    server.stderr?.on("data", onOutput);
-  }
+  const server = args.url ? undefined : await startServer({
+    env: { LOG_LEVEL: "warn", MAX_CONNECTIONS_PER_IP: String(args.bots * 3 + 20), JOIN_RATE_PER_IP: "10000" },
+    onOutput: (text) => { for (const line of text.split("\n")) if (/"level":(50|60)/.test(line)) serverErrorLines++; },
+  });
+  const port = server?.port ?? Number(new URL(args.url!).port);
   const httpUrl = `http://127.0.0.1:${port}`;
-  const killServer = () => {
-    if (server?.pid !== undefined && server.exitCode === null) {
-      try { process.kill(-server.pid, "SIGKILL"); } catch { /* gone */ }
-    }
-  };
-  process.once("exit", killServer);
   // A hard stop well past the planned end, whatever happens.
   const hardStop = setTimeout(() => {
     console.error("[soak] hard stop: the run overran its time by 2 minutes");
-    killServer();
+    server?.proc.signal("SIGKILL");
     process.exit(3);
   }, durationMs + 120_000);
   hardStop.unref();
 
-  await waitForHealth(httpUrl, 30_000, () => server === undefined || server.exitCode === null);
+  if (!server) await waitForHealth(httpUrl, 30_000);
   const proxy = new CutProxy(port);
   const proxyPort = await proxy.listen();
   const botUrl = `ws://127.0.0.1:${proxyPort}`;
@@ -188,9 +148,9 @@ async function main(): Promise<void> {
       periodErrors++;
       errors.push({ at: performance.now(), bot: -1, message: `GET /metrics failed: ${(error as Error).message}` });
     }
-    if (server && server.exitCode !== null) {
+    if (server?.proc.hasExited) {
       periodErrors++;
-      errors.push({ at: performance.now(), bot: -1, message: `the server exited (${server.exitCode})` });
+      errors.push({ at: performance.now(), bot: -1, message: `the server exited (${server.proc.exit?.code})` });
     }
     const row: Row = {
       minute: label,
@@ -246,11 +206,7 @@ async function main(): Promise<void> {
     }
   }
   await proxy.close();
-  if (server) {
-    try { process.kill(-server.pid!, "SIGTERM"); } catch { /* gone */ }
-    await new Promise((r) => { const t = setTimeout(r, 5000); server!.once("exit", () => { clearTimeout(t); r(undefined); }); });
-    killServer();
-  }
+  await server?.stop();
 
   const totalErrors = rows.reduce((n, r) => n + r.errors, 0) + errors.filter((e) => e.message.startsWith("server not empty")).length;
   const summary = {
@@ -264,7 +220,7 @@ async function main(): Promise<void> {
   };
   console.log(`[soak] done: ${JSON.stringify(summary)}`);
   if (args.out !== "-") {
-    const path = resolve(ROOT, args.out);
+    const path = resolve(REPO_ROOT, args.out);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, markdown(command, started, args, rows, summary, errors));
     console.log(`[soak] wrote ${args.out}`);
@@ -314,22 +270,6 @@ function markdown(command: string, started: Date, args: SoakArgs, rows: Row[], s
     lines.push("Errors (first 20):", "", ...errors.slice(0, 20).map((e) => `- bot ${e.bot}: ${e.message}`), "");
   }
   return lines.join("\n");
-}
-
-async function waitForHealth(httpUrl: string, timeoutMs: number, alive: () => boolean): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "";
-  while (Date.now() < deadline) {
-    if (!alive()) throw new Error("the server exited while starting");
-    try {
-      await fetchHealth(httpUrl, 1000);
-      return;
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${httpUrl}/health did not answer in ${timeoutMs} ms: ${last}`);
 }
 
 main().catch((error) => {

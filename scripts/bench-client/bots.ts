@@ -9,34 +9,23 @@
  * moving. Prints `[bench-bots] ready N` once all have joined, a status line every 5 s, and
  * leaves every room on SIGTERM/SIGINT or after --max-seconds (it always stops by itself).
  */
-import { PondConnection } from "../../client/net/PondConnection.ts";
-import type { Steer } from "../../shared/input.ts";
-import { FrameTicker } from "../bot/ticker.ts";
-import { orbitSteer, ringRadius } from "./orbit.ts";
+import { Player } from "../../kit/player/player.ts";
+import { FrameTicker } from "../../kit/player/ticker.ts";
+import { orbitSteer, ringRadius } from "../../kit/player/orbit.ts";
+import { commandLine, readFlags } from "../../kit/args.ts";
 
-function option(name: string, fallback: number): number;
-function option(name: string, fallback: string): string;
-function option(name: string, fallback: number | string): number | string {
-  const i = process.argv.indexOf(`--${name}`);
-  const raw = i >= 0 ? process.argv[i + 1] : undefined;
-  if (raw === undefined) return fallback;
-  if (typeof fallback === "string") return raw;
-  const value = Number(raw);
-  if (!Number.isFinite(value)) {
-    console.error(`[bench-bots] --${name} must be a number, got "${raw}"`);
-    process.exit(2);
-  }
-  return value;
-}
-
-const url = option("url", "ws://127.0.0.1:2567");
-const count = Math.max(1, Math.min(1000, Math.round(option("count", 200))));
-const spread = Math.max(60, option("spread", 300));
-const centreX = option("centre-x", 0);
-const centreY = option("centre-y", 0);
-const joinRate = Math.max(1, option("join-rate", 25));
-const thrust = Math.min(1, Math.max(0, option("thrust", 0.35)));
-const maxSeconds = Math.max(5, option("max-seconds", 900));
+const number = { type: "number", min: -1e9, max: 1e9 } as const;
+const flags = commandLine("bench-bots", "usage: see scripts/bench-client/bots.ts", (argv) => readFlags(argv, {
+  url: { type: "string" }, count: number, spread: number, "centre-x": number, "centre-y": number, "join-rate": number, thrust: number, "max-seconds": number,
+}));
+const url = flags.url ?? "ws://127.0.0.1:2567";
+const count = Math.max(1, Math.min(1000, Math.round(flags.count ?? 200)));
+const spread = Math.max(60, flags.spread ?? 300);
+const centreX = flags["centre-x"] ?? 0;
+const centreY = flags["centre-y"] ?? 0;
+const joinRate = Math.max(1, flags["join-rate"] ?? 25);
+const thrust = Math.min(1, Math.max(0, flags.thrust ?? 0.35));
+const maxSeconds = Math.max(5, flags["max-seconds"] ?? 900);
 
 // The SDK warns on every dropped connection; one summary line is enough here.
 const sdkWarn = console.warn.bind(console);
@@ -45,39 +34,25 @@ console.warn = (...parts: unknown[]) => {
   sdkWarn(...parts);
 };
 
-interface Swimmer {
-  conn: PondConnection;
-  radius: number;
-  clockwise: boolean;
-  steer: Steer;
-}
-
 const ticker = new FrameTicker(30);
-const swimmers: Swimmer[] = [];
+const players: Player[] = [];
 let failed = 0;
 let dropped = 0;
 let stopping = false;
 
-ticker.add((now) => {
-  for (const s of swimmers) {
-    const self = s.conn.self;
-    if (self) orbitSteer(self.x, self.y, centreX, centreY, s.radius, thrust, s.clockwise, s.steer);
-    s.conn.frame(now, s.steer);
-  }
-});
-
 async function joinOne(i: number): Promise<void> {
   try {
-    const conn = await PondConnection.join({ url, name: `bot${i + 1}` }, {
-      onLeave: () => {
-        if (!stopping) dropped++;
-      },
-    });
+    const player = await Player.join(url, { name: `bot${i + 1}`, timeoutMs: Infinity, events: { onLeave: () => { if (!stopping) dropped++; } } });
     if (stopping) {
-      await conn.leave().catch(() => undefined);
+      await player.conn.leave().catch(() => undefined);
       return;
     }
-    swimmers.push({ conn, radius: ringRadius(i, count, 40, spread), clockwise: i % 2 === 0, steer: { angle: 0, thrust: 0 } });
+    // Circle the centre on a ring of its own, half of them each way round.
+    const radius = ringRadius(i, count, 40, spread);
+    players.push(player.drive(undefined, (_now, p) => {
+      const self = p.self;
+      if (self) orbitSteer(self.x, self.y, centreX, centreY, radius, thrust, i % 2 === 0, p.steer);
+    }, ticker));
   } catch (error) {
     failed++;
     if (failed <= 3) console.error(`[bench-bots] bot${i + 1} could not join: ${(error as Error).message}`);
@@ -93,11 +68,11 @@ async function main(): Promise<void> {
   }
   await Promise.all(pending);
   if (failed > 0) console.error(`[bench-bots] ${failed} bot(s) failed to join`);
-  console.log(`[bench-bots] ready ${swimmers.length}`);
+  console.log(`[bench-bots] ready ${players.length}`);
 }
 
 const status = setInterval(() => {
-  console.log(`[bench-bots] connected ${swimmers.length - dropped}/${count}, dropped ${dropped}, failed ${failed}`);
+  console.log(`[bench-bots] connected ${players.length - dropped}/${count}, dropped ${dropped}, failed ${failed}`);
 }, 5000);
 const deadline = setTimeout(() => void stop("max-seconds reached"), maxSeconds * 1000);
 
@@ -107,9 +82,9 @@ async function stop(reason: string): Promise<void> {
   clearInterval(status);
   clearTimeout(deadline);
   ticker.stop();
-  console.log(`[bench-bots] ${reason}: leaving ${swimmers.length} room(s)`);
+  console.log(`[bench-bots] ${reason}: leaving ${players.length} room(s)`);
   await Promise.race([
-    Promise.all(swimmers.map((s) => s.conn.leave().catch(() => undefined))),
+    Promise.all(players.map((p) => p.conn.leave().catch(() => undefined))),
     new Promise((resolve) => setTimeout(resolve, 5000)),
   ]);
   process.exit(0);

@@ -11,15 +11,15 @@
  * - first contentful paint (the HTML/CSS splash; the paint timing entry);
  * - DOMContentLoaded and the load event (navigation timing);
  * - a playable pond: the page's test hook (window.__pond) says connected, with our own tadpole
- *   (the condition tests/e2e/support/pond.ts's openPond waits for), timed inside the page by a
+ *   (the condition kit/browser/pond.ts's openPond waits for), timed inside the page by a
  *   probe that polls the hook every 10 ms.
  */
 import type { CDPSession } from "playwright-core";
-import { DESKTOP, launchBrowser, type LaunchedBrowser } from "../../tests/e2e/support/browser.ts";
-import { PageWatch, waitForPond } from "../../tests/e2e/support/pond.ts";
-import { copyBuiltClient, startGameServer, type ClientCopy } from "../../tests/e2e/support/server.ts";
-import type { ServerProcess } from "../../tests/helpers/serverProcess.ts";
-import { waitFor } from "../../tests/helpers/waitFor.ts";
+import { DESKTOP, launchBrowser, type LaunchedBrowser } from "../../kit/browser/launch.ts";
+import { PageWatch, waitForPond } from "../../kit/browser/pond.ts";
+import { copyBuiltClient, startGameServer, type ClientCopy } from "../../kit/browser/builtClient.ts";
+import type { ServerProcess } from "../../kit/server.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 import { assetSizes, uncompressedAssets, type AssetSize } from "./assets.ts";
 import { percentile } from "./page.ts";
 

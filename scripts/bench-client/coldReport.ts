@@ -1,4 +1,4 @@
-import { CHROMIUM_PATH } from "../../tests/e2e/support/browser.ts";
+import { CHROMIUM_PATH } from "../../kit/browser/launch.ts";
 import type { AssetSize } from "./assets.ts";
 import { AFTER_PLAYABLE_MS, COLD_VIEWPORT, GOAL_BYTES, type ColdLoadResult, type Link, type LinkResult, type RequestRecord, type Spread, spread } from "./coldLoad.ts";
 
@@ -161,7 +161,7 @@ ${AFTER_PLAYABLE_MS / 1000} s more (on joining, the pond panel asks for the list
 then until no request is in flight: ${late > 0 ? `up to ${late} request(s) per load finished after the pond was playable, and are counted` : "every request had finished when the pond was playable"}. First
 contentful paint is the page's paint timing entry; DOMContentLoaded and load come from navigation
 timing; "playable" is when the page's test hook (\`window.__pond\`) first reports the connection up
-with our own tadpole (what tests/e2e/support/pond.ts's \`openPond\` waits for), polled inside the page
+with our own tadpole (what kit/browser/pond.ts's \`openPond\` waits for), polled inside the page
 every 10 ms by an init script. Page times (paints, DOMContentLoaded, load, playable) are from the
 start of the navigation (the page's time origin); request and WebSocket times from when the page's
 own request was sent, by the network log's clock (the two origins are a few ms apart).

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import os from "node:os";
 import { DEFAULT_FOOD_COUNT } from "../../shared/growth.ts";
-import { ArgsError, flagValue, numberInRange, splitFlag } from "../lib/args.ts";
+import { ArgsError, numberInRange, readFlags } from "../../kit/args.ts";
 /** Command line of `npm run bench` (scripts/bench.ts). */
 
 /**
@@ -92,7 +92,6 @@ export const USAGE = `Usage: npm run bench -- [options]
   --label <text>         a note shown above the results in the doc
   --help`;
 
-export { ArgsError };
 
 function canPin(): boolean {
   if (os.availableParallelism() < 2 || process.platform !== "linux") return false;
@@ -104,87 +103,53 @@ function canPin(): boolean {
   }
 }
 
+const int = (min: number, max: number) => ({ type: "number", min, max, integer: true }) as const;
+const text = { type: "string" } as const;
+const on = { type: "boolean" } as const;
+const FLAGS = {
+  sizes: text, interest: text, seconds: { type: "number", min: 2, max: 3600 }, spread: { type: "number", min: 0, max: 600 },
+  workers: int(1, 32), "frame-hz": int(20, 60), "tick-rate": int(1, 120), "view-radius": int(100, 10_000),
+  "target-view": int(1, 1000), decode: text, ws: text, sample: int(1, 5000), "join-concurrency": int(1, 256),
+  "max-server-rss": int(64, 1 << 20), doc: text, "cpu-prof": text, json: text, "from-json": text, label: text,
+  seed: int(0, 2 ** 32 - 1), food: int(0, 60_000),
+  pin: on, "no-pin": on, "no-model": on, "model-only": on, "no-write": on, help: { type: "boolean", short: "h" },
+} as const;
+
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = {
-    sizes: [100, 250, 500, 1000],
-    modes: ["on", "off", "const"],
-    seconds: 30,
-    spreadSeconds: 20,
-    workers: 4,
-    frameHz: 30,
-    tickRate: 20,
-    viewRadius: undefined,
-    targetView: 40,
-    decode: "auto",
-    sample: undefined,
-    ws: "ws",
-    joinConcurrency: 8,
-    pin: canPin(),
-    model: true,
-    modelOnly: false,
-    maxServerRssMb: 4096,
-    doc: "docs/benchmarks/load.md",
-    json: "docs/benchmarks/load.json",
-    cpuProf: "",
-    fromJson: "",
-    seed: 1,
-    food: DEFAULT_FOOD_COUNT,
-    label: "",
-    help: false,
+  const f = readFlags(argv, FLAGS);
+  const write = !f["no-write"];
+  return {
+    sizes: f.sizes?.split(",").map((s) => numberInRange("--sizes", s, 2, 5000, true)) ?? [100, 250, 500, 1000],
+    modes: f.interest === undefined ? ["on", "off", "const"] : parseModes(f.interest),
+    seconds: f.seconds ?? 30,
+    spreadSeconds: f.spread ?? 20,
+    workers: f.workers ?? 4,
+    frameHz: f["frame-hz"] ?? 30,
+    tickRate: f["tick-rate"] ?? 20,
+    viewRadius: f["view-radius"],
+    targetView: f["target-view"] ?? 40,
+    decode: oneOf("--decode", f.decode ?? "auto", ["full", "raw", "auto"] as const),
+    sample: f.sample,
+    ws: oneOf("--ws", f.ws ?? "ws", ["ws", "native"] as const),
+    joinConcurrency: f["join-concurrency"] ?? 8,
+    pin: f["no-pin"] ? false : f.pin || canPin(),
+    model: !f["no-model"],
+    modelOnly: f["model-only"] ?? false,
+    maxServerRssMb: f["max-server-rss"] ?? 4096,
+    doc: write ? f.doc ?? "docs/benchmarks/load.md" : "",
+    json: write ? f.json ?? "docs/benchmarks/load.json" : "",
+    cpuProf: f["cpu-prof"] ?? "",
+    fromJson: f["from-json"] ?? "",
+    seed: f.seed ?? 1,
+    food: f.food ?? DEFAULT_FOOD_COUNT,
+    label: f.label ?? "",
+    help: f.help ?? false,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const { flag, inline } = splitFlag(argv[i]);
-    if (flag === "--help" || flag === "-h") { args.help = true; continue; }
-    if (flag === "--pin") { args.pin = true; continue; }
-    if (flag === "--no-pin") { args.pin = false; continue; }
-    if (flag === "--no-model") { args.model = false; continue; }
-    if (flag === "--model-only") { args.modelOnly = true; continue; }
-    if (flag === "--no-write") { args.doc = ""; args.json = ""; continue; }
-    const take = (): string => {
-      const taken = flagValue(argv, i, flag, inline);
-      i = taken.i;
-      return taken.value;
-    };
-    switch (flag) {
-      case "--sizes":
-        args.sizes = take().split(",").map((s) => int(flag, s, 2, 5000));
-        break;
-      case "--interest":
-        args.modes = parseModes(take());
-        break;
-      case "--seconds": args.seconds = num(flag, take(), 2, 3600); break;
-      case "--spread": args.spreadSeconds = num(flag, take(), 0, 600); break;
-      case "--workers": args.workers = int(flag, take(), 1, 32); break;
-      case "--frame-hz": args.frameHz = int(flag, take(), 20, 60); break;
-      case "--tick-rate": args.tickRate = int(flag, take(), 1, 120); break;
-      case "--view-radius": args.viewRadius = int(flag, take(), 100, 10_000); break;
-      case "--target-view": args.targetView = int(flag, take(), 1, 1000); break;
-      case "--decode": {
-        const v = take();
-        if (v !== "full" && v !== "raw" && v !== "auto") throw new ArgsError(`--decode must be full, raw or auto, got "${v}"`);
-        args.decode = v;
-        break;
-      }
-      case "--ws": {
-        const v = take();
-        if (v !== "ws" && v !== "native") throw new ArgsError(`--ws must be ws or native, got "${v}"`);
-        args.ws = v;
-        break;
-      }
-      case "--sample": args.sample = int(flag, take(), 1, 5000); break;
-      case "--join-concurrency": args.joinConcurrency = int(flag, take(), 1, 256); break;
-      case "--max-server-rss": args.maxServerRssMb = int(flag, take(), 64, 1 << 20); break;
-      case "--doc": args.doc = take(); break;
-      case "--cpu-prof": args.cpuProf = take(); break;
-      case "--json": args.json = take(); break;
-      case "--from-json": args.fromJson = take(); break;
-      case "--label": args.label = take(); break;
-      case "--seed": args.seed = int(flag, take(), 0, 2 ** 32 - 1); break;
-      case "--food": args.food = int(flag, take(), 0, 60_000); break;
-      default: throw new ArgsError(`unknown option "${argv[i]}"`);
-    }
-  }
-  return args;
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new ArgsError(`${flag} must be ${allowed.join(", ")}, got "${value}"`);
+  return value as T;
 }
 
 function parseModes(text: string): Mode[] {
@@ -196,14 +161,4 @@ function parseModes(text: string): Mode[] {
     for (const m of expanded) if (!modes.includes(m)) modes.push(m);
   }
   return modes;
-}
-
-function num(flag: string, text: string, min: number, max: number): number {
-  return numberInRange(flag, text, min, max);
-}
-
-function int(flag: string, text: string, min: number, max: number): number {
-  const n = num(flag, text, min, max);
-  if (!Number.isInteger(n)) throw new ArgsError(`${flag} must be an integer, got "${text}"`);
-  return n;
 }

@@ -1,5 +1,6 @@
 import type { DataChange } from "@colyseus/schema";
-import { PondConnection } from "../../client/net/PondConnection.ts";
+import type { PondConnection } from "../../client/net/PondConnection.ts";
+import { Player } from "../../kit/player/player.ts";
 import type { Rng } from "../../shared/rng.ts";
 import { countRadar, emptyTotals, isRadarFrame, type BenchBot, type IntervalHistogram } from "./botTotals.ts";
 import { Navigator } from "./navigator.ts";
@@ -55,30 +56,29 @@ export class FullBot implements BenchBot {
     const generation = ++this.generation;
     const started = performance.now();
     try {
-      const conn = await PondConnection.join({ url: this.url, name: `bench${this.index}` }, {
+      const player = await Player.join(this.url, { name: `bench${this.index}`, timeoutMs: Infinity, events: {
         onAdd: () => { this.totals.adds++; },
         onRemove: () => { this.totals.removes++; },
-      });
+        onLeave: () => { if (this.status === "connected") this.status = "left"; },
+      } });
       if (generation !== this.generation) {
-        void conn.leave().catch(() => undefined);
+        void player.conn.leave().catch(() => undefined);
         throw new Error("join completed after it was abandoned");
       }
-      this.conn = conn;
+      this.conn = player.conn;
+      this.joinMs = performance.now() - started;
+      this.countFrames(player.conn);
+      this.countChanges(player.conn);
+      player.onPatch(() => {
+        this.totals.patches++;
+        // Every other tadpole held got this patch's position (own body excluded).
+        const { entities } = player.conn.stream;
+        this.totals.positionUpdates += entities.has(player.self?.id ?? -1) ? entities.size - 1 : entities.size;
+      });
     } catch (error) {
       if (generation === this.generation) this.status = "failed";
       throw error;
     }
-    const conn = this.conn;
-    this.joinMs = performance.now() - started;
-    this.countFrames(conn);
-    this.countChanges(conn);
-    conn.room.onStateChange(() => {
-      this.totals.patches++;
-      // Every other tadpole held got this patch's position (own body excluded).
-      const held = conn.stream.entities.size;
-      this.totals.positionUpdates += conn.stream.entities.has(conn.self?.id ?? -1) ? held - 1 : held;
-    });
-    conn.room.onLeave(() => { if (this.status === "connected") this.status = "left"; });
     this.status = "connected";
   }
 

@@ -1,7 +1,8 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { FromWorker, ToWorker, WorkerInit } from "./protocol.ts";
-import { REPO_ROOT, delay } from "../lib/benchServer.ts";
+import { REPO_ROOT } from "../../kit/process.ts";
+import { delay } from "../../kit/waitFor.ts";
 
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
 

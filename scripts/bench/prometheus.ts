@@ -4,7 +4,7 @@
  * scrapes (what happened between them, not since the process started).
  */
 
-import { parseSamples, parseValue, type Sample } from "../lib/prometheus.ts";
+import { parseSamples, parseValue, type Sample } from "../../kit/prometheus.ts";
 
 export interface Histogram {
   /** Upper bounds in ascending order; the last one is +Inf. */

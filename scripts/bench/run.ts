@@ -9,7 +9,8 @@ import { BotWorker } from "./pool.ts";
 import { formatSummary, summarizeProfile, type CpuProfile, type ProfileSummary } from "./profile.ts";
 import { bucketQuantile, histogram, histogramDelta, value, type BucketQuantile, type Scrape } from "./prometheus.ts";
 import type { BotKind, BotReport, WorkerHealth } from "./protocol.ts";
-import { ServerProcess, delay } from "../lib/benchServer.ts";
+import { BenchServer } from "../lib/benchServer.ts";
+import { delay } from "../../kit/waitFor.ts";
 import { binCount, binMax, binPercentile, mean, min, percentile } from "./stats.ts";
 
 const POND_AREA = (2 * WORLD_HALF) ** 2;
@@ -148,10 +149,10 @@ export async function runOnce(plan: RunPlan, args: BenchArgs, log: Log): Promise
   const serverCpus = args.pin ? "0" : undefined;
   const botCpus = args.pin ? otherCpus() : undefined;
 
-  let server: ServerProcess | undefined;
+  let server: BenchServer | undefined;
   const workers: BotWorker[] = [];
   try {
-    server = await ServerProcess.start({ env, cpus: serverCpus });
+    server = await BenchServer.start({ env, cpus: serverCpus });
     log(`server pid ${server.pid} on ${server.httpUrl} (INTEREST=${env.INTEREST}${env.VIEW_RADIUS ? ` VIEW_RADIUS=${env.VIEW_RADIUS}` : ""})`);
 
     // Bots, round-robin over the workers; the decoding sample is spread the same way.
@@ -288,7 +289,7 @@ interface TickSamples {
 }
 
 /** Throws when the server died or grew past the RSS limit; returns its RSS (MB). */
-function guard(server: ServerProcess, args: BenchArgs): number {
+function guard(server: BenchServer, args: BenchArgs): number {
   if (!server.alive) throw new Error(`the server exited:\n${server.tail()}`);
   const rss = rssMb(server.pid);
   if (rss > args.maxServerRssMb) throw new Error(`server RSS ${rss.toFixed(0)} MB passed --max-server-rss ${args.maxServerRssMb} MB (patches pile up faster than they are sent)`);

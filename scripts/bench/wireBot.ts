@@ -5,7 +5,7 @@ import type { Rng } from "../../shared/rng.ts";
 import { fromCode } from "../../shared/stream/codes.ts";
 import { ByteReader } from "../../shared/stream/bytes.ts";
 import { SELF_PRESENT } from "../../shared/stream/format.ts";
-import { CODE_MASK, Code, RawPeer, TIMED, reserveSeat, seatUrl } from "../soak/rawPeer.ts";
+import { CODE_MASK, Code, RawPeer, TIMED, reserveSeat, seatUrl } from "../../kit/rawPeer.ts";
 import { Navigator } from "./navigator.ts";
 import type { BotKind, BotTotals } from "./protocol.ts";
 import { countRadar, emptyTotals, isRadarFrame, type BenchBot, type IntervalHistogram } from "./botTotals.ts";

@@ -1,4 +1,4 @@
-import { ArgsError, flagValue, numberInRange, splitFlag } from "../lib/args.ts";
+import { ArgsError, readFlags, urlFlag } from "../../kit/args.ts";
 
 /** Command line of `npm run soak`. */
 export interface SoakArgs {
@@ -26,42 +26,33 @@ export const USAGE = `Usage: npm run soak -- [options]
   --seed <int>         random seed (default: time-based)
   --help`;
 
-export { ArgsError };
+
+const FLAGS = {
+  minutes: { type: "number", min: 0.05, max: 24 * 60 },
+  bots: { type: "number", min: 1, max: MAX_BOTS, integer: true },
+  "report-every": { type: "number", min: 5, max: 3600 },
+  seed: { type: "number", min: 0, max: 2 ** 32 - 1, integer: true },
+  out: { type: "string" },
+  url: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 export function parseSoakArgs(argv: readonly string[], now = Date.now()): SoakArgs {
-  const args: SoakArgs = { minutes: 30, url: undefined, bots: 40, reportEverySec: 60, out: "docs/benchmarks/soak.md", seed: now >>> 0, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const { flag, inline } = splitFlag(argv[i]);
-    if (flag === "--help" || flag === "-h") {
-      args.help = true;
-      continue;
-    }
-    const taken = flagValue(argv, i, flag, inline);
-    const value = taken.value;
-    i = taken.i;
-    const numeric = (min: number, max: number, integer = false) => numberInRange(flag, value, min, max, integer);
-    switch (flag) {
-      case "--minutes": args.minutes = numeric(0.05, 24 * 60); break;
-      case "--bots": args.bots = numeric(1, MAX_BOTS, true); break;
-      case "--report-every": args.reportEverySec = numeric(5, 3600); break;
-      case "--seed": args.seed = numeric(0, 2 ** 32 - 1, true); break;
-      case "--out": args.out = value; break;
-      case "--url": args.url = loopbackUrl(value); break;
-      default: throw new ArgsError(`unknown option "${argv[i]}"`);
-    }
-  }
-  return args;
+  const f = readFlags(argv, FLAGS);
+  return {
+    minutes: f.minutes ?? 30,
+    url: f.url === undefined ? undefined : loopbackUrl(f.url),
+    bots: f.bots ?? 40,
+    reportEverySec: f["report-every"] ?? 60,
+    out: f.out ?? "docs/benchmarks/soak.md",
+    seed: f.seed ?? now >>> 0,
+    help: f.help ?? false,
+  };
 }
 
 /** The soak sends traffic to this machine only. */
 function loopbackUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ArgsError(`--url must be a URL like ws://127.0.0.1:2567, got "${value}"`);
-  }
-  if (!["ws:", "http:"].includes(url.protocol)) throw new ArgsError(`--url must use ws or http, got "${value}"`);
+  const url = urlFlag("--url", value, ["ws:", "http:"], "ws://127.0.0.1:2567");
   if (!["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) throw new ArgsError(`--url must be a loopback address (127.0.0.1, localhost, [::1]), got "${url.hostname}"`);
   if (!url.port) throw new ArgsError("--url needs a port");
   return `ws://${url.hostname}:${url.port}`;

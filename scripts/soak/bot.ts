@@ -1,4 +1,5 @@
-import { PondConnection } from "../../client/net/PondConnection.ts";
+import type { PondConnection } from "../../client/net/PondConnection.ts";
+import { Player } from "../../kit/player/player.ts";
 import { WORLD_HALF } from "../../shared/constants.ts";
 import { createRng } from "../../shared/rng.ts";
 
@@ -73,7 +74,7 @@ export class SoakBot {
   /** Called every frame (~60 Hz) by the soak's ticker. */
   frame(now: number, stopping: boolean): void {
     if (this.state === "idle" && !stopping && now >= this.rejoinAt) {
-      void this.join(now);
+      void this.join();
       return;
     }
     const conn = this.conn;
@@ -100,22 +101,25 @@ export class SoakBot {
     if (now >= this.leaveAt && !stopping) void this.leave(now);
   }
 
-  private async join(now: number): Promise<void> {
+  private async join(): Promise<void> {
     this.state = "joining";
-    let conn: PondConnection;
+    let player: Player;
     try {
-      conn = await PondConnection.join({ url: this.url, name: `soak-${this.index}` }, {
-        onChat: () => { this.counters().chatsSeen++; },
-        onNotice: (notice) => {
-          this.counters().notices++;
-          // Bots that pick the same `name: …` line share a name: the pond numbers the later ones.
-          if (notice.code !== "name_taken") this.events.error(this, `server notice: ${notice.code}`);
-        },
-        onLeave: (code) => {
-          if (this.conn !== conn) return;
-          if (this.state === "leaving") return;
-          this.events.error(this, `left unexpectedly (close code ${code})`);
-          this.reset(performance.now());
+      player = await Player.join(this.url, {
+        name: `soak-${this.index}`,
+        timeoutMs: Infinity,
+        events: {
+          onChat: () => { this.counters().chatsSeen++; },
+          onNotice: (notice) => {
+            this.counters().notices++;
+            // Bots that pick the same `name: …` line share a name: the pond numbers the later ones.
+            if (notice.code !== "name_taken") this.events.error(this, `server notice: ${notice.code}`);
+          },
+          onLeave: (code) => {
+            if (this.conn !== player?.conn || this.state === "leaving") return;
+            this.events.error(this, `left unexpectedly (close code ${code})`);
+            this.reset(performance.now());
+          },
         },
       });
     } catch (error) {
@@ -124,7 +128,7 @@ export class SoakBot {
       this.rejoinAt = performance.now() + 2000;
       return;
     }
-    this.conn = conn;
+    const conn = this.conn = player.conn;
     this.state = "in";
     this.counters().joins++;
     if (this.stopped) {
@@ -137,7 +141,7 @@ export class SoakBot {
     this.eventInWindow = true;
     this.nextChatAt = t + this.rng.between(5_000, 40_000);
     this.leaveAt = t + this.rng.between(this.sessionSeconds[0], this.sessionSeconds[1]) * 1000;
-    conn.room.onStateChange(() => { if (this.conn === conn) this.patchesInWindow++; });
+    player.onPatch(() => { if (this.conn === conn) this.patchesInWindow++; });
     conn.room.onDrop(() => {
       if (this.conn !== conn) return;
       this.dropAt = performance.now();
@@ -151,7 +155,6 @@ export class SoakBot {
       this.eventInWindow = true;
       this.counters().reconnects++;
     });
-    void now;
   }
 
   /** Ends the bot: leaves now, or as soon as a join under way completes. Resolves when it is out. */

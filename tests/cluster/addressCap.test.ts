@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { stopAll } from "../helpers/process.ts";
-import { waitFor, withTimeout } from "../helpers/waitFor.ts";
-import { MatchmakeError, RawPeer, reserveSeat, seatUrl, type SeatReservation } from "../../scripts/soak/rawPeer.ts";
+import { stopAll } from "../../kit/process.ts";
+import { waitFor, withTimeout } from "../../kit/waitFor.ts";
+import { MatchmakeError, RawPeer, reserveSeat, seatUrl, type SeatReservation } from "../../kit/rawPeer.ts";
 import { describeWithRedis, freshDatabase, startNode, type ClusterNode } from "./support/cluster.ts";
 
 /** This file's Redis database (see freshDatabase): the other cluster files use 11 to 13, tests/deploy 14. */

@@ -1,8 +1,8 @@
 import { createConnection } from "node:net";
 import { afterAll, expect, it } from "vitest";
-import { freePort } from "../helpers/ports.ts";
-import { spawnTs, stopAll, type ManagedProcess } from "../helpers/process.ts";
-import { waitFor } from "../helpers/waitFor.ts";
+import { freePort } from "../../kit/ports.ts";
+import { spawnTs, stopAll, type ManagedProcess } from "../../kit/process.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 import { describeWithRedis, getPonds } from "./support/cluster.ts";
 import { SessionPool } from "./support/sessions.ts";
 

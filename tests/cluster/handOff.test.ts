@@ -2,8 +2,8 @@ import { RedisPresence } from "@colyseus/redis-presence";
 import { afterAll, beforeAll, expect, it, onTestFinished } from "vitest";
 import { claimCarry, leaveCarry } from "../../server/rooms/handOff.ts";
 import { levelOf } from "../../shared/growth.ts";
-import { stopAll } from "../helpers/process.ts";
-import { waitFor } from "../helpers/waitFor.ts";
+import { stopAll } from "../../kit/process.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 import { describeWithRedis, freshDatabase, socketPort, startNode, type ClusterNode } from "./support/cluster.ts";
 import { SessionPool, type RecordedSession } from "./support/sessions.ts";
 

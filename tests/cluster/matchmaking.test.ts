@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from "vitest";
-import { waitFor } from "../helpers/waitFor.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 import { describeWithRedis, getPonds, socketPort, type ClusterNode, type PondListing } from "./support/cluster.ts";
 import { useTwoNodes } from "./support/twoNodes.ts";
 import { SessionPool, type RecordedSession } from "./support/sessions.ts";

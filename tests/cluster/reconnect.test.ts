@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { plainTadpole } from "../helpers/pondClient.ts";
-import { stopAll } from "../helpers/process.ts";
-import { waitFor } from "../helpers/waitFor.ts";
+import { stopAll } from "../../kit/process.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 import { describeWithRedis, freshDatabase, getPonds, startNode, type ClusterNode } from "./support/cluster.ts";
 import { SessionPool } from "./support/sessions.ts";
 import { TcpProxy } from "./support/tcpProxy.ts";

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { waitFor } from "../helpers/waitFor.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 import { describeWithRedis, getPonds, socketPort, type ClusterNode } from "./support/cluster.ts";
 import { useTwoNodes } from "./support/twoNodes.ts";
 import { SessionPool, type RecordedSession } from "./support/sessions.ts";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../helpers/process.ts";
-import { startServerProcess, type ServerProcess } from "../helpers/serverProcess.ts";
+import { REPO_ROOT } from "../../kit/process.ts";
+import { startServer, type ServerProcess } from "../../kit/server.ts";
 
 /**
  * The alert rules and the dashboard in deploy/ name metrics by hand: a metric renamed or removed
@@ -26,7 +26,7 @@ describe("the metrics deploy/ relies on", () => {
   let exposed: Set<string>;
 
   beforeAll(async () => {
-    server = await startServerProcess({ env: { MAX_PLAYERS_PER_PROCESS: "321" } });
+    server = await startServer({ env: { MAX_PLAYERS_PER_PROCESS: "321" } });
     const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
     exposed = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]));
     // The capacity gauge carries the setting, so "nearly full" can be computed.

@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RawPeer, reserveSeat, type SeatReservation } from "../../scripts/soak/rawPeer.ts";
-import { freePort } from "../helpers/ports.ts";
-import { ManagedProcess, REPO_ROOT, stopAll } from "../helpers/process.ts";
-import { waitFor } from "../helpers/waitFor.ts";
+import { RawPeer, reserveSeat, type SeatReservation } from "../../kit/rawPeer.ts";
+import { freePort } from "../../kit/ports.ts";
+import { ManagedProcess, REPO_ROOT, stopAll } from "../../kit/process.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 import { describeWithRedis, freshDatabase, startNode, type ClusterNode } from "../cluster/support/cluster.ts";
 import { SessionPool, type RecordedSession } from "../cluster/support/sessions.ts";
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../helpers/process.ts";
+import { REPO_ROOT } from "../../kit/process.ts";
 
 /**
  * The Dockerfile's runtime stage (and any `npm ci --omit=dev` install) has the production

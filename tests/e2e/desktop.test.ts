@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { MAX_SPEED } from "../../shared/constants.ts";
-import type { ServerProcess } from "../helpers/serverProcess.ts";
-import { delay, waitFor } from "../helpers/waitFor.ts";
-import { DESKTOP, launchBrowser, type LaunchedBrowser } from "./support/browser.ts";
-import { decodePng } from "./support/png.ts";
+import type { ServerProcess } from "../../kit/server.ts";
+import { delay, waitFor } from "../../kit/waitFor.ts";
+import { DESKTOP, launchBrowser, type LaunchedBrowser } from "../../kit/browser/launch.ts";
+import { decodePng } from "../../kit/browser/png.ts";
 import {
   angleDiff, canvasOnlyScreenshot, chatByKeyboard, hueDistance, openPond, paintedWaterHue, saveScreenshot, screenshotStats, snapshot, swimNear,
   waitForPond, type OpenedPond, type PondSnapshot,
-} from "./support/pond.ts";
-import { copyBuiltClient, startGameServer, type ClientCopy } from "./support/server.ts";
+} from "../../kit/browser/pond.ts";
+import { copyBuiltClient, startGameServer, type ClientCopy } from "../../kit/browser/builtClient.ts";
 import { Swimmers } from "./support/swimmers.ts";
 
 /**

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../helpers/ports.ts";
-import { spawnTs, type ManagedProcess } from "../helpers/process.ts";
-import { waitFor } from "../helpers/waitFor.ts";
-import { DESKTOP, launchBrowser, type LaunchedBrowser } from "./support/browser.ts";
-import { openPond, snapshot } from "./support/pond.ts";
+import { freePort } from "../../kit/ports.ts";
+import { spawnTs, type ManagedProcess } from "../../kit/process.ts";
+import { waitFor } from "../../kit/waitFor.ts";
+import { DESKTOP, launchBrowser, type LaunchedBrowser } from "../../kit/browser/launch.ts";
+import { openPond, snapshot } from "../../kit/browser/pond.ts";
 
 /**
  * `npm run dev` (scripts/dev.ts): Vite serves the client from source with hot module replacement

@@ -2,12 +2,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
-import type { ServerProcess } from "../helpers/serverProcess.ts";
-import { waitFor } from "../helpers/waitFor.ts";
-import { DESKTOP, launchBrowser, type LaunchedBrowser } from "./support/browser.ts";
-import { decodePng } from "./support/png.ts";
-import { canvasOnlyScreenshot, openPond, saveScreenshot, SCREENSHOT_DIR, snapshot, swimNear, waitForPond, type OpenedPond } from "./support/pond.ts";
-import { copyBuiltClient, startGameServer, type ClientCopy } from "./support/server.ts";
+import type { ServerProcess } from "../../kit/server.ts";
+import { waitFor } from "../../kit/waitFor.ts";
+import { DESKTOP, launchBrowser, type LaunchedBrowser } from "../../kit/browser/launch.ts";
+import { decodePng } from "../../kit/browser/png.ts";
+import { canvasOnlyScreenshot, openPond, saveScreenshot, SCREENSHOT_DIR, snapshot, swimNear, waitForPond, type OpenedPond } from "../../kit/browser/pond.ts";
+import { copyBuiltClient, startGameServer, type ClientCopy } from "../../kit/browser/builtClient.ts";
 
 /**
  * Idle players in the browser, against the real server process with short thresholds: a

@@ -3,11 +3,11 @@ import type { BrowserContext, BrowserContextOptions, Page } from "playwright-cor
 import { en } from "../../client/i18n/en.ts";
 import { zh } from "../../client/i18n/zh.ts";
 import { isSuffixed } from "../../shared/nameSuffix.ts";
-import type { ServerProcess } from "../helpers/serverProcess.ts";
-import { waitFor } from "../helpers/waitFor.ts";
-import { DESKTOP, launchBrowser, PHONE, type LaunchedBrowser } from "./support/browser.ts";
-import { openPond, saveScreenshot, snapshot, waitForPond, type OpenedPond } from "./support/pond.ts";
-import { copyBuiltClient, startGameServer, type ClientCopy } from "./support/server.ts";
+import type { ServerProcess } from "../../kit/server.ts";
+import { waitFor } from "../../kit/waitFor.ts";
+import { DESKTOP, launchBrowser, PHONE, type LaunchedBrowser } from "../../kit/browser/launch.ts";
+import { openPond, saveScreenshot, snapshot, waitForPond, type OpenedPond } from "../../kit/browser/pond.ts";
+import { copyBuiltClient, startGameServer, type ClientCopy } from "../../kit/browser/builtClient.ts";
 
 /**
  * The pond as its players remember it, in a real Chromium against the real server: the page

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { closeAll, PondProbe } from "../helpers/pondClient.ts";
-import type { ServerProcess } from "../helpers/serverProcess.ts";
-import { waitFor } from "../helpers/waitFor.ts";
-import { DESKTOP, launchBrowser, type LaunchedBrowser } from "./support/browser.ts";
-import { chatByKeyboard, openPond, saveScreenshot, snapshot, waitForPond, type OpenedPond } from "./support/pond.ts";
-import { copyBuiltClient, startGameServer, type ClientCopy } from "./support/server.ts";
+import type { ServerProcess } from "../../kit/server.ts";
+import { waitFor } from "../../kit/waitFor.ts";
+import { DESKTOP, launchBrowser, type LaunchedBrowser } from "../../kit/browser/launch.ts";
+import { chatByKeyboard, openPond, saveScreenshot, snapshot, waitForPond, type OpenedPond } from "../../kit/browser/pond.ts";
+import { copyBuiltClient, startGameServer, type ClientCopy } from "../../kit/browser/builtClient.ts";
 
 /**
  * Hardening II in the browser: a server notice is drawn as a system notice, apart from chat,

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CDPSession } from "playwright-core";
 import { closeAll, plainTadpole, PondProbe } from "../helpers/pondClient.ts";
-import type { ServerProcess } from "../helpers/serverProcess.ts";
-import { waitFor } from "../helpers/waitFor.ts";
-import { launchBrowser, PHONE, type LaunchedBrowser } from "./support/browser.ts";
-import { angleDiff, openPond, saveScreenshot, screenshotStats, snapshot, waitForPond, type OpenedPond } from "./support/pond.ts";
-import { copyBuiltClient, startGameServer, type ClientCopy } from "./support/server.ts";
+import type { ServerProcess } from "../../kit/server.ts";
+import { waitFor } from "../../kit/waitFor.ts";
+import { launchBrowser, PHONE, type LaunchedBrowser } from "../../kit/browser/launch.ts";
+import { angleDiff, openPond, saveScreenshot, screenshotStats, snapshot, waitForPond, type OpenedPond } from "../../kit/browser/pond.ts";
+import { copyBuiltClient, startGameServer, type ClientCopy } from "../../kit/browser/builtClient.ts";
 
 /**
  * A phone: 390x844 CSS px at DPR 3, mobile emulation, touch only. The player swims by holding

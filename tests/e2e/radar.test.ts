@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { radarCellCentre, radarCellOf } from "../../shared/radar.ts";
 import { closeAll, PondProbe } from "../helpers/pondClient.ts";
-import type { ServerProcess } from "../helpers/serverProcess.ts";
-import { waitFor } from "../helpers/waitFor.ts";
+import type { ServerProcess } from "../../kit/server.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 import { park, type Point } from "../interest/support/swim.ts";
-import { DESKTOP, launchBrowser, type LaunchedBrowser } from "./support/browser.ts";
-import { decodePng, type Image } from "./support/png.ts";
-import { openPond, saveScreenshot, snapshot, waitForPond, type OpenedPond } from "./support/pond.ts";
-import { copyBuiltClient, startGameServer, type ClientCopy } from "./support/server.ts";
+import { DESKTOP, launchBrowser, type LaunchedBrowser } from "../../kit/browser/launch.ts";
+import { decodePng, type Image } from "../../kit/browser/png.ts";
+import { openPond, saveScreenshot, snapshot, waitForPond, type OpenedPond } from "../../kit/browser/pond.ts";
+import { copyBuiltClient, startGameServer, type ClientCopy } from "../../kit/browser/builtClient.ts";
 
 /**
  * The radar in a real (headless) Chromium against the real server process: a tadpole far

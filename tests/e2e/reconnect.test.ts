@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ServerProcess } from "../helpers/serverProcess.ts";
-import { DESKTOP, launchBrowser, type LaunchedBrowser } from "./support/browser.ts";
-import { openPond, saveScreenshot, snapshot, waitForPond, type OpenedPond } from "./support/pond.ts";
-import { copyBuiltClient, startGameServer, type ClientCopy } from "./support/server.ts";
+import type { ServerProcess } from "../../kit/server.ts";
+import { DESKTOP, launchBrowser, type LaunchedBrowser } from "../../kit/browser/launch.ts";
+import { openPond, saveScreenshot, snapshot, waitForPond, type OpenedPond } from "../../kit/browser/pond.ts";
+import { copyBuiltClient, startGameServer, type ClientCopy } from "../../kit/browser/builtClient.ts";
 
 /**
  * The server goes away under an open page and comes back on the same port: first a crash

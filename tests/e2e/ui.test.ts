@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { MAX_SPEED, WORLD_HALF } from "../../shared/constants.ts";
 import { closeAll, plainTadpole, PondProbe } from "../helpers/pondClient.ts";
-import type { ServerProcess } from "../helpers/serverProcess.ts";
-import { waitFor } from "../helpers/waitFor.ts";
-import { DESKTOP, launchBrowser, PHONE, type LaunchedBrowser } from "./support/browser.ts";
-import { decodePng, type Image } from "./support/png.ts";
-import { angleDiff, chatByKeyboard, openPond, saveScreenshot, snapshot, waitForPond, type OpenedPond } from "./support/pond.ts";
-import { copyBuiltClient, startGameServer, type ClientCopy } from "./support/server.ts";
+import type { ServerProcess } from "../../kit/server.ts";
+import { waitFor } from "../../kit/waitFor.ts";
+import { DESKTOP, launchBrowser, PHONE, type LaunchedBrowser } from "../../kit/browser/launch.ts";
+import { decodePng, type Image } from "../../kit/browser/png.ts";
+import { angleDiff, chatByKeyboard, openPond, saveScreenshot, snapshot, waitForPond, type OpenedPond } from "../../kit/browser/pond.ts";
+import { copyBuiltClient, startGameServer, type ClientCopy } from "../../kit/browser/builtClient.ts";
 
 /**
  * The page's own controls as a player uses them, read from what the page shows (DOM text,

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { waitFor } from "../helpers/waitFor.ts";
-import { fetchHealth } from "../../scripts/soak/metrics.ts";
-import { MatchmakeError, RawPeer, reserveSeat, seatUrl } from "../../scripts/soak/rawPeer.ts";
+import { waitFor } from "../../kit/waitFor.ts";
+import { fetchHealth } from "../../kit/probes.ts";
+import { MatchmakeError, RawPeer, reserveSeat, seatUrl } from "../../kit/rawPeer.ts";
 import { startPond, type Pond } from "./support/pond.ts";
 
 /**

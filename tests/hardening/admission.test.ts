@@ -1,8 +1,8 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitFor } from "../helpers/waitFor.ts";
-import { fetchHealth, fetchPonds } from "../../scripts/soak/metrics.ts";
-import { MatchmakeError, RawPeer, reserveSeat, seatUrl } from "../../scripts/soak/rawPeer.ts";
+import { waitFor } from "../../kit/waitFor.ts";
+import { fetchHealth, fetchPonds } from "../../kit/probes.ts";
+import { MatchmakeError, RawPeer, reserveSeat, seatUrl } from "../../kit/rawPeer.ts";
 import { startPond, type Pond } from "./support/pond.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { delay, waitFor } from "../helpers/waitFor.ts";
-import { fetchHealth, fetchPonds } from "../../scripts/soak/metrics.ts";
-import { RawPeer, reserveSeat, seatUrl } from "../../scripts/soak/rawPeer.ts";
+import { delay, waitFor } from "../../kit/waitFor.ts";
+import { fetchHealth, fetchPonds } from "../../kit/probes.ts";
+import { RawPeer, reserveSeat, seatUrl } from "../../kit/rawPeer.ts";
 import { HonestPlayer } from "./support/honest.ts";
 import { Inspector } from "./support/inspector.ts";
 import { Rng } from "./support/frames.ts";

@@ -1,10 +1,10 @@
 import { pack } from "msgpackr";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { delay, waitFor } from "../helpers/waitFor.ts";
-import { Code, RawPeer, joinRaw } from "../../scripts/soak/rawPeer.ts";
+import { delay, waitFor } from "../../kit/waitFor.ts";
+import { Code, RawPeer, joinRaw } from "../../kit/rawPeer.ts";
 import { DEFAULT_TICK_RATE, MAX_SPEED } from "../../shared/constants.ts";
 import { PondConnection } from "../../client/net/PondConnection.ts";
-import { CLOSE_FLOODING } from "../../server/rooms/PondRoom.ts";
+import { CLOSE_FLOODING } from "../../shared/protocol.ts";
 import { MAX_STEP_CREDIT } from "../../server/sim/PondSim.ts";
 import { Driver, HonestPlayer, summarize } from "./support/honest.ts";
 import { roomData } from "./support/frames.ts";

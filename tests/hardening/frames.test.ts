@@ -1,8 +1,8 @@
 import { pack } from "msgpackr";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { delay, waitFor } from "../helpers/waitFor.ts";
-import { fetchHealth } from "../../scripts/soak/metrics.ts";
-import { Code, TIMED, joinRaw } from "../../scripts/soak/rawPeer.ts";
+import { delay, waitFor } from "../../kit/waitFor.ts";
+import { fetchHealth } from "../../kit/probes.ts";
+import { Code, TIMED, joinRaw } from "../../kit/rawPeer.ts";
 import { DEFAULT_TICK_RATE } from "../../shared/constants.ts";
 import { Driver, HonestPlayer } from "./support/honest.ts";
 import { startPond, type Pond } from "./support/pond.ts";

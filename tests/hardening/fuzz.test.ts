@@ -1,8 +1,8 @@
 import { availableParallelism, loadavg } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { delay, waitFor } from "../helpers/waitFor.ts";
-import { fetchHealth } from "../../scripts/soak/metrics.ts";
-import { Code, RawPeer, joinRaw, reserveSeat, seatUrl, type CloseInfo } from "../../scripts/soak/rawPeer.ts";
+import { delay, waitFor } from "../../kit/waitFor.ts";
+import { fetchHealth } from "../../kit/probes.ts";
+import { Code, RawPeer, joinRaw, reserveSeat, seatUrl, type CloseInfo } from "../../kit/rawPeer.ts";
 import { DEFAULT_TICK_RATE } from "../../shared/constants.ts";
 import { Driver, HonestPlayer, summarize } from "./support/honest.ts";
 import { Rng, hostileFrame, type Effect } from "./support/frames.ts";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitFor } from "../helpers/waitFor.ts";
-import { RawPeer } from "../../scripts/soak/rawPeer.ts";
+import { waitFor } from "../../kit/waitFor.ts";
+import { RawPeer } from "../../kit/rawPeer.ts";
 import { startPond, type Pond } from "./support/pond.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { delay } from "../helpers/waitFor.ts";
-import { joinRaw, type RawPeer, type SeatReservation } from "../../scripts/soak/rawPeer.ts";
+import { delay } from "../../kit/waitFor.ts";
+import { joinRaw, type RawPeer, type SeatReservation } from "../../kit/rawPeer.ts";
 import { LoginLimiter, MONITOR_LOCKOUT_MS, MONITOR_MAX_FAILURES, addressKey, basicPassword } from "../../server/monitorGuard.ts";
 import { startPond, type Pond } from "./support/pond.ts";
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { waitFor, withTimeout } from "../helpers/waitFor.ts";
-import { fetchHealth } from "../../scripts/soak/metrics.ts";
-import { Code, RawPeer, reserveSeat, seatUrl } from "../../scripts/soak/rawPeer.ts";
+import { waitFor, withTimeout } from "../../kit/waitFor.ts";
+import { fetchHealth } from "../../kit/probes.ts";
+import { Code, RawPeer, reserveSeat, seatUrl } from "../../kit/rawPeer.ts";
 import { RawTcpWebSocket } from "./support/rawTcp.ts";
 import { startPond, type Pond } from "./support/pond.ts";
 

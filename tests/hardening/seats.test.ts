@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { waitFor, withTimeout } from "../helpers/waitFor.ts";
-import { fetchHealth } from "../../scripts/soak/metrics.ts";
-import { MatchmakeError, RawPeer, reserveSeat, seatUrl, type SeatReservation } from "../../scripts/soak/rawPeer.ts";
+import { waitFor, withTimeout } from "../../kit/waitFor.ts";
+import { fetchHealth } from "../../kit/probes.ts";
+import { MatchmakeError, RawPeer, reserveSeat, seatUrl, type SeatReservation } from "../../kit/rawPeer.ts";
 import { PondSession, type SessionStatus } from "../../client/net/PondSession.ts";
 import { RawTcpWebSocket } from "./support/rawTcp.ts";
 import { startPond, type Pond } from "./support/pond.ts";

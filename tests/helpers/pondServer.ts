@@ -4,7 +4,7 @@ import { ColyseusTestServer } from "@colyseus/testing";
 import { createPondServer } from "../../server/app.ts";
 import { readConfig, type ServerConfig } from "../../server/config.ts";
 import type { PondRoom } from "../../server/rooms/PondRoom.ts";
-import { waitFor } from "./waitFor.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 
 /**
  * The real pond server, in this process, bound to 127.0.0.1 on a port the OS picks (never a

@@ -4,7 +4,7 @@ import { quantum, snap } from "../../shared/quantize.ts";
 import { PondProbe } from "../helpers/pondClient.ts";
 import { joinAndSpawn, usePondServer } from "../helpers/pondFixture.ts";
 import type { InProcessPond } from "../helpers/pondServer.ts";
-import { waitFor } from "../helpers/waitFor.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 import { CellRule } from "./support/cells.ts";
 import { ServerSide } from "./support/server.ts";
 import { distance, park, steerTo, type Point } from "./support/swim.ts";

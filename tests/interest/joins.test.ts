@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { PondSerializer } from "../../server/rooms/PondSerializer.ts";
 import type { Member, Pond } from "../../server/sim/Pond.ts";
-import { RawPeer, reserveSeat, seatUrl } from "../../scripts/soak/rawPeer.ts";
+import { RawPeer, reserveSeat, seatUrl } from "../../kit/rawPeer.ts";
 import { PondProbe } from "../helpers/pondClient.ts";
 import { joinAndSpawn, usePondServer } from "../helpers/pondFixture.ts";
 import type { InProcessPond } from "../helpers/pondServer.ts";
-import { waitFor } from "../helpers/waitFor.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 import { CellRule } from "./support/cells.ts";
 import { steerTo, type Point } from "./support/swim.ts";
 

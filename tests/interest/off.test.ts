@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { PondProbe } from "../helpers/pondClient.ts";
 import { joinAndSpawn, usePondServer } from "../helpers/pondFixture.ts";
 import type { InProcessPond } from "../helpers/pondServer.ts";
-import { waitFor } from "../helpers/waitFor.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 import { distance, steerTo } from "./support/swim.ts";
 
 /**

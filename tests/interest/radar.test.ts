@@ -4,7 +4,7 @@ import { RADAR_COLS, RADAR_INTERVAL_MS, decodeRadar, radarCellOf } from "../../s
 import type { PondProbe } from "../helpers/pondClient.ts";
 import { joinAndSpawn, usePondServer } from "../helpers/pondFixture.ts";
 import type { InProcessPond } from "../helpers/pondServer.ts";
-import { waitFor } from "../helpers/waitFor.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 import { CellRule } from "./support/cells.ts";
 import { ServerSide } from "./support/server.ts";
 import type { Point } from "./support/swim.ts";

@@ -2,9 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PondConnection, type Pose } from "../../client/net/PondConnection.ts";
 import { angleDelta } from "../../shared/angle.ts";
 import type { Steer } from "../../shared/input.ts";
-import { countTraffic } from "../../scripts/bot/traffic.ts";
+import { countTraffic } from "../../kit/player/traffic.ts";
 import { startPondServer, type InProcessPond } from "../helpers/pondServer.ts";
-import { waitFor } from "../helpers/waitFor.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 
 /**
  * The net layer against the real pond server (in this process, 127.0.0.1, a port the OS picks):

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { RawPeer, joinRaw, reserveSeat, seatUrl } from "../../scripts/soak/rawPeer.ts";
-import { spawnTs, stopAll } from "../helpers/process.ts";
-import { startServerProcess, type ServerProcess } from "../helpers/serverProcess.ts";
-import { waitFor } from "../helpers/waitFor.ts";
+import { RawPeer, joinRaw, reserveSeat, seatUrl } from "../../kit/rawPeer.ts";
+import { spawnTs, stopAll } from "../../kit/process.ts";
+import { startServer, type ServerProcess } from "../../kit/server.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 
 /**
  * What operators rely on (docs/operations.md), each against the real server process: the health
@@ -13,7 +13,7 @@ const servers: ServerProcess[] = [];
 const peers: RawPeer[] = [];
 
 async function start(env: Record<string, string> = {}): Promise<ServerProcess> {
-  const server = await startServerProcess({ env });
+  const server = await startServer({ env });
   servers.push(server);
   return server;
 }

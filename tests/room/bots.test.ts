@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { BotSwarm } from "../../scripts/bot/swarm.ts";
-import { countTraffic } from "../../scripts/bot/traffic.ts";
+import { BotSwarm } from "../../kit/player/swarm.ts";
+import { countTraffic } from "../../kit/player/traffic.ts";
 import { closeAll, PondProbe } from "../helpers/pondClient.ts";
 import { startPondServer, type InProcessPond } from "../helpers/pondServer.ts";
-import { waitFor } from "../helpers/waitFor.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 
 /** The bot swarm in this process against the real PondRoom (the smoke test runs the script). */
 let pond: InProcessPond;

@@ -4,7 +4,7 @@ import { levelOf } from "../../shared/growth.ts";
 import { PondProbe } from "../helpers/pondClient.ts";
 import { usePondServer } from "../helpers/pondFixture.ts";
 import type { InProcessPond } from "../helpers/pondServer.ts";
-import { waitFor } from "../helpers/waitFor.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 
 /**
  * Food and growth against the real PondRoom and real clients (the game's own net layer): the

@@ -5,7 +5,7 @@ import { guestNameIn } from "../../client/ui/guestName.ts";
 import type { PondProbe } from "../helpers/pondClient.ts";
 import { joinAndSpawn, usePondServer } from "../helpers/pondFixture.ts";
 import type { InProcessPond } from "../helpers/pondServer.ts";
-import { waitFor } from "../helpers/waitFor.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 
 /**
  * The browser's guest names ("Pollywog 37", "小蝌蚪 37": client/ui/guestName.ts) through the

@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { CLOSE_IDLE } from "../../server/rooms/PondRoom.ts";
 import { metrics } from "../../server/metrics.ts";
-import { idleSecondsIn } from "../../shared/protocol.ts";
+import { CLOSE_IDLE, idleSecondsIn } from "../../shared/protocol.ts";
 import { PondProbe, plainTadpole } from "../helpers/pondClient.ts";
 import { usePondServer } from "../helpers/pondFixture.ts";
 import type { InProcessPond } from "../helpers/pondServer.ts";
-import { waitFor } from "../helpers/waitFor.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 
 /**
  * Idle players against the real PondRoom and real clients (the game's own net layer), with the

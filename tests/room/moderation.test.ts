@@ -3,7 +3,7 @@ import { confusableNames } from "../../shared/names.ts";
 import type { PondProbe } from "../helpers/pondClient.ts";
 import { joinAndSpawn, usePondServer } from "../helpers/pondFixture.ts";
 import type { InProcessPond } from "../helpers/pondServer.ts";
-import { waitFor } from "../helpers/waitFor.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 
 /**
  * Hardening II, names and words, through the real server with the operator defaults (the

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { angleDelta } from "../../shared/angle.ts";
-import { CLOSE_INVALID_INPUT } from "../../server/rooms/PondRoom.ts";
+import { CLOSE_INVALID_INPUT } from "../../shared/protocol.ts";
 import { MAX_SPEED, NAME_MAX_LENGTH } from "../../shared/constants.ts";
 import { POSITION_GRID } from "../../shared/grids.ts";
 import { quantum } from "../../shared/quantize.ts";
 import { PondProbe, plainTadpole } from "../helpers/pondClient.ts";
 import { usePondServer } from "../helpers/pondFixture.ts";
 import type { InProcessPond } from "../helpers/pondServer.ts";
-import { waitFor } from "../helpers/waitFor.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 
 /**
  * The real PondRoom behind a real server on 127.0.0.1, played through the game's own net layer

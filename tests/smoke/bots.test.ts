@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { closeAll, PondProbe } from "../helpers/pondClient.ts";
-import { spawnTs, stopAll, type ManagedProcess } from "../helpers/process.ts";
-import { startServerProcess, type ServerProcess } from "../helpers/serverProcess.ts";
-import { waitFor } from "../helpers/waitFor.ts";
+import { spawnTs, stopAll, type ManagedProcess } from "../../kit/process.ts";
+import { startServer, type ServerProcess } from "../../kit/server.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 
 /**
  * Smoke: the real server process (server/main.ts) and the real bots script
@@ -42,7 +42,7 @@ async function players(): Promise<number> {
 
 beforeAll(async () => {
   // Every bot connects from 127.0.0.1: allow more than the default per-IP limit.
-  server = await startServerProcess({ env: { LOG_LEVEL: "warn", MAX_CONNECTIONS_PER_IP: "50" } });
+  server = await startServer({ env: { LOG_LEVEL: "warn", MAX_CONNECTIONS_PER_IP: "50" } });
 });
 
 afterEach(async () => {
@@ -114,7 +114,7 @@ describe("smoke: real server + real bots", () => {
 
   it("refused bots back off, keep trying, and count the refusals", async () => {
     // A server that admits two players from this address: two of four bots are refused.
-    const strict = await startServerProcess({ env: { LOG_LEVEL: "warn", MAX_CONNECTIONS_PER_IP: "2" } });
+    const strict = await startServer({ env: { LOG_LEVEL: "warn", MAX_CONNECTIONS_PER_IP: "2" } });
     try {
       const bots = spawnTs("scripts/bots.ts", ["--url", strict.wsUrl, "--count", "4", "--summary-every", "1", "--seed", "1", "--chat-every", "0"], { name: "bots" });
       botRuns.push(bots);

@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { angleDelta } from "../../shared/angle.ts";
 import { WORLD_HALF } from "../../shared/constants.ts";
-import { parseChat } from "../../shared/messages.ts";
+import { parseChat } from "../../server/rooms/validators.ts";
 import { spawnPoint, stepTadpole } from "../../shared/movement.ts";
 import type { Steer } from "../../shared/input.ts";
-import { ArgsError, DEFAULT_URL, MAX_BOTS, parseBotArgs } from "../../scripts/bot/args.ts";
-import { chatLine, renameLine } from "../../scripts/bot/chatter.ts";
+import { ArgsError, DEFAULT_URL, MAX_BOTS, parseBotArgs } from "../../kit/player/botArgs.ts";
+import { chatLine, renameLine } from "../../kit/player/chatter.ts";
 import { createRng } from "../../shared/rng.ts";
-import { formatSummary } from "../../scripts/bot/swarm.ts";
-import { FrameTicker } from "../../scripts/bot/ticker.ts";
-import { byteLength } from "../../scripts/bot/traffic.ts";
-import { DEFAULT_WANDER, Wander } from "../../scripts/bot/wander.ts";
-import { waitFor } from "../helpers/waitFor.ts";
+import { formatSummary } from "../../kit/player/swarm.ts";
+import { FrameTicker } from "../../kit/player/ticker.ts";
+import { byteLength } from "../../kit/player/traffic.ts";
+import { DEFAULT_WANDER, Wander } from "../../kit/player/wander.ts";
+import { waitFor } from "../../kit/waitFor.ts";
 
 describe("bots: command line", () => {
   it("has safe defaults: local server, bounded count, no duration", () => {

@@ -6,7 +6,7 @@ import { stepTadpole } from "../../shared/movement.ts";
 import { snap } from "../../shared/quantize.ts";
 import { createRng, type Rng } from "../../shared/rng.ts";
 import type { Body } from "../../shared/state.ts";
-import { Wander } from "../../scripts/bot/wander.ts";
+import { Wander } from "../../kit/player/wander.ts";
 import { PositionStreamDecoder, type DecodedEntity } from "../../shared/stream/decoder.ts";
 import { PositionStreamEncoder } from "../../shared/stream/encoder.ts";
 import { StreamFrameWriter } from "../../shared/stream/frame.ts";

@@ -1,8 +1,8 @@
 import { describe, it } from "vitest";
-import { freePort } from "../../helpers/ports.ts";
-import { spawnTs, type ManagedProcess } from "../../helpers/process.ts";
-import { waitForHealth } from "../../helpers/serverProcess.ts";
-import { redisCommand, redisUrlWithDb } from "./redis.ts";
+import type { ManagedProcess } from "../../../kit/process.ts";
+import { startServer } from "../../../kit/server.ts";
+import { fetchPonds } from "../../../kit/probes.ts";
+import { redisCommand, redisUrlWithDb } from "../../../kit/redis.ts";
 import type { PondListing } from "../../../shared/protocol.ts";
 
 /**
@@ -70,19 +70,16 @@ export interface NodeOptions {
  * Retries on a fresh port if the one chosen was taken meanwhile.
  */
 export async function startNode(options: NodeOptions): Promise<ClusterNode> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    const publicAddress = typeof options.publicAddress === "function"
-      ? await options.publicAddress(port)
-      : options.publicAddress ?? `127.0.0.1:${port}`;
-    const proc = spawnTs("server/main.ts", [], {
-      name: `node:${port}`,
-      echo: options.echo,
-      env: {
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        CLIENT_DIR: "",
+  let publicAddress = "";
+  const server = await startServer({
+    name: "cluster node",
+    timeoutMs: options.timeoutMs,
+    echo: options.echo,
+    env: async (port) => {
+      publicAddress = typeof options.publicAddress === "function"
+        ? await options.publicAddress(port)
+        : options.publicAddress ?? `127.0.0.1:${port}`;
+      return {
         REDIS_URL: options.redisUrl,
         PUBLIC_ADDRESS: publicAddress,
         MAX_PLAYERS: String(options.maxPlayers ?? 3),
@@ -90,27 +87,16 @@ export async function startNode(options: NodeOptions): Promise<ClusterNode> {
         LOG_LEVEL: "warn",
         MONITOR_PASSWORD: undefined,
         ...options.env,
-      },
-    });
-    const httpUrl = `http://127.0.0.1:${port}`;
-    try {
-      await waitForHealth(httpUrl, options.timeoutMs ?? 30_000, () => !proc.hasExited);
-      return { proc, port, httpUrl, publicAddress, stop: (graceMs) => proc.stop(graceMs) };
-    } catch (error) {
-      await proc.stop(2000);
-      lastError = new Error(`cluster node on port ${port} did not become ready: ${(error as Error).message}\n${proc.tail()}`);
-      if (!/EADDRINUSE/.test(proc.output)) break;
-    }
-  }
-  throw lastError;
+      };
+    },
+  });
+  return { proc: server.proc, port: server.port, httpUrl: server.httpUrl, publicAddress, stop: server.stop };
 }
 
 export type { PondListing };
 
-export async function getPonds(node: { httpUrl: string }): Promise<PondListing[]> {
-  const response = await fetch(`${node.httpUrl}/ponds`, { signal: AbortSignal.timeout(3000) });
-  if (!response.ok) throw new Error(`/ponds answered ${response.status}`);
-  return (await response.json()) as PondListing[];
+export function getPonds(node: { httpUrl: string }): Promise<PondListing[]> {
+  return fetchPonds(node.httpUrl);
 }
 
 /** The port a client's socket went to, from the SDK's `ws://<publicAddress>/<processId>/<roomId>` URL. */

@@ -1,5 +1,5 @@
 import { PondSession, type PondSessionOptions, type SessionStatus } from "../../../client/net/PondSession.ts";
-import { waitFor } from "../../helpers/waitFor.ts";
+import { waitFor } from "../../../kit/waitFor.ts";
 
 /**
  * PondSessions a test opened, with what each one saw, so every test can close them all in

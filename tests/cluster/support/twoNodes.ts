@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from "vitest";
-import { stopAll } from "../../helpers/process.ts";
+import { stopAll } from "../../../kit/process.ts";
 import { freshDatabase, startNode, type ClusterNode } from "./cluster.ts";
 import type { SessionPool } from "./sessions.ts";
 

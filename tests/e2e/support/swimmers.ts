@@ -1,4 +1,4 @@
-import { orbitSteer, ringRadius } from "../../../scripts/bench-client/orbit.ts";
+import { orbitSteer, ringRadius } from "../../../kit/player/orbit.ts";
 import { closeAll, PondProbe } from "../../helpers/pondClient.ts";
 
 /**

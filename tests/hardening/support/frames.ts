@@ -1,5 +1,5 @@
 import { pack } from "msgpackr";
-import { Code, TIMED } from "../../../scripts/soak/rawPeer.ts";
+import { Code, TIMED } from "../../../kit/rawPeer.ts";
 import { createRng } from "../../../shared/rng.ts";
 
 /** The shared seeded PRNG (shared/rng.ts) with helpers for fuzzing, so a failing fuzz run can be replayed from its seed. */

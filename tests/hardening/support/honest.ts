@@ -1,18 +1,15 @@
-import { PondConnection, type PondTadpole } from "../../../client/net/PondConnection.ts";
+import type { PondTadpole } from "../../../client/net/PondConnection.ts";
 import { MAX_SPEED, NAME_MAX_LENGTH, WORLD_HALF } from "../../../shared/constants.ts";
+import { Player } from "../../../kit/player/player.ts";
 
 /**
- * Honest players: the game's own net layer (PondConnection), driven by one 60 Hz frame timer,
- * swimming in slow circles so their own tadpole changes every tick (hence a patch every tick).
- * Each records when it received a state patch, and anything that ended its connection.
+ * Honest players: the kit's headless player, driven by one 60 Hz frame timer, swimming in slow
+ * circles so their own tadpole changes every tick (hence a patch every tick). Each records when
+ * it received a state patch, and anything that ended its connection.
  */
 export class HonestPlayer {
   /** performance.now() of every state change received. */
   readonly patchTimes: number[] = [];
-  readonly chats: Array<{ id: string; text: string }> = [];
-  readonly notices: string[] = [];
-  drops = 0;
-  leftWith: number | undefined;
   /** Invariant violations seen in any tadpole this client was sent. */
   readonly violations: string[] = [];
   /**
@@ -23,38 +20,27 @@ export class HonestPlayer {
   readonly frameErrors: string[] = [];
   private readonly phase = Math.random() * Math.PI * 2;
 
-  private constructor(readonly conn: PondConnection, readonly label: string) {
-    const room = conn.room;
-    room.onStateChange(() => {
+  private constructor(readonly player: Player, readonly label: string) {
+    player.onPatch(() => {
       this.patchTimes.push(performance.now());
       if (this.patchTimes.length % 10 === 0) this.checkInvariants();
     });
-    room.onDrop(() => { this.drops++; });
   }
 
   static async join(url: string, label: string, name = label): Promise<HonestPlayer> {
-    const holder: { player?: HonestPlayer; chats: Array<{ id: string; text: string }>; notices: string[]; left?: number } = { chats: [], notices: [] };
-    const conn = await PondConnection.join({ url, name }, {
-      onChat: (line) => { (holder.player?.chats ?? holder.chats).push(line); },
-      onNotice: (notice) => { (holder.player?.notices ?? holder.notices).push(notice.code); },
-      onLeave: (code) => { if (holder.player) holder.player.leftWith = code; else holder.left = code; },
-    });
-    const player = new HonestPlayer(conn, label);
-    player.chats.push(...holder.chats);
-    player.notices.push(...holder.notices);
-    player.leftWith = holder.left;
-    holder.player = player;
-    return player;
+    return new HonestPlayer(await Player.join(url, { name, timeoutMs: Infinity }), label);
   }
 
-  get connected(): boolean {
-    return this.leftWith === undefined && this.conn.room.connection.isOpen;
-  }
+  get conn() { return this.player.conn; }
+  get chats() { return this.player.chats; }
+  get drops(): number { return this.player.drops; }
+  get leftWith(): number | undefined { return this.player.leaveCode; }
+  get connected(): boolean { return this.player.connected; }
 
   frame(now: number): void {
-    if (this.leftWith !== undefined) return;
     // A circle of radius MAX_SPEED / 0.6 ≈ 370 units around the spawn area: never reaches a wall.
-    this.conn.frame(now, { angle: this.phase + now / 1000 * 0.6, thrust: 0.8 });
+    Object.assign(this.player.steer, { angle: this.phase + now / 1000 * 0.6, thrust: 0.8 });
+    this.player.frame(now);
   }
 
   /** Patches received in [from, to) (performance.now() ms). */
@@ -81,14 +67,8 @@ export class HonestPlayer {
   }
 
   /** Leaves (consented); bounded, so a hung server cannot hold up a test's cleanup. */
-  async leave(timeoutMs = 3000): Promise<void> {
-    if (this.leftWith !== undefined) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.conn.leave().catch(() => undefined),
-      new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); }),
-    ]);
-    clearTimeout(timer);
+  leave(timeoutMs = 3000): Promise<void> {
+    return this.player.close(timeoutMs);
   }
 }
 

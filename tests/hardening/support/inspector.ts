@@ -1,5 +1,5 @@
 import WebSocket from "ws";
-import type { ManagedProcess } from "../../helpers/process.ts";
+import type { ManagedProcess } from "../../../kit/process.ts";
 
 /**
  * The server's V8 inspector (started with --inspect=127.0.0.1:0, loopback only), used for one

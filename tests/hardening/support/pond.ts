@@ -1,7 +1,7 @@
-import { freePort } from "../../helpers/ports.ts";
-import { spawnTs, type ManagedProcess } from "../../helpers/process.ts";
-import { waitFor } from "../../helpers/waitFor.ts";
-import { fetchHealth, fetchMetrics, fetchPonds, type MetricsSnapshot } from "../../../scripts/soak/metrics.ts";
+import type { ManagedProcess } from "../../../kit/process.ts";
+import { startServer } from "../../../kit/server.ts";
+import { waitFor } from "../../../kit/waitFor.ts";
+import { fetchHealth, fetchMetrics, fetchPonds, type MetricsSnapshot } from "../../../kit/probes.ts";
 
 /**
  * The real server process for the hardening tests: `node --import tsx server/main.ts` bound to
@@ -19,43 +19,19 @@ export interface Pond {
 }
 
 export async function startPond(env: Record<string, string> = {}, timeoutMs = 30_000): Promise<Pond> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    // HARDENING_SERVER_ENTRY runs another copy of the server (e.g. one with a proposed fix applied).
-    const proc = spawnTs(process.env.HARDENING_SERVER_ENTRY ?? "server/main.ts", [], {
-      name: `pond:${port}`,
-      env: { PORT: String(port), HOST: "127.0.0.1", CLIENT_DIR: "", LOG_LEVEL: "warn", ...env },
-    });
-    const httpUrl = `http://127.0.0.1:${port}`;
-    try {
-      let last = "";
-      await waitFor(async () => {
-        if (proc.hasExited) throw new Error(`exited: ${proc.tail()}`);
-        try {
-          await fetchHealth(httpUrl, 1000);
-          return true;
-        } catch (error) {
-          last = (error as Error).message;
-          return false;
-        }
-      }, { timeoutMs, intervalMs: 100, message: `${httpUrl}/health`, describe: () => last });
-      return {
-        proc,
-        port,
-        httpUrl,
-        wsUrl: `ws://127.0.0.1:${port}`,
-        alive: () => !proc.hasExited,
-        metrics: () => fetchMetrics(httpUrl),
-        stop: () => proc.stop(3000),
-      };
-    } catch (error) {
-      await proc.stop(2000);
-      lastError = new Error(`pond on ${port} did not become healthy: ${(error as Error).message}\n${proc.tail()}`);
-      if (!/EADDRINUSE/.test(proc.output)) break;
-    }
-  }
-  throw lastError;
+  // HARDENING_SERVER_ENTRY runs another copy of the server (e.g. one with a proposed fix applied).
+  const server = await startServer({
+    entry: process.env.HARDENING_SERVER_ENTRY,
+    name: "pond",
+    timeoutMs,
+    env: { LOG_LEVEL: "warn", REDIS_URL: process.env.REDIS_URL, ...env },
+  });
+  return {
+    ...server,
+    alive: () => !server.proc.hasExited,
+    metrics: () => fetchMetrics(server.httpUrl),
+    stop: () => server.proc.stop(3000),
+  };
 }
 
 /** Waits until no pond is listed and the process reports no player and no room. */

@@ -1,5 +1,5 @@
 import type { PondProbe } from "../../helpers/pondClient.ts";
-import { waitFor } from "../../helpers/waitFor.ts";
+import { waitFor } from "../../../kit/waitFor.ts";
 
 export interface Point {
   x: number;

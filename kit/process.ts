@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { waitFor, withTimeout } from "./waitFor.ts";
 
-/** The repository root (tests/helpers/../..). */
-export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** The repository root (kit/..). */
+export const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 export interface SpawnOptions {
   /** Extra environment (merged over process.env; a value of undefined removes the key). */
@@ -15,6 +15,10 @@ export interface SpawnOptions {
   echo?: boolean;
   /** How much output to keep (characters, default 200 000). */
   keepChars?: number;
+  /** Let the child write to this process's stdout and stderr instead of capturing them. */
+  inherit?: boolean;
+  /** Called with every chunk of output as it arrives (e.g. to count error lines). */
+  onOutput?: (text: string) => void;
 }
 
 /**
@@ -29,7 +33,8 @@ export class ManagedProcess {
   printedBytes = 0;
   private readonly keepChars: number;
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves when the process has exited (or could not start). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   constructor(command: string, args: string[], options: SpawnOptions = {}) {
     this.name = options.name ?? command;
@@ -42,7 +47,7 @@ export class ManagedProcess {
     this.child = spawn(command, args, {
       cwd: options.cwd ?? REPO_ROOT,
       env,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["ignore", options.inherit ? "inherit" : "pipe", options.inherit ? "inherit" : "pipe"],
       detached: true,
     });
     live.add(this);
@@ -50,6 +55,7 @@ export class ManagedProcess {
       this.printedBytes += chunk.length;
       const text = chunk.toString("utf8");
       if (options.echo) process.stderr.write(`[${this.name}] ${text}`);
+      options.onOutput?.(text);
       this.out += text;
       if (this.out.length > this.keepChars) this.out = this.out.slice(-this.keepChars);
     };

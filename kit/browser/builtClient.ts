@@ -1,14 +1,13 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../../helpers/ports.ts";
-import { REPO_ROOT, spawnTs } from "../../helpers/process.ts";
-import { waitForHealth, type ServerProcess } from "../../helpers/serverProcess.ts";
+import { REPO_ROOT } from "../process.ts";
+import { startServer, type ServerProcess } from "../server.ts";
 
 export const DIST_DIR = join(REPO_ROOT, "dist");
 
 /**
- * The e2e tests play the BUILT client that the server serves. `npm test` runs `vite build`
+ * The browser tests and the client benchmark play the BUILT client that the server serves. `npm test` runs `vite build`
  * before vitest; when running the e2e folder alone, build first (`npx vite build`). A missing
  * build fails here, loudly; a build older than the client sources is reported on stderr (the
  * tests would play yesterday's client).
@@ -88,32 +87,12 @@ export interface GameServerOptions {
  * The real game server (server/main.ts in its own process) serving dist/ and the WebSocket on
  * one loopback port, as players get it. Always stop() it.
  */
-export async function startGameServer(options: GameServerOptions = {}): Promise<ServerProcess> {
-  const fixed = options.port;
-  let lastError: unknown;
-  for (let attempt = 0; attempt < (fixed ? 1 : 3); attempt++) {
-    const port = fixed ?? (await freePort());
-    const proc = spawnTs("server/main.ts", [], {
-      name: `server:${port}`,
-      echo: options.echo,
-      env: {
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        CLIENT_DIR: options.clientDir ?? DIST_DIR,
-        REDIS_URL: undefined,
-        LOG_LEVEL: "warn",
-        ...options.env,
-      },
-    });
-    const httpUrl = `http://127.0.0.1:${port}`;
-    try {
-      await waitForHealth(httpUrl, options.timeoutMs ?? 30_000, () => !proc.hasExited);
-      return { proc, port, httpUrl, wsUrl: `ws://127.0.0.1:${port}`, stop: (graceMs) => proc.stop(graceMs) };
-    } catch (error) {
-      await proc.stop(2000);
-      lastError = new Error(`game server on port ${port} did not become healthy: ${(error as Error).message}\n${proc.tail()}`);
-      if (!/EADDRINUSE/.test(proc.output)) break;
-    }
-  }
-  throw lastError;
+export function startGameServer(options: GameServerOptions = {}): Promise<ServerProcess> {
+  return startServer({
+    port: options.port,
+    timeoutMs: options.timeoutMs,
+    echo: options.echo,
+    name: "game server",
+    env: { CLIENT_DIR: options.clientDir ?? DIST_DIR, LOG_LEVEL: "warn", ...options.env },
+  });
 }

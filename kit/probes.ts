@@ -2,7 +2,8 @@
  * Reads the server's Prometheus text (GET /metrics) into numbers. Only what the hardening tests
  * and the soak need: sums of a metric over its label sets, optionally filtered by labels.
  */
-import { parseSamples, type Sample } from "../lib/prometheus.ts";
+import type { PondListing } from "../shared/protocol.ts";
+import { parseSamples, type Sample } from "./prometheus.ts";
 
 export class MetricsSnapshot {
   constructor(readonly samples: readonly Sample[]) {}
@@ -61,11 +62,7 @@ export async function fetchHealth(httpUrl: string, timeoutMs = 3000): Promise<He
   return health;
 }
 
-export interface PondListing {
-  roomId: string;
-  clients: number;
-  maxClients: number;
-}
+export type { PondListing };
 
 /** GET <httpUrl>/ponds. */
 export async function fetchPonds(httpUrl: string, timeoutMs = 3000): Promise<PondListing[]> {

@@ -3,7 +3,7 @@ import { createServer } from "node:net";
 /**
  * Asks the OS for a TCP port that is free right now on `host`. Another process can take it
  * before we bind it, so callers that spawn servers should retry on EADDRINUSE (see
- * startServerProcess); in-process servers should prefer listening on port 0 directly.
+ * startServer in kit/server.ts); in-process servers should prefer listening on port 0 directly.
  */
 export function freePort(host = "127.0.0.1"): Promise<number> {
   return new Promise((resolve, reject) => {

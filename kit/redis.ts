@@ -1,12 +1,12 @@
 import { createConnection } from "node:net";
 
 /**
- * Just enough Redis for test setup (FLUSHDB on our own database number): one command per
+ * Just enough Redis for test setup and the local cluster (FLUSHDB, PING): one command per
  * connection, RESP over a plain socket, no client library.
  */
 export async function redisCommand(redisUrl: string, ...args: string[]): Promise<string> {
   const url = new URL(redisUrl);
-  if (url.protocol !== "redis:") throw new Error(`test helper speaks plain redis:// only, got ${redisUrl}`);
+  if (url.protocol !== "redis:") throw new Error(`kit/redis.ts speaks plain redis:// only, got ${redisUrl}`);
   const db = Number(url.pathname.replace(/^\//, "") || "0");
   const commands: string[][] = [];
   if (url.password) commands.push(url.username ? ["AUTH", decodeURIComponent(url.username), decodeURIComponent(url.password)] : ["AUTH", decodeURIComponent(url.password)]);

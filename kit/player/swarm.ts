@@ -19,10 +19,7 @@ export interface SwarmSummary {
   elapsedSec: number;
   connected: number;
   target: number;
-  /**
-   * Averages over connected bots: PondConnection.stats()'s sliding-window rates when the net
-   * layer has them, otherwise what the bots counted since the previous summary.
-   */
+  /** Averages over connected bots of PondConnection.stats()'s sliding-window rates. */
   patchesPerSecPerBot: number;
   bytesPerSecPerBot: number;
   chatSent: number;
@@ -43,7 +40,6 @@ export class BotSwarm {
   private readonly startedAt = performance.now();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
-  private last = new Map<Bot, { at: number; bytes: number; patches: number }>();
   private readonly log: (line: string) => void;
   private readonly notes = new Map<string, number>();
   private hinted = false;
@@ -78,13 +74,12 @@ export class BotSwarm {
     return n;
   }
 
-  /** Numbers since the previous summary() call (rates are per connected bot). */
+  /** Totals so far, and rates per connected bot. */
   summary(): SwarmSummary {
     const now = performance.now();
     let connected = 0;
     let patchRate = 0;
     let byteRate = 0;
-    let rated = 0;
     const totals = { chatSent: 0, chatSeen: 0, renames: 0, joinFailures: 0, drops: 0 };
     for (const bot of this.bots) {
       const c = bot.counters;
@@ -93,33 +88,18 @@ export class BotSwarm {
       totals.renames += c.renames;
       totals.joinFailures += c.joinFailures;
       totals.drops += c.drops;
-      const received = bot.received;
-      const previous = this.last.get(bot);
-      this.last.set(bot, { at: now, ...received });
-      if (bot.status !== "connected") continue;
-      connected++;
       const link = bot.linkRates;
-      if (link) {
-        patchRate += link.patchesPerSecond;
-        byteRate += link.bytesPerSecondDown;
-        rated++;
-        continue;
-      }
-      // The window is since the last summary, or since this bot connected if that is later.
-      const since = Math.max(previous?.at ?? bot.connectedAt, bot.connectedAt);
-      const seconds = (now - since) / 1000;
-      if (seconds < 0.2) continue;
-      const base = previous && previous.at >= bot.connectedAt ? previous : bot.receivedAtConnect;
-      patchRate += (received.patches - base.patches) / seconds;
-      byteRate += (received.bytes - base.bytes) / seconds;
-      rated++;
+      if (!link) continue;
+      connected++;
+      patchRate += link.patchesPerSecond;
+      byteRate += link.bytesPerSecondDown;
     }
     return {
       elapsedSec: (now - this.startedAt) / 1000,
       connected,
       target: this.bots.length,
-      patchesPerSecPerBot: rated ? patchRate / rated : 0,
-      bytesPerSecPerBot: rated ? byteRate / rated : 0,
+      patchesPerSecPerBot: connected ? patchRate / connected : 0,
+      bytesPerSecPerBot: connected ? byteRate / connected : 0,
       ...totals,
     };
   }

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, ConsoleMessage, Page } from "playwright-core";
-import type {} from "../../../client/scenes/testHook.ts";
-import { REPO_ROOT } from "../../helpers/process.ts";
-import { waitFor } from "../../helpers/waitFor.ts";
+import type {} from "../../client/scenes/testHook.ts";
+import { REPO_ROOT } from "../process.ts";
+import { waitFor } from "../waitFor.ts";
 import { decodePng, pixelStats, type PixelStats } from "./png.ts";
 
 export const SCREENSHOT_DIR = join(REPO_ROOT, "test-artifacts", "screenshots");

@@ -1,0 +1,70 @@
+import { ArgsError, readFlags, urlFlag } from "../args.ts";
+
+/** Command line of `npm run bots`. */
+export interface BotArgs {
+  /** How many bots to run. */
+  count: number;
+  /** Server endpoint; the bots connect nowhere else. */
+  url: string;
+  /** Stop by itself after this many seconds (undefined: run until Ctrl-C / SIGTERM). */
+  durationSec: number | undefined;
+  /** Each bot says a line about this often, seconds (randomized ±50%); 0 = never. */
+  chatEverySec: number;
+  /** Joins per second (staggered so many bots do not stampede the matchmaker). */
+  joinRate: number;
+  /** Fraction of bots that rename themselves once with `name: Bot-123`. */
+  renameShare: number;
+  /** Seconds between summary lines. */
+  summaryEverySec: number;
+  /** Seed for the bots' randomness (default: time-based). */
+  seed: number;
+  help: boolean;
+}
+
+export const MAX_BOTS = 500;
+export const DEFAULT_URL = "ws://127.0.0.1:2567";
+
+export const USAGE = `Usage: npm run bots -- [options]
+  --count <n>          bots to run, 1..${MAX_BOTS} (default 10)
+  --url <ws-url>       server endpoint (default ${DEFAULT_URL})
+  --duration <s>       stop after this many seconds (default: run until Ctrl-C)
+  --chat-every <s>     each bot chats about this often, 0 = never (default 20)
+  --join-rate <n/s>    joins per second (default 20)
+  --rename-share <f>   fraction of bots that rename once, 0..1 (default 0.3)
+  --summary-every <s>  seconds between summary lines (default 5)
+  --seed <int>         random seed (default: time-based)
+  --help               show this help`;
+
+export { ArgsError };
+
+const FLAGS = {
+  count: { type: "number", min: 1, max: MAX_BOTS, integer: true },
+  url: { type: "string" },
+  duration: { type: "number", min: 0.1, max: 7 * 24 * 3600 },
+  "chat-every": { type: "number", min: 0, max: 24 * 3600 },
+  "join-rate": { type: "number", min: 0.1, max: 1000 },
+  "rename-share": { type: "number", min: 0, max: 1 },
+  "summary-every": { type: "number", min: 0.2, max: 3600 },
+  seed: { type: "number", min: 0, max: 2 ** 32 - 1, integer: true },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export function parseBotArgs(argv: readonly string[], now: number = Date.now()): BotArgs {
+  const flags = readFlags(argv, FLAGS);
+  return {
+    count: flags.count ?? 10,
+    url: flags.url === undefined ? DEFAULT_URL : parseUrl(flags.url),
+    durationSec: flags.duration,
+    chatEverySec: flags["chat-every"] ?? 20,
+    joinRate: flags["join-rate"] ?? 20,
+    renameShare: flags["rename-share"] ?? 0.3,
+    summaryEverySec: flags["summary-every"] ?? 5,
+    seed: flags.seed ?? now >>> 0,
+    help: flags.help ?? false,
+  };
+}
+
+function parseUrl(value: string): string {
+  urlFlag("--url", value, ["ws:", "wss:", "http:", "https:"], DEFAULT_URL);
+  return value.replace(/\/+$/, "");
+}
