@@ -2,7 +2,7 @@ import { angleDelta } from "./angle.ts";
 import { GLIDE_TIME, MAX_SPEED, REST_SPEED, START_TIME, TURN_TIME, WORLD_HALF } from "./constants.ts";
 import { ANGLE_GRID, POSITION_GRID, SPEED_GRID, THRUST_GRID, } from "./grids.ts";
 import { snap } from "./quantize.ts";
-import type { Body } from "./state.ts";
+import type { Pose } from "./pose.ts";
 import type { Steer } from "./input.ts";
 
 /**
@@ -14,7 +14,7 @@ import type { Steer } from "./input.ts";
  * Every result is snapped to its wire grid, so the server's state, what the client decodes and
  * what the client predicts are the same numbers (replay reproduces the server exactly).
  */
-export function stepTadpole(body: Body, steer: Steer, dt: number): void {
+export function stepTadpole(body: Pose, steer: Steer, dt: number): void {
   // Sanitize defensively: the wire already does, but bots and tests call this directly.
   const thrust = snap(THRUST_GRID, steer.thrust);
   const wanted = snap(ANGLE_GRID, steer.angle);
@@ -59,7 +59,7 @@ function approach(dt: number, tau: number): number {
 }
 
 /** Where a tadpole born with this random pair (each in [0, 1)) appears: near the centre. */
-export function spawnPoint(u: number, v: number, radius: number, out: Body): Body {
+export function spawnPoint(u: number, v: number, radius: number, out: Pose): Pose {
   const r = radius * Math.sqrt(u);
   const a = v * Math.PI * 2;
   out.x = snap(POSITION_GRID, r * Math.cos(a));

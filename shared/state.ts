@@ -66,10 +66,5 @@ export const OwnBody = schema({
 }, "OwnBody");
 export type OwnBody = InstanceType<typeof OwnBody>;
 
-/** The part of a tadpole the movement step reads and writes. */
-export interface Body {
-  x: number;
-  y: number;
-  angle: number;
-  speed: number;
-}
+/** The part of a tadpole the movement step reads and writes: its pose (the one shape, shared/pose.ts). */
+export type { Pose as Body } from "./pose.ts";

@@ -1,28 +1,26 @@
-import { Callbacks, Client, type InputHandle, type Room } from "@colyseus/sdk";
+import { Callbacks, type InputHandle, type Room } from "@colyseus/sdk";
 import { Predict, type Reconciler } from "@colyseus/sdk/predict";
 import { TadpoleInput, type Steer } from "../../shared/input.ts";
 import { stepTadpole } from "../../shared/movement.ts";
+import { copyPose, type Pose } from "../../shared/pose.ts";
 import { MessageType, POND_SERIALIZER_ID, type ChatBroadcast, type Notice } from "../../shared/protocol.ts";
 import { OwnBody, type PondState, type Tadpole } from "../../shared/state.ts";
 import type { PositionStreamDecoder } from "../../shared/stream/decoder.ts";
-import { attachNetSim, netSimFromQuery, type HookableConnection, type NetSim, type NetSimOptions } from "./netsim.ts";
+import { attachNetSim, netSimFromQuery, type NetSim, type NetSimOptions } from "./netsim.ts";
+import { countIncomingBytes, HookedClient } from "./sdkHooks.ts";
 import { OwnView } from "./own.ts";
 import { RadarView } from "./radar.ts";
 import { RateMeter } from "./rates.ts";
 import { SendPhase } from "./sendPhase.ts";
 import { RemoteView, type RemoteViewOptions } from "./remote.ts";
 import { PondStreamSerializer } from "./streamSerializer.ts";
+import { CORRECTION_EPSILON, OWN_SMOOTH_MS, PING_EVERY_MS, PREDICTED_RING, RTT_GAIN, SNAP_UNITS } from "./tuning.ts";
 import { Roster, type PondTadpole } from "./tadpoles.ts";
 
 export type { PondTadpole } from "./tadpoles.ts";
 
-/** A rendered pose: where to draw a tadpole this frame. */
-export interface Pose {
-  x: number;
-  y: number;
-  angle: number;
-  speed: number;
-}
+/** Where to draw a tadpole this frame: the shared pose (re-exported for bots and benches). */
+export type { Pose } from "../../shared/pose.ts";
 
 export interface JoinOptions {
   /** Server endpoint, e.g. `ws://localhost:2567` or `http://localhost:2567`. */
@@ -51,6 +49,8 @@ export interface PondEvents {
   onRemove?(id: string, tadpole: PondTadpole): void;
   onChat?(line: ChatBroadcast): void;
   onNotice?(notice: Notice): void;
+  /** Our own tadpole's name as the server holds it: once it is in the state, then at each change (a rename's echo, the server's numbering). */
+  onOwnName?(name: string): void;
   /** The connection ended: its close code, and the reason the server gave, if any. */
   onLeave?(code: number, reason?: string): void;
 }
@@ -79,18 +79,8 @@ export interface NetStats {
   interpolationDelayMs: number;
 }
 
-/** Own tadpole: a correction smaller than this (units / radians) counts as none. */
-export const CORRECTION_EPSILON = 0.01;
-/** Own tadpole: reconcile corrections fade with this time constant, ms. */
-export const OWN_SMOOTH_MS = 100;
-/** Own and remote tadpoles: a jump larger than this many units is a teleport, never glided. */
-export const SNAP_UNITS = 200;
-
-const PREDICTED_RING = 256;
-/** How often the round trip is measured with a ping, ms. */
-const PING_EVERY_MS = 1000;
-/** Weight of a new ping in the smoothed round trip. */
-const RTT_GAIN = 0.25;
+// Kept importable from here, where bots and benches have read them.
+export { CORRECTION_EPSILON, OWN_SMOOTH_MS, SNAP_UNITS } from "./tuning.ts";
 
 /**
  * The game's network layer, free of any renderer so the browser, bots and tests share it.
@@ -151,26 +141,15 @@ export class PondConnection {
   /** Reconciles so far that moved our prediction by more than CORRECTION_EPSILON. */
   totalCorrections = 0;
 
-  /**
-   * Use {@link join} or {@link attach}. (The positional `(room, events, delayMs)` form that code
-   * written against the first version calls through a cast still works: a number is a fixed
-   * interpolation delay.)
-   */
+  /** Use {@link join}. */
   private constructor(
     readonly room: Room<any, PondState>,
     events: PondEvents,
-    optionsOrDelay: Omit<JoinOptions, "url"> | number = {},
-    bytes?: RateMeter,
-    netsim?: NetSim,
+    options: Omit<JoinOptions, "url">,
+    bytes: RateMeter,
+    netsim: NetSim | undefined,
   ) {
-    const options: Omit<JoinOptions, "url"> = typeof optionsOrDelay === "number"
-      ? { interpolationDelayMs: optionsOrDelay }
-      : optionsOrDelay;
     const now = performance.now();
-    if (bytes === undefined) {
-      bytes = new RateMeter(2000, 20, now);
-      countBytes(room.connection as unknown as HookableConnection, bytes);
-    }
     this.bytes = bytes;
     this.patches = new RateMeter(2000, 20, now);
     this.corrections = new RateMeter(2000, 20, now);
@@ -222,9 +201,25 @@ export class PondConnection {
     room.onReconnect(() => { this.remote.reset(); this.phase.reset(); });
 
     const callbacks = Callbacks.get(room);
+    // Our name, from the server's copy: reported when it changes, never polled.
+    let ownNameOff: (() => void) | undefined;
+    let ownName: string | undefined;
+    const reportOwnName = (name: string | undefined): void => {
+      if (name === undefined || name === ownName) return;
+      ownName = name;
+      events.onOwnName?.(name);
+    };
     this.unsubscribe.push(
-      callbacks.onAdd("tadpoles", (tadpole: Tadpole, id: string) => this.roster.identityAdded(id, tadpole)),
+      callbacks.onAdd("tadpoles", (tadpole: Tadpole, id: string) => {
+        this.roster.identityAdded(id, tadpole);
+        if (id !== room.sessionId || events.onOwnName === undefined) return;
+        ownNameOff?.();
+        // (Inside a patch the SDK skips listen's immediate call: report the name it came with.)
+        reportOwnName(tadpole.name);
+        ownNameOff = callbacks.listen(tadpole, "name", reportOwnName);
+      }),
       callbacks.onRemove("tadpoles", (tadpole: Tadpole, id: string) => this.roster.identityRemoved(id, tadpole)),
+      () => ownNameOff?.(),
     );
     room.onMessage(MessageType.chat, (line: ChatBroadcast) => events.onChat?.(line));
     room.onMessage(MessageType.notice, (notice: Notice) => events.onNotice?.(notice));
@@ -243,7 +238,7 @@ export class PondConnection {
     // Hook the room's socket the moment the SDK creates it, so the handshake is counted (and
     // shaped) too: bytes are counted as the room receives them, i.e. after the simulator.
     const client = new HookedClient(options.url, (connection) => {
-      countBytes(connection, bytes);
+      countIncomingBytes(connection, bytes);
       if (sim) netsim = attachNetSim(connection, sim);
     });
     let room: Room<any, PondState>;
@@ -256,20 +251,6 @@ export class PondConnection {
       netsim?.detach();
       throw error;
     }
-    return new PondConnection(room, events, options, bytes, netsim);
-  }
-
-  /**
-   * Wraps a room you joined yourself (e.g. with your own SDK client). Bytes are counted, and the
-   * network simulator (if asked for) shapes traffic, from now on: the join handshake has already
-   * happened, unshaped. Prefer {@link join} when you can.
-   */
-  static attach(room: Room<any, PondState>, events: PondEvents = {}, options: Omit<JoinOptions, "url"> = {}): PondConnection {
-    const bytes = new RateMeter();
-    const connection = room.connection as unknown as HookableConnection;
-    countBytes(connection, bytes);
-    const sim = options.netsim ?? (options.netsimQuery !== undefined ? netSimFromQuery(options.netsimQuery) : undefined);
-    const netsim = sim ? attachNetSim(connection, sim) : undefined;
     return new PondConnection(room, events, options, bytes, netsim);
   }
 
@@ -353,9 +334,7 @@ export class PondConnection {
    */
   pose(tadpole: PondTadpole, out: Pose): Pose {
     if (tadpole.body === this.ownBody && this.recon) {
-      const p = this.ownView.pose;
-      out.x = p.x; out.y = p.y; out.angle = p.angle; out.speed = p.speed;
-      return out;
+      return copyPose(this.ownView.pose, out);
     }
     return this.remote.pose(tadpole.body, out);
   }
@@ -453,46 +432,4 @@ export class PondConnection {
     if (this.predictedSeq[slot] !== acked || this.onAck === undefined) return;
     this.onAck(acked, Math.hypot(this.predictedX[slot] - this.ownBody.x, this.predictedY[slot] - this.ownBody.y));
   }
-}
-
-/**
- * The SDK client, with a hook on the moment a room's socket is created (before any frame moves),
- * which is where the byte counter and the network simulator go.
- */
-class HookedClient extends Client {
-  private readonly onSocket: (connection: HookableConnection) => void;
-
-  constructor(url: string, onSocket: (connection: HookableConnection) => void) {
-    super(url);
-    this.onSocket = onSocket;
-  }
-
-  protected override createRoom<T>(roomName: string, rootSchema?: Parameters<Client["joinOrCreate"]>[2]): Room<any, T> {
-    const room = super.createRoom<T>(roomName, rootSchema as never);
-    const connect = room.connect.bind(room);
-    const onSocket = this.onSocket;
-    room.connect = (endpoint: string, options?: unknown, headers?: unknown) => {
-      connect(endpoint, options, headers);
-      onSocket(room.connection as unknown as HookableConnection);
-    };
-    return room;
-  }
-}
-
-/** Counts the bytes of every frame the room receives (wrapping the handler the room installed). */
-function countBytes(connection: HookableConnection, meter: RateMeter): void {
-  const events = connection.events;
-  const deliver = events.onmessage;
-  events.onmessage = (event: { data?: unknown }) => {
-    meter.add(performance.now(), byteLength(event?.data));
-    return deliver?.call(events, event);
-  };
-}
-
-function byteLength(data: unknown): number {
-  if (data instanceof ArrayBuffer) return data.byteLength;
-  if (ArrayBuffer.isView(data)) return data.byteLength;
-  if (typeof data === "string") return data.length;
-  if (typeof Blob !== "undefined" && data instanceof Blob) return data.size;
-  return 0;
 }

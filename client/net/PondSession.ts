@@ -1,7 +1,5 @@
-import { CloseCode, type Room } from "@colyseus/sdk";
-import type { PondState } from "../../shared/state.ts";
-import type { PondTadpole } from "./tadpoles.ts";
-import { MessageType, type ChatBroadcast, type Notice } from "../../shared/protocol.ts";
+import { abandonRoom } from "./sdkHooks.ts";
+import { MessageType } from "../../shared/protocol.ts";
 import { PondConnection, type JoinOptions, type PondEvents } from "./PondConnection.ts";
 
 /**
@@ -66,29 +64,28 @@ export interface StatusDetail {
   error?: unknown;
 }
 
-export interface PondSessionEvents {
-  /** `code` is the close code that caused it, and `reason` the server's reason with it (e.g. how long the player was idle, close code 4410). */
+/**
+ * A session's events. The tadpole, chat, notice and own-name events come from each of its
+ * connections in turn: the session hands this very object to every PondConnection it joins.
+ */
+export interface PondSessionEvents extends Omit<PondEvents, "onLeave"> {
+  /** `code` is the close code that caused it, and `reason` the server's reason with it (e.g. how long the player was idle, CLOSE_IDLE). */
   onStatus?(status: SessionStatus, detail: StatusDetail): void;
   /** A (new) pond: the first join, and every move. `previous` is undefined on the first. */
   onPondChanged?(roomId: string, previous: string | undefined): void;
   /** A new PondConnection is live (first join and after each move; not after a reconnect, which keeps it). */
   onConnection?(connection: PondConnection): void;
-  // Forwarded from the current PondConnection.
-  onAdd?(id: string, tadpole: PondTadpole): void;
-  onRemove?(id: string, tadpole: PondTadpole): void;
-  onChat?(line: ChatBroadcast): void;
-  onNotice?(notice: Notice): void;
 }
 
 /**
  * Close codes after which the session joins another pond by itself: the WebSocket codes
  * (1000–1015) and the framework's (4000–4010: CONSENTED from a disposed room, SERVER_SHUTDOWN,
- * WITH_ERROR, FAILED_TO_RECONNECT, ...). Application codes (4011–4999, e.g. the room's 4400 for
- * a client that keeps sending garbage) mean "go away": the session goes offline instead. So does
- * 4409 (connected from elsewhere: the seat reconnected from another tab or device): joining or
- * reconnecting again would take the seat back from there, which would take it back again. And
- * 4410 (idle: the seat was freed after IDLE_TIMEOUT_SECONDS with no steering and no chat): a
- * forgotten tab must not take a seat again by itself; the player swims again by choice.
+ * WITH_ERROR, FAILED_TO_RECONNECT, ...). Application codes (4011–4999, shared/protocol.ts, e.g.
+ * CLOSE_INVALID_INPUT for a client that keeps sending garbage) mean "go away": the session goes
+ * offline instead. So does CLOSE_CONNECTED_ELSEWHERE (the seat reconnected from another tab or
+ * device): joining or reconnecting again would take the seat back from there, which would take it
+ * back again. And CLOSE_IDLE (the seat was freed after IDLE_TIMEOUT_SECONDS with no steering and
+ * no chat): a forgotten tab must not take a seat again by itself; the player swims again by choice.
  */
 export function shouldRejoin(code: number): boolean {
   return code < 4011;
@@ -117,15 +114,17 @@ export function pondHash(roomId: string): string {
  * matchmaker, with backoff, under the same name, and hands out a new PondConnection.
  * Application close codes (a kick) end the session instead (see shouldRejoin).
  *
- * In the browser:
+ * A bot:
  *
- *   const session = new PondSession({ url: location.origin, name, roomId: pondIdFromHash(location.hash) }, {
- *     onStatus: (status) => banner.show(status),
- *     onPondChanged: (roomId) => history.replaceState(null, "", pondHash(roomId)),
- *     onConnection: (connection) => scene.attach(connection),
+ *   const session = new PondSession({ url, name }, {
+ *     onStatus: (status) => log(status),
+ *     onChat: (line) => reply(line),
  *   });
  *   await session.start();
  *   // each frame: session.connection?.frame(now, steer)
+ *
+ * The browser passes the events of its one PondFeed (client/net/PondFeed.ts, via
+ * client/boot/SessionControl.ts), which the page and the scene subscribe to once.
  */
 export class PondSession {
   private readonly endpoints: string[];
@@ -273,22 +272,11 @@ export class PondSession {
   }
 
   private async connect(url: string, roomId: string | undefined): Promise<PondConnection> {
-    // The events exist before the connection does; they find it through this holder.
-    const holder: { connection?: PondConnection } = {};
-    const events: PondEvents = {
-      onAdd: (id, tadpole) => this.events.onAdd?.(id, tadpole),
-      onRemove: (id, tadpole) => this.events.onRemove?.(id, tadpole),
-      onChat: (line) => this.events.onChat?.(line),
-      onNotice: (notice) => this.events.onNotice?.(notice),
-      onLeave: (code, reason) => {
-        if (holder.connection) this.onLeft(holder.connection, code, reason);
-      },
-    };
     // A size handed over by a pond that shut down goes with the first join after it, once.
     const carry = this.carry;
-    const connection = await PondConnection.join({ ...this.options.connection, url, name: this.playerName, roomId, carry }, events);
+    const connection = await PondConnection.join({ ...this.options.connection, url, name: this.playerName, roomId, carry }, this.events);
     if (carry === this.carry) this.carry = undefined;
-    holder.connection = connection;
+    connection.room.onLeave((code: number, reason?: string) => this.onLeft(connection, code, reason));
     return connection;
   }
 
@@ -359,23 +347,6 @@ export class PondSession {
  */
 function releaseConnection(connection: PondConnection): void {
   connection.leave().catch(() => undefined);
-}
-
-/** Ends a room whose socket is down without letting the SDK's pending reconnection re-attach it. */
-function abandonRoom(room: Room<any, PondState>): void {
-  room.reconnection.enabled = false;
-  room.reconnection.maxRetries = 0;
-  const connection = room.connection;
-  if (connection) {
-    // The SDK's retry timer calls connection.reconnect() unconditionally.
-    connection.reconnect = () => undefined;
-    try {
-      connection.close();
-    } catch {
-      // not open: nothing to close
-    }
-  }
-  room.onLeave.invoke(CloseCode.CONSENTED, "left while reconnecting");
 }
 
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {

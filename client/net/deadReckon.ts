@@ -1,7 +1,7 @@
 import { MAX_SPEED, START_TIME, GLIDE_TIME, TURN_TIME } from "../../shared/constants.ts";
 import type { Steer } from "../../shared/input.ts";
 import { stepTadpole } from "../../shared/movement.ts";
-import type { Body } from "../../shared/state.ts";
+import { copyPose, type Pose } from "../../shared/pose.ts";
 
 /**
  * A remote tadpole carried on past its newest sample with the one movement step
@@ -18,8 +18,8 @@ export class DeadReckoning {
   /** The instant (server clock) the reckoning starts from: the newest sample's. */
   baseT = NaN;
   private readonly steer: Steer = { angle: 0, thrust: 0 };
-  private readonly body: Body = { x: 0, y: 0, angle: 0, speed: 0 };
-  private readonly before: Body = { x: 0, y: 0, angle: 0, speed: 0 };
+  private readonly body: Pose = { x: 0, y: 0, angle: 0, speed: 0 };
+  private readonly before: Pose = { x: 0, y: 0, angle: 0, speed: 0 };
   private steps = 0;
   private stepMs = 50;
 
@@ -32,7 +32,7 @@ export class DeadReckoning {
     this.stepMs = stepMs > 0 ? stepMs : 50;
     const b = this.body;
     b.x = x; b.y = y; b.angle = angle; b.speed = speed;
-    copy(b, this.before);
+    copyPose(b, this.before);
     this.steps = 0;
     const steer = this.steer;
     steer.angle = angle;
@@ -51,10 +51,10 @@ export class DeadReckoning {
   }
 
   /** Where the tadpole is `aheadMs` past the start (never less than the last call's), into `out`. */
-  at(aheadMs: number, out: Body): Body {
+  at(aheadMs: number, out: Pose): Pose {
     const dt = this.stepMs / 1000;
     while (this.steps * this.stepMs < aheadMs) {
-      copy(this.body, this.before);
+      copyPose(this.body, this.before);
       stepTadpole(this.body, this.steer, dt);
       this.steps++;
     }
@@ -76,8 +76,4 @@ export class DeadReckoning {
 function share(dt: number, tau: number): number {
   const r = dt / tau;
   return r / (1 + r);
-}
-
-function copy(from: Body, to: Body): void {
-  to.x = from.x; to.y = from.y; to.angle = from.angle; to.speed = from.speed;
 }

@@ -359,9 +359,3 @@ export function attachNetSim(
 function copyBytes(data: Uint8Array | ArrayBuffer): Uint8Array {
   return data instanceof ArrayBuffer ? new Uint8Array(data.slice(0)) : new Uint8Array(data);
 }
-
-/** A one-line description, e.g. for logs and the overlay: "up 150±30ms 5% · down 150±30ms 5%". */
-export function describeNetSim(config: NetSimConfig): string {
-  const side = (s: LinkShape) => `${s.lagMs}±${s.jitterMs}ms${s.loss > 0 ? ` ${+(s.loss * 100).toFixed(2)}%` : ""}`;
-  return `up ${side(config.up)} · down ${side(config.down)} · rto ${config.rtoMs}ms · seed ${config.seed}`;
-}

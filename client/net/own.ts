@@ -1,16 +1,10 @@
 import { angleDelta } from "../../shared/angle.ts";
 import type { Steer } from "../../shared/input.ts";
 import { stepTadpole } from "../../shared/movement.ts";
-import type { Body } from "../../shared/state.ts";
+import { copyPose, type Pose } from "../../shared/pose.ts";
+import { OWN_SMOOTH_MS, SNAP_UNITS } from "./tuning.ts";
 
 const TWO_PI = Math.PI * 2;
-
-export interface OwnPose {
-  x: number;
-  y: number;
-  angle: number;
-  speed: number;
-}
 
 export interface OwnViewOptions {
   /** Time constant of a reconcile correction fading out, ms (default 100). */
@@ -41,13 +35,11 @@ export interface OwnViewOptions {
  * `smoothMs`; one larger than `snap` units pops.
  */
 export class OwnView {
-  readonly pose: OwnPose = { x: 0, y: 0, angle: 0, speed: 0 };
-  /** Magnitude of the last correction (max over x, y, speed in units, heading in radians). */
-  lastCorrection = 0;
+  readonly pose: Pose = { x: 0, y: 0, angle: 0, speed: 0 };
   private readonly smoothMs: number;
   private readonly snap: number;
-  private readonly before: Body = { x: 0, y: 0, angle: 0, speed: 0 };
-  private readonly preview: Body = { x: 0, y: 0, angle: 0, speed: 0 };
+  private readonly before: Pose = { x: 0, y: 0, angle: 0, speed: 0 };
+  private readonly preview: Pose = { x: 0, y: 0, angle: 0, speed: 0 };
   private beforeSeq = -1;
   private offX = 0;
   private offY = 0;
@@ -58,13 +50,13 @@ export class OwnView {
   private lastNow = NaN;
 
   constructor(options: OwnViewOptions = {}) {
-    this.smoothMs = options.smoothMs ?? 100;
-    this.snap = options.snap ?? 200;
+    this.smoothMs = options.smoothMs ?? OWN_SMOOTH_MS;
+    this.snap = options.snap ?? SNAP_UNITS;
   }
 
   /** Before `predict.tick()`: remember the prediction a reconcile may replace. */
-  capture(state: Body, reconcileSeq: number): void {
-    copy(state, this.before);
+  capture(state: Pose, reconcileSeq: number): void {
+    copyPose(state, this.before);
     this.beforeSeq = reconcileSeq;
   }
 
@@ -72,16 +64,15 @@ export class OwnView {
    * After `predict.tick()` (which reconciles but never steps new inputs): fold any change of the
    * predicted state into the correction offset. Returns the correction's magnitude (0 if none).
    */
-  reconciled(state: Body, reconcileSeq: number): number {
+  reconciled(state: Pose, reconcileSeq: number): number {
     if (this.beforeSeq < 0) return 0;
     const b = this.before;
     const dx = b.x - state.x;
     const dy = b.y - state.y;
     const ds = b.speed - state.speed;
     const da = angleDelta(state.angle, b.angle);
-    if (dx === 0 && dy === 0 && ds === 0 && da === 0) { this.lastCorrection = 0; return 0; }
+    if (dx === 0 && dy === 0 && ds === 0 && da === 0) return 0;
     const mag = Math.max(Math.abs(dx), Math.abs(dy), Math.abs(ds), Math.abs(da));
-    this.lastCorrection = mag;
     if (reconcileSeq === this.beforeSeq || Math.hypot(dx, dy) > this.snap) {
       // A reset (reconnect, respawn) or a teleport: show the new state at once.
       this.offX = this.offY = this.offA = this.offS = 0;
@@ -98,7 +89,7 @@ export class OwnView {
    * After this frame's inputs were sent (`stepsSent` of them, each `stepMs` long): advance the
    * render accumulator, fade the correction and compose the pose from `state` and `steer`.
    */
-  present(now: number, state: Body, steer: Steer, stepsSent: number, stepMs: number): OwnPose {
+  present(now: number, state: Pose, steer: Steer, stepsSent: number, stepMs: number): Pose {
     const dt = Number.isNaN(this.lastNow) ? 0 : Math.max(0, now - this.lastNow);
     this.lastNow = now;
     // Same bookkeeping as the SDK's render clock: grows with frame time, one step consumed
@@ -118,7 +109,7 @@ export class OwnView {
     }
     const alpha = stepMs > 0 ? Math.min(1, this.acc / stepMs) : 1;
     const p = this.preview;
-    copy(state, p);
+    copyPose(state, p);
     stepTadpole(p, steer, stepMs / 1000);
     const out = this.pose;
     out.x = state.x + (p.x - state.x) * alpha + this.offX;
@@ -135,11 +126,4 @@ export class OwnView {
   get offset(): { x: number; y: number } {
     return { x: this.offX, y: this.offY };
   }
-}
-
-function copy(from: Body, to: Body): void {
-  to.x = from.x;
-  to.y = from.y;
-  to.angle = from.angle;
-  to.speed = from.speed;
 }

@@ -1,3 +1,5 @@
+import { DRY_MEMORY_MS, LATE_CAPACITY, LATE_PRECISION_MS, LATE_SKIP_PATCHES, PLAYOUT_DEFAULTS } from "./tuning.ts";
+
 /**
  * The render timeline for other tadpoles: which server instant to show them at.
  *
@@ -69,23 +71,7 @@ export interface PlayoutOptions {
   fallMs?: number;
 }
 
-const DEFAULTS: Required<Omit<PlayoutOptions, "fixedDelayMs">> = {
-  minPatches: 2,
-  jitterFactor: 2.5,
-  marginMs: 10,
-  maxDelayMs: 400,
-  maxRateChange: 0.05,
-  catchUpRate: 0.25,
-  dryRate: 0.25,
-  maxExtrapolateMs: 150,
-  dryBudget: 0.005,
-  lateWindowMs: 10_000,
-  convergeMs: 250,
-  reseatMs: 1000,
-  floorWindowMs: 5000,
-  riseMs: 300,
-  fallMs: 4000,
-};
+const DEFAULTS: Required<Omit<PlayoutOptions, "fixedDelayMs">> = PLAYOUT_DEFAULTS;
 
 /**
  * The delay rule on its own: what the render delay aims for given the link's cadence, its jitter
@@ -102,15 +88,6 @@ export function targetDelayMs(patchIntervalMs: number, jitterMs: number, options
   return d < max ? d : max;
 }
 
-/** After running dry, the timeline may slow by `catchUpRate` (not just 5 %) to lengthen the delay for this long, ms. */
-const DRY_MEMORY_MS = 3000;
-
-/** Patches counted in the late window: 12.8 s at 20 Hz. */
-const LATE_CAPACITY = 256;
-/** The first patches after a (re)join may come behind the handshake, in a burst: not the link's lateness. */
-const LATE_SKIP_PATCHES = 3;
-/** The answer is found to within this, ms. */
-const LATE_PRECISION_MS = 1;
 
 /**
  * How late the link's patches come, as the render delay needs it: the least extra delay `x`

@@ -1,7 +1,8 @@
-import type { Body } from "../../shared/state.ts";
+import type { Pose } from "../../shared/pose.ts";
 import { DeadReckoning } from "./deadReckon.ts";
 import { Playout, type PlayoutOptions } from "./playout.ts";
 import { SnapshotRing, type Sample } from "./snapshots.ts";
+import { FALLBACK_PATCH_MS, PLAYOUT_DEFAULTS, REMOTE_CORRECTION_MS, SNAP_UNITS } from "./tuning.ts";
 
 /** What the view needs from the room's clock (room.clock satisfies it; tests pass a fake). */
 export interface LinkClock {
@@ -17,20 +18,11 @@ export interface LinkClock {
  * A remote tadpole's moving fields: the latest authoritative values, updated in place before
  * each patch's `onPatch()` (a decoded schema Tadpole, or a plain object the position stream
  * writes into). Tracked by identity: the same object for as long as the tadpole is in view.
+ * A pose in shape; the name says the object is the tracked source, not a copy.
  */
-export interface RemoteBody {
-  x: number;
-  y: number;
-  angle: number;
-  speed: number;
-}
-
-export interface RemotePose {
-  x: number;
-  y: number;
-  angle: number;
-  speed: number;
-}
+export type RemoteBody = Pose;
+/** Where to draw a remote tadpole (the old name of the shared Pose, kept for tests and tools). */
+export type RemotePose = Pose;
 
 export interface RemoteViewOptions extends PlayoutOptions {
   /** Time constant of the correction when fresh data disagrees with the extrapolation, ms (default 120). */
@@ -49,8 +41,8 @@ function wrap(angle: number): number {
   return angle < 0 ? angle + TWO_PI : angle;
 }
 
-/** Per remote tadpole: its samples, the extrapolation it last used and the correction still fading out. */
-interface Track {
+/** Per remote tadpole: the pose drawn last frame, its samples, the extrapolation it last used and the correction still fading out. */
+interface Track extends Pose {
   readonly body: RemoteBody;
   readonly ring: SnapshotRing;
   /** Position in RemoteView.list (kept for O(1) removal). */
@@ -69,10 +61,6 @@ interface Track {
   /** Last frame's position before the correction offset. */
   rawX: number;
   rawY: number;
-  x: number;
-  y: number;
-  angle: number;
-  speed: number;
 }
 
 /**
@@ -104,7 +92,7 @@ export class RemoteView {
   private readonly list: Track[] = [];
   private readonly at: Sample = { t: 0, x: 0, y: 0, angle: 0, speed: 0 };
   /** Where a reckoning puts a tadpole (scratch, reused). */
-  private readonly reckoned: Body = { x: 0, y: 0, angle: 0, speed: 0 };
+  private readonly reckoned: Pose = { x: 0, y: 0, angle: 0, speed: 0 };
   private frameNo = 0;
   private frameNow = 0;
   private readonly maxExtrapolateMs: number;
@@ -117,10 +105,10 @@ export class RemoteView {
 
   constructor(private readonly link: LinkClock, options: RemoteViewOptions = {}) {
     this.playout = new Playout(options);
-    this.maxExtrapolateMs = options.maxExtrapolateMs ?? 150;
-    this.correctionMs = options.correctionMs ?? 120;
-    this.snap = options.snap ?? 200;
-    this.fallbackPatchMs = options.fallbackPatchMs ?? 50;
+    this.maxExtrapolateMs = options.maxExtrapolateMs ?? PLAYOUT_DEFAULTS.maxExtrapolateMs;
+    this.correctionMs = options.correctionMs ?? REMOTE_CORRECTION_MS;
+    this.snap = options.snap ?? SNAP_UNITS;
+    this.fallbackPatchMs = options.fallbackPatchMs ?? FALLBACK_PATCH_MS;
   }
 
   /**
@@ -180,7 +168,7 @@ export class RemoteView {
   }
 
   /** Where to draw remote `body` this frame. Writes into `out`. */
-  pose(body: RemoteBody, out: RemotePose): RemotePose {
+  pose(body: RemoteBody, out: Pose): Pose {
     const tr = this.tracks.get(body);
     if (tr === undefined) {
       out.x = body.x; out.y = body.y; out.angle = body.angle; out.speed = body.speed;

@@ -1,4 +1,5 @@
 import { WindowMin } from "./playout.ts";
+import { SEND_PHASE_GAIN, SEND_PHASE_MAX_NUDGE_MS, SEND_PHASE_RTT_WINDOW_MS } from "./tuning.ts";
 
 /**
  * When in the server's tick our inputs arrive. The client sends one input per fixed step, but
@@ -16,18 +17,10 @@ import { WindowMin } from "./playout.ts";
  * toward it: a phase error averages out over a second or two, and no step is ever skipped or
  * doubled (the same inputs are sent, just a few ms earlier or later), so prediction is untouched.
  */
-
-/** Share of the phase error corrected per send. */
-const GAIN = 0.1;
-/** Largest nudge per send, ms: an input's timing changes by far less than a frame. */
-const MAX_NUDGE_MS = 1;
-/** How long the best round trip is remembered, ms. */
-const RTT_WINDOW_MS = 10_000;
-
 export class SendPhase {
   /** Added to the frame clock the step accumulators run on, ms (the nudges so far). */
   shiftMs = 0;
-  private readonly rtt = new WindowMin(RTT_WINDOW_MS, 64);
+  private readonly rtt = new WindowMin(SEND_PHASE_RTT_WINDOW_MS, 64);
   private rttNow = NaN;
 
   /** A ping came back after `rttMs`, at local time `now`. */
@@ -50,8 +43,8 @@ export class SendPhase {
     if (error < -stepMs / 2) error += stepMs;
     else if (error >= stepMs / 2) error -= stepMs;
     // Late (error > 0): run the step clock ahead so the next send comes sooner.
-    const nudge = error * GAIN;
-    this.shiftMs += nudge > MAX_NUDGE_MS ? MAX_NUDGE_MS : nudge < -MAX_NUDGE_MS ? -MAX_NUDGE_MS : nudge;
+    const nudge = error * SEND_PHASE_GAIN;
+    this.shiftMs += nudge > SEND_PHASE_MAX_NUDGE_MS ? SEND_PHASE_MAX_NUDGE_MS : nudge < -SEND_PHASE_MAX_NUDGE_MS ? -SEND_PHASE_MAX_NUDGE_MS : nudge;
   }
 
   /** Forget the link (a reconnect). */

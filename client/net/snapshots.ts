@@ -1,3 +1,5 @@
+import { RING_SAMPLES } from "./tuning.ts";
+
 /**
  * One remote tadpole's recent authoritative states, stamped with the server time of the patch
  * that carried them, for entity interpolation: a fixed ring of (t, x, y, angle, speed) in one
@@ -14,9 +16,6 @@
  *   real pace instead of crawling across the whole gap. (Moved further, the server was late and
  *   ran several steps for one patch: the motion spans the gap, and is interpolated across it.)
  */
-
-/** Samples kept per tadpole: 1.6 s at 20 Hz, well past the largest render delay (400 ms). */
-export const RING_SAMPLES = 32;
 
 const STRIDE = 5;
 const T = 0;

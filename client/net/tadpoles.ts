@@ -1,5 +1,6 @@
 import type { DecodedEntity } from "../../shared/stream/decoder.ts";
-import type { Body, OwnBody, Tadpole } from "../../shared/state.ts";
+import type { Pose } from "../../shared/pose.ts";
+import type { OwnBody, Tadpole } from "../../shared/state.ts";
 
 /**
  * A tadpole as the client knows it: who it is (its entry in the state: name, colour, away) and
@@ -7,7 +8,7 @@ import type { Body, OwnBody, Tadpole } from "../../shared/state.ts";
  * Read-only to the game; the net layer keeps it current. Draw it at `PondConnection.pose()`:
  * these fields are the latest authoritative values, not what to show this frame.
  */
-export interface PondTadpole extends Readonly<Body> {
+export interface PondTadpole extends Readonly<Pose> {
   readonly sessionId: string;
   /** Its short id in the position stream. */
   readonly id: number;
@@ -19,12 +20,12 @@ export interface PondTadpole extends Readonly<Body> {
   /** How grown it is (shared/growth.ts), 0 until it first eats. */
   readonly level: number;
   /** The body the stream (or, for our own, the server) keeps current. */
-  readonly body: Readonly<Body>;
+  readonly body: Readonly<Pose>;
 }
 
 /** A PondTadpole over the two objects the net layer updates in place. */
 class KnownTadpole implements PondTadpole {
-  constructor(readonly sessionId: string, readonly identity: Tadpole, readonly body: Body) {}
+  constructor(readonly sessionId: string, readonly identity: Tadpole, readonly body: Pose) {}
   get id(): number { return this.identity.id; }
   get name(): string { return this.identity.name; }
   get hue(): number { return this.identity.hue; }
@@ -109,7 +110,7 @@ export class Roster {
     if (this.ownIdentity !== undefined && !this.bySession.has(this.ownSessionId)) this.appear(this.ownSessionId, this.ownIdentity, this.ownBody);
   }
 
-  private appear(sessionId: string, identity: Tadpole, body: Body): void {
+  private appear(sessionId: string, identity: Tadpole, body: Pose): void {
     const tadpole = new KnownTadpole(sessionId, identity, body);
     this.bySession.set(sessionId, tadpole);
     this.events.appear(tadpole, sessionId === this.ownSessionId);

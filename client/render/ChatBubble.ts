@@ -1,4 +1,6 @@
-import type { TadpoleView } from "./TadpoleView.ts";
+import type * as Phaser from "phaser";
+import { HEAD_RADIUS } from "./Textures.ts";
+import type { DrawContext, RenderLayer } from "./RenderLayer.ts";
 
 /** Lines kept per speaker: a fourth line pushes the oldest out. */
 const MAX_LINES = 3;
@@ -98,9 +100,15 @@ class Bubble {
  * renders any script or emoji crisply, and text goes in through textContent only. Bubbles exist
  * only while someone has something to say, so positioning them per frame is cheap.
  */
-export class ChatBubbles {
+export class ChatBubbles implements RenderLayer {
+  /** DOM over the canvas, placed in CSS px: no Phaser objects. */
+  readonly space = "screen";
+  readonly objects: readonly Phaser.GameObjects.GameObject[] = [];
   private readonly root: HTMLDivElement;
   private readonly bubbles = new Map<string, Bubble>();
+  /** This frame's context while draw() walks the bubbles (a bound walker: no closure per frame). */
+  private ctx: Readonly<DrawContext> | undefined;
+  private readonly placeOne = (bubble: Bubble, id: string): void => this.place(bubble, id);
 
   constructor(parent: HTMLElement) {
     this.root = document.createElement("div");
@@ -127,28 +135,34 @@ export class ChatBubbles {
     this.bubbles.clear();
   }
 
-  /**
-   * Expires lines and pins each bubble above its speaker. (camX, camY) is the world point at the
-   * screen centre, `zoom` world-to-CSS-pixel scale, `lift` the gap above the head (world units).
-   */
-  update(
-    now: number,
-    views: ReadonlyMap<string, TadpoleView>,
-    camX: number, camY: number, cssW: number, cssH: number, zoom: number, lift: number,
-  ): void {
-    for (const [id, bubble] of this.bubbles) {
-      if (!bubble.expire(now)) {
-        bubble.destroy();
-        this.bubbles.delete(id);
-        continue;
-      }
-      const view = views.get(id);
-      if (!view || !view.onScreen) {
-        bubble.hide();
-        continue;
-      }
-      bubble.place((view.x - camX) * zoom + cssW / 2, (view.y - camY) * zoom + cssH / 2 - lift, cssW);
+  /** Expires lines and pins each bubble a little above its speaker's head. */
+  draw(ctx: Readonly<DrawContext>): void {
+    this.ctx = ctx;
+    this.bubbles.forEach(this.placeOne);
+    this.ctx = undefined;
+  }
+
+  destroy(): void {
+    this.clear();
+    this.root.remove();
+  }
+
+  private place(bubble: Bubble, id: string): void {
+    const ctx = this.ctx!;
+    if (!bubble.expire(ctx.timeMs)) {
+      bubble.destroy();
+      this.bubbles.delete(id);
+      return;
     }
+    const view = ctx.byId.get(id);
+    if (!view || !view.onScreen) {
+      bubble.hide();
+      return;
+    }
+    const zoom = ctx.zoom;
+    // The gap above the head, in CSS px.
+    const lift = (HEAD_RADIUS + 10) * zoom;
+    bubble.place((view.x - ctx.camX) * zoom + ctx.cssWidth / 2, (view.y - ctx.camY) * zoom + ctx.cssHeight / 2 - lift, ctx.cssWidth);
   }
 
   /** Texts of the lines in bubbles now on screen (the e2e test surface reads this). */

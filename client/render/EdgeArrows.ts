@@ -1,7 +1,8 @@
 import type * as Phaser from "phaser";
 import { crowdArrows, type CrowdArrow, type RadarView } from "../net/radar.ts";
 import { Colors } from "./palette.ts";
-import type { TadpoleView } from "./TadpoleView.ts";
+import type { DrawContext, RenderLayer, ScreenSize } from "./RenderLayer.ts";
+import type { TadpoleSprite } from "./TadpoleSprite.ts";
 
 const MAX_ARROWS = 10;
 /** Distance of an arrow's tip from the screen edge (CSS px). */
@@ -35,11 +36,13 @@ export interface DrawnCrowdArrow {
  * (merged by direction, at most MAX_CROWD_ARROWS). Lives on the HUD camera, whose units are CSS
  * pixels.
  */
-export class EdgeArrows {
+export class EdgeArrows implements RenderLayer {
+  readonly space = "screen";
+  readonly objects: readonly Phaser.GameObjects.GameObject[];
   private readonly g: Phaser.GameObjects.Graphics;
   private readonly labels: Phaser.GameObjects.Text[] = [];
   /** The nearest off-screen tadpoles, sorted by squared distance; reused every frame. */
-  private readonly nearest: (TadpoleView | undefined)[] = new Array(MAX_ARROWS).fill(undefined);
+  private readonly nearest: (TadpoleSprite | undefined)[] = new Array(MAX_ARROWS).fill(undefined);
   private readonly nearestD2 = new Float64Array(MAX_ARROWS);
   /** Centres of the labels placed so far this frame, to skip ones that would overlap. */
   private readonly placedX = new Float64Array(MAX_ARROWS);
@@ -61,22 +64,32 @@ export class EdgeArrows {
       t.setResolution(resolution);
       this.crowdLabels.push(t);
     }
+    this.objects = [this.g, ...this.labels, ...this.crowdLabels];
   }
 
-  get objects(): Phaser.GameObjects.GameObject[] {
-    return [this.g, ...this.labels, ...this.crowdLabels];
+  resize(screen: Readonly<ScreenSize>): void {
+    this.setTextResolution(screen.dpr);
   }
 
-  setTextResolution(resolution: number): void {
+  destroy(): void {
+    for (const o of this.objects) o.destroy();
+  }
+
+  private setTextResolution(resolution: number): void {
     for (const t of this.labels) t.setResolution(resolution);
     for (const t of this.crowdLabels) t.setResolution(resolution);
+  }
+
+  /** Arrows on the screen's rim toward the nearest tadpoles off screen, and toward the far crowds (radar). */
+  draw(ctx: Readonly<DrawContext>): void {
+    this.drawArrows(ctx.tadpoles, ctx.camX, ctx.camY, ctx.cssWidth, ctx.cssHeight, ctx.zoom, ctx.radar);
   }
 
   /**
    * `views` are every known tadpole; (camX, camY) the world point at the screen centre;
    * `cssW` x `cssH` the screen; `zoom` world-to-CSS-pixel scale.
    */
-  update(views: readonly TadpoleView[], camX: number, camY: number, cssW: number, cssH: number, zoom: number, radar?: RadarView): void {
+  private drawArrows(views: readonly TadpoleSprite[], camX: number, camY: number, cssW: number, cssH: number, zoom: number, radar: RadarView | undefined): void {
     const g = this.g;
     g.clear();
     this.drawCrowds(radar, camX, camY, cssW, cssH, zoom);

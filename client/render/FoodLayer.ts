@@ -2,6 +2,7 @@ import type * as Phaser from "phaser";
 import { SPECK_RADIUS } from "../../shared/growth.ts";
 import type { FoodHoldings, HeldSpeck } from "../../shared/stream/food.ts";
 import { Depth } from "./Depth.ts";
+import type { DrawContext, RenderLayer } from "./RenderLayer.ts";
 import { speckTexture } from "./Textures.ts";
 
 /** Drawn size of a speck's texture (world units): its glow reaches a little past its radius. */
@@ -15,8 +16,10 @@ const WANDER = 1.5;
  * its cell leaves view. Each wanders a little and pulses, on its own phase, so the pond's water
  * fleas look alive; with reduced motion they hold still.
  */
-export class FoodLayer {
-  readonly blitter: Phaser.GameObjects.Blitter;
+export class FoodLayer implements RenderLayer {
+  readonly space = "world";
+  readonly objects: readonly Phaser.GameObjects.GameObject[];
+  private readonly blitter: Phaser.GameObjects.Blitter;
   /** Specks and their bobs in flat arrays (swap-remove), for allocation-free frames. */
   private readonly specks: HeldSpeck[] = [];
   private readonly bobs: Phaser.GameObjects.Bob[] = [];
@@ -25,6 +28,7 @@ export class FoodLayer {
 
   constructor(scene: Phaser.Scene) {
     this.blitter = scene.add.blitter(0, 0, speckTexture(scene, SPECK_SIZE)).setDepth(Depth.food);
+    this.objects = [this.blitter];
   }
 
   /** How many specks are drawn now (tests read it). */
@@ -38,7 +42,7 @@ export class FoodLayer {
   }
 
   /** Draws the specks of `food` from now on (undefined: none, between ponds). */
-  attach(food: FoodHoldings | undefined): void {
+  private attach(food: FoodHoldings | undefined): void {
     if (food === this.food) return;
     if (this.food) {
       this.food.onAdd = undefined;
@@ -55,8 +59,11 @@ export class FoodLayer {
     food.onRemove = (speck) => this.remove(speck);
   }
 
-  /** Places every speck for this frame (`t` in seconds). */
-  update(t: number, still: boolean): void {
+  /** Follows the pond's food (a new pond brings new holdings) and places every speck for this frame. */
+  draw(ctx: Readonly<DrawContext>): void {
+    if (ctx.food !== this.food) this.attach(ctx.food);
+    const t = ctx.seconds;
+    const still = ctx.still;
     const half = SPECK_SIZE / 2;
     for (let i = 0; i < this.specks.length; i++) {
       const speck = this.specks[i];
@@ -72,6 +79,11 @@ export class FoodLayer {
       bob.y = speck.y - half + Math.cos(t * 1.1 + phase * 1.7) * WANDER;
       bob.alpha = 0.6 + 0.3 * Math.sin(t * 2.1 + phase);
     }
+  }
+
+  destroy(): void {
+    this.attach(undefined);
+    this.blitter.destroy();
   }
 
   private add(speck: HeldSpeck): void {

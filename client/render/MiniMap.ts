@@ -2,8 +2,9 @@ import type * as Phaser from "phaser";
 import { WORLD_HALF } from "../../shared/constants.ts";
 import type { RadarView } from "../net/radar.ts";
 import { Colors } from "./palette.ts";
+import type { DrawContext, RenderLayer, ScreenSize } from "./RenderLayer.ts";
 import { Tex } from "./Textures.ts";
-import type { TadpoleView } from "./TadpoleView.ts";
+import type { TadpoleSprite } from "./TadpoleSprite.ts";
 
 const MARGIN = 12;
 /** Inset of the map's drawing inside its panel, CSS px. */
@@ -19,7 +20,9 @@ export function crowdAlpha(count: number): number {
  * brighter, and the rectangle your screen shows; under them, in a warm shade, the radar's cells
  * of tadpoles beyond your view (the whole pond, once a second). HUD camera, CSS pixels.
  */
-export class MiniMap {
+export class MiniMap implements RenderLayer {
+  readonly space = "screen";
+  readonly objects: readonly Phaser.GameObjects.GameObject[];
   private readonly panel: Phaser.GameObjects.Image;
   private readonly g: Phaser.GameObjects.Graphics;
   private size = 120;
@@ -29,13 +32,12 @@ export class MiniMap {
   constructor(scene: Phaser.Scene, depth: number) {
     this.panel = scene.add.image(0, 0, Tex.panel).setOrigin(0).setDepth(depth).setAlpha(0.75);
     this.g = scene.add.graphics().setDepth(depth);
+    this.objects = [this.panel, this.g];
   }
 
-  get objects(): Phaser.GameObjects.GameObject[] {
-    return [this.panel, this.g];
-  }
-
-  layout(cssW: number, cssH: number): void {
+  resize(screen: Readonly<ScreenSize>): void {
+    const cssW = screen.cssWidth;
+    const cssH = screen.cssHeight;
     this.size = Math.round(Math.max(84, Math.min(150, Math.min(cssW, cssH) * 0.2)));
     this.left = cssW - this.size - MARGIN;
     this.top = MARGIN;
@@ -47,7 +49,17 @@ export class MiniMap {
     return { left: this.left, top: this.top, size: this.size, pad: PAD };
   }
 
-  update(views: readonly TadpoleView[], camX: number, camY: number, viewW: number, viewH: number, radar?: RadarView): void {
+  destroy(): void {
+    this.panel.destroy();
+    this.g.destroy();
+  }
+
+  /** The pond's square, the crowd beyond the view (radar), the screen's view and a dot per tadpole known. */
+  draw(ctx: Readonly<DrawContext>): void {
+    this.drawMap(ctx.tadpoles, ctx.camX, ctx.camY, ctx.worldWidth, ctx.worldHeight, ctx.radar);
+  }
+
+  private drawMap(views: readonly TadpoleSprite[], camX: number, camY: number, viewW: number, viewH: number, radar: RadarView | undefined): void {
     const g = this.g;
     g.clear();
     const pad = PAD;
@@ -84,7 +96,7 @@ export class MiniMap {
     g.fillRect(vr - 1, vy, 1, vb - vy);
 
     g.fillStyle(Colors.mapDot, 0.75);
-    let own: TadpoleView | undefined;
+    let own: TadpoleSprite | undefined;
     for (let i = 0; i < views.length; i++) {
       const v = views[i];
       if (v.own) {

@@ -1,5 +1,7 @@
 import type * as Phaser from "phaser";
 import { Depth } from "./Depth.ts";
+import { ZOOM_WIDEST } from "./FollowCamera.ts";
+import type { DrawContext, RenderLayer, ScreenSize } from "./RenderLayer.ts";
 import { moteTexture } from "./Textures.ts";
 
 interface LayerSpec {
@@ -23,7 +25,7 @@ const LAYERS: readonly LayerSpec[] = [
 const MARGIN = 40;
 
 /** One layer: a Blitter (one draw for all its specks) and the specks' motion parameters. */
-class Layer {
+class SpeckLayer {
   readonly blitter: Phaser.GameObjects.Blitter;
   private bobs: Phaser.GameObjects.Bob[] = [];
   private base = new Float32Array(0);
@@ -99,15 +101,27 @@ class Layer {
  * moves: the parallax is what makes the flat pond read as deep water. The nearest layer is
  * drawn over the tadpoles. With reduced motion they hold still: no drift, twinkle or parallax.
  */
-export class Particles {
-  private readonly layers: Layer[];
+export class Particles implements RenderLayer {
+  readonly space = "world";
+  readonly objects: readonly Phaser.GameObjects.GameObject[];
+  private readonly layers: SpeckLayer[];
 
   constructor(scene: Phaser.Scene) {
-    this.layers = LAYERS.map((spec) => new Layer(scene, spec));
+    this.layers = LAYERS.map((spec) => new SpeckLayer(scene, spec));
+    this.objects = this.layers.map((l) => l.blitter);
   }
 
-  get objects(): Phaser.GameObjects.GameObject[] {
-    return this.layers.map((l) => l.blitter);
+  /** The specks cover the widest view the breathing camera shows. */
+  resize(screen: Readonly<ScreenSize>): void {
+    this.layout(screen.worldWidth / ZOOM_WIDEST, screen.worldHeight / ZOOM_WIDEST);
+  }
+
+  draw(ctx: Readonly<DrawContext>): void {
+    this.update(ctx.camX, ctx.camY, ctx.seconds, ctx.still);
+  }
+
+  destroy(): void {
+    for (const layer of this.layers) layer.blitter.destroy();
   }
 
   /** Lays the specks out for the widest view the camera shows (world units). */

@@ -1,6 +1,7 @@
 import type * as Phaser from "phaser";
 import { WORLD_HALF } from "../../shared/constants.ts";
 import { Depth } from "./Depth.ts";
+import type { DrawContext, RenderLayer } from "./RenderLayer.ts";
 
 /**
  * Seconds for one full turn of the water's hue: the original added 0.08° every 30 ms frame
@@ -22,7 +23,9 @@ export const HUE_PROPERTY = "--water-hue";
  * from a phase of its own for every player (a random one each visit). Saturation and lightness
  * stay those of a dark pond (style.css). With reduced motion the hue holds still.
  */
-export class Water {
+export class Water implements RenderLayer {
+  readonly space = "world";
+  readonly objects: readonly Phaser.GameObjects.GameObject[];
   private readonly edge: Phaser.GameObjects.Graphics;
   private readonly surface: HTMLElement | null;
   /** The hue at time 0, degrees. */
@@ -33,14 +36,11 @@ export class Water {
 
   constructor(scene: Phaser.Scene) {
     this.edge = scene.add.graphics().setDepth(Depth.pondEdge);
+    this.objects = [this.edge];
     this.drawEdge();
     // The element whose CSS background is the water: the game's parent (#game).
     this.surface = scene.game.canvas.parentElement;
     this.apply(this.phase);
-  }
-
-  get objects(): Phaser.GameObjects.GameObject[] {
-    return [this.edge];
   }
 
   /** The hue now shown, degrees in [0, 360). */
@@ -48,11 +48,15 @@ export class Water {
     return this.applied;
   }
 
-  /** Advances the drift by `dt` seconds; `still` (reduced motion) holds the hue where it is. */
-  update(dt: number, still: boolean): void {
-    if (still) return;
-    this.drifted = (this.drifted + dt) % HUE_TURN_SECONDS;
+  /** Advances the drift by the frame's step; reduced motion holds the hue where it is. */
+  draw(ctx: Readonly<DrawContext>): void {
+    if (ctx.still) return;
+    this.drifted = (this.drifted + ctx.dt) % HUE_TURN_SECONDS;
     this.apply(this.phase + (this.drifted / HUE_TURN_SECONDS) * 360);
+  }
+
+  destroy(): void {
+    this.edge.destroy();
   }
 
   private apply(hue: number): void {

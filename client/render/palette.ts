@@ -21,10 +21,6 @@ export function tintFor(hue: number): number {
   return TINTS[i];
 }
 
-export function cssColor(rgb: number): string {
-  return `#${rgb.toString(16).padStart(6, "0")}`;
-}
-
 /** Water and interface colours, in one place so the look can be tuned together. */
 export const Colors = {
   deepWater: 0x030b18,

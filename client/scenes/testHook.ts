@@ -33,9 +33,10 @@
  * - food(): the specks of food drawn now: `count`, and each one's id and world position {x, y}
  * - leaderboard(): the lines the leaderboard shows now ("1. Ann, 12"), the empty board's hint included
  */
+import type { Pose } from "../../shared/pose.ts";
 export interface PondTestHook {
   sessionId(): string | undefined;
-  selfPose(): { x: number; y: number; angle: number; speed: number } | undefined;
+  selfPose(): Pose | undefined;
   tadpoleCount(): number;
   names(): string[];
   bubbles(): string[];

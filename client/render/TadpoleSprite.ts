@@ -39,17 +39,12 @@ const GROW_RATE = 3;
 /** Right and left, for drawing pairs of limbs without an array per frame. */
 const SIDES = [-1, 1] as const;
 
-/** Is this a tadpole whose player is reconnecting? (`away` is optional in older schemas.) */
-function isAway(tadpole: PondTadpole): boolean {
-  return (tadpole as { away?: boolean }).away === true;
-}
-
 /**
  * One tadpole on screen: a tinted head, a rope tail that trails the path the head swam and
  * wiggles faster and wider with speed, and its name. Created when the tadpole appears, destroyed
  * when it leaves; per frame `place` and `draw` only write numbers into objects made up front.
  */
-export class TadpoleView {
+export class TadpoleSprite {
   /** Last drawn pose, read by the arrows, the mini-map and the chat bubbles. */
   x = 0;
   y = 0;
@@ -406,7 +401,7 @@ export class TadpoleView {
     } else if (this.fade < target) {
       this.fade = Math.min(target, this.fade + ((1 - IDLE_ALPHA) / FADE_IN_SECONDS) * dt);
     }
-    const alpha = this.fade * (isAway(t) ? AWAY_ALPHA : 1);
+    const alpha = this.fade * (t.away ? AWAY_ALPHA : 1);
     if (alpha !== this.shownAlpha) {
       this.shownAlpha = alpha;
       this.head.setAlpha(alpha);
