@@ -19,6 +19,8 @@ export interface SpawnOptions {
   inherit?: boolean;
   /** Called with every chunk of output as it arrives (e.g. to count error lines). */
   onOutput?: (text: string) => void;
+  /** Open an IPC channel to a Node child (child.send / "message"), as fork() does. */
+  ipc?: boolean;
 }
 
 /**
@@ -47,7 +49,7 @@ export class ManagedProcess {
     this.child = spawn(command, args, {
       cwd: options.cwd ?? REPO_ROOT,
       env,
-      stdio: ["ignore", options.inherit ? "inherit" : "pipe", options.inherit ? "inherit" : "pipe"],
+      stdio: ["ignore", options.inherit ? "inherit" : "pipe", options.inherit ? "inherit" : "pipe", ...(options.ipc ? ["ipc" as const] : [])],
       detached: true,
     });
     live.add(this);

@@ -8,9 +8,9 @@
  * of < 400 KB. `--cold-only` runs only this part (no bots; a minute or two).
  *
  * Frames, then: how smoothly the browser client draws a crowded pond. Starts the real server
- * (serving dist/) on a free loopback port, joins bots in a separate process that circle the
- * pond's centre on rings up to --spread units (so they are all in view), opens the game in
- * headless Chromium as a player at the centre, and records every animation frame for --seconds:
+ * (serving dist/) on a free loopback port, joins bots in a separate process (`npm run bots` with
+ * --orbit) that circle the pond's centre on rings up to --spread units (so they are all in
+ * view), opens the game in headless Chromium as a player at the centre, and records every animation frame for --seconds:
  * frame interval p50/p90/p99/max, dropped vsync slots, and the main-thread time of each frame's
  * callbacks (Phaser's step: scene update plus WebGL command submission).
  * Prints tables and writes docs/benchmarks/client.md: each part rewrites only its own section
@@ -29,8 +29,7 @@
  * Build the client first (`npx vite build`). Headless Chromium renders WebGL in software
  * (SwiftShader): the numbers bound what the software renderer on this CPU manages, not a GPU.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { spawnTs, REPO_ROOT, type ManagedProcess } from "../kit/process.ts";
 import type { ServerProcess } from "../kit/server.ts";
 import { waitFor } from "../kit/waitFor.ts";
@@ -39,10 +38,11 @@ import { openPond, saveScreenshot, snapshot, waitForPond } from "../kit/browser/
 import { copyBuiltClient, startGameServer, type ClientCopy } from "../kit/browser/builtClient.ts";
 import { commandLine, readFlags } from "../kit/args.ts";
 import { cpuModel, loadAverage, nproc } from "./lib/machine.ts";
+import { commandText, fixed, writeText } from "./lib/report.ts";
 import { runColdLoads, type ColdLoadResult } from "./bench-client/coldLoad.ts";
 import { coldLoadMarkdown, printColdLoad } from "./bench-client/coldReport.ts";
 import { INSTRUMENT, RENDERER, START, STOP, summarize, type FrameSummary, type Recording } from "./bench-client/page.ts";
-import { updatedReport } from "./bench-client/sections.ts";
+import { updatedReport } from "./lib/sections.ts";
 import { traceFrames, type FrameBreakdown } from "./bench-client/trace.ts";
 
 const USAGE = "usage: npm run bench:client -- [--cold-only] [--cold-runs 3] [--bots 200] [--seconds 20] [--warmup 5] [--spread 300] [--width 1280 --height 720 --dpr 1] [--trace 3] [--no-write | --report PATH]";
@@ -68,7 +68,7 @@ if (coldOnly && coldRuns < 1) {
 }
 /** The report to update: docs/benchmarks/client.md, or `--report PATH` (to try a run without touching it). */
 const REPORT = flags.report ? resolve(flags.report) : join(REPO_ROOT, "docs", "benchmarks", "client.md");
-const command = `npm run bench:client${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
+const command = commandText("bench:client");
 
 interface Machine {
   nproc: string;
@@ -97,9 +97,8 @@ async function main(): Promise<void> {
 
 /** Rewrites the given sections of docs/benchmarks/client.md, keeping everything else. */
 function writeReport(updates: { cold?: string; frames?: string }): void {
-  mkdirSync(dirname(REPORT), { recursive: true });
   const { text, rebuilt } = updatedReport(REPORT, ["cold", "frames"], updates, PLACEHOLDERS, template);
-  writeFileSync(REPORT, text);
+  writeText(REPORT, text);
   console.log(`[bench:client] ${rebuilt ? "wrote (from the template: the file had no bench markers)" : `updated the ${Object.keys(updates).join(" and ")} section in`} ${REPORT}`);
 }
 
@@ -154,11 +153,12 @@ async function frames(): Promise<void> {
     console.log(`[bench:client] page joined at (${centre.x.toFixed(0)}, ${centre.y.toFixed(0)}); WebGL: ${renderer}`);
 
     if (bots > 0) {
-      botRun = spawnTs("scripts/bench-client/bots.ts", [
-        "--url", server.wsUrl, "--count", String(bots), "--spread", String(spread),
-        `--centre-x=${centre.x.toFixed(1)}`, `--centre-y=${centre.y.toFixed(1)}`, "--max-seconds", String(Math.ceil(warmup + seconds + 600)),
-      ], { name: "bench-bots" });
-      const ready = await botRun.waitForOutput(/\[bench-bots\] ready (\d+)/, 60_000 + bots * 200);
+      // `npm run bots` circling the page's tadpole, at the 30 Hz frame timer this benchmark has always used.
+      botRun = spawnTs("scripts/bots.ts", [
+        "--url", server.wsUrl, "--count", String(bots), `--orbit=${centre.x.toFixed(1)},${centre.y.toFixed(1)}`, "--spread", String(spread),
+        "--frame-hz", "30", "--join-rate", "25", "--chat-every", "0", "--rename-share", "0", "--duration", String(Math.ceil(warmup + seconds + 600)),
+      ], { name: "bots" });
+      const ready = await botRun.waitForOutput(/\[bots\] ready (\d+)/, 60_000 + bots * 200);
       console.log(`[bench:client] ${ready[1]}/${bots} bots joined`);
       await waitForPond(page, (s) => s.count >= bots + 1, `the page to know ${bots} bots`, 60_000);
     }
@@ -203,7 +203,7 @@ async function frames(): Promise<void> {
   }
 }
 
-const f = (v: number | undefined, digits = 1): string => (v !== undefined && Number.isFinite(v) ? v.toFixed(digits) : "–");
+const f = (v: number | undefined, digits = 1): string => fixed(v, digits);
 
 function printSummary(s: FrameSummary, m: Machine, tadpoles: number, t: FrameBreakdown | undefined): void {
   console.log("");

@@ -28,17 +28,6 @@ import { freePort } from "../kit/ports.ts";
 import { spawnTs, type ManagedProcess } from "../kit/process.ts";
 import { waitFor, withTimeout } from "../kit/waitFor.ts";
 
-interface Args {
-  joins: number;
-  concurrency: number;
-  processes: number;
-  maxPlayers: number;
-  urls: string[] | undefined;
-  drain: boolean;
-  json: string;
-  help: boolean;
-}
-
 const USAGE = `Usage: npm run bench:cluster -- [options]
   --joins <n>          players to join (default 200)
   --concurrency <n>    joins in flight (default 10)
@@ -59,7 +48,7 @@ const FLAGS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-function parseClusterBenchArgs(argv: readonly string[]): Args {
+function parseClusterBenchArgs(argv: readonly string[]) {
   const f = readFlags(argv, FLAGS);
   const urls = f.urls?.split(",").map((u) => u.trim()).filter(Boolean);
   if (urls !== undefined && urls.length === 0) throw new ArgsError("--urls needs at least one URL");

@@ -14,14 +14,14 @@
  * `--links` also takes ad-hoc links as netsim queries, e.g. `--links=perfect,lag=80&jitter=40`.
  * What the columns mean is written into the report itself (see describe()).
  */
-import { writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { runLink, type LinkResult, type LinkSpec, type TraceSpec } from "./bench-net/measure.ts";
 import { pathSvg } from "./bench-net/plot.ts";
 import { REPO_ROOT } from "../kit/process.ts";
-import { BenchServer } from "./lib/benchServer.ts";
+import { SERVER_NODE_FLAGS, startServer } from "../kit/server.ts";
 import { commandLine, readFlags } from "../kit/args.ts";
 import { cpuModel, loadAverage, nproc } from "./lib/machine.ts";
+import { commandText, fixed, writeText } from "./lib/report.ts";
 
 const LINKS: LinkSpec[] = [
   { name: "perfect", query: "" },
@@ -51,7 +51,7 @@ function machine(): string {
   return `${nproc()} CPU (nproc), ${cpuModel()}, Node ${process.version}, load average at start ${loadAverage()}`;
 }
 
-const f = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : "–");
+const f = fixed;
 
 function row(r: LinkResult): string {
   const resp = `${f(r.response.mean(), 2)} / ${f(r.response.max(), 0)}`;
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   const host = machine();
   console.log(`bench:net — ${links.length} link(s) × ${seconds} s, seed ${seed}\n${host}`);
   // Quiet logs, and never a Redis from the caller's environment: one standalone server.
-  const server = await BenchServer.start({ env: { LOG_LEVEL: "warn", REDIS_URL: undefined }, startTimeoutMs: 60_000 });
+  const server = await startServer({ env: { LOG_LEVEL: "warn", REDIS_URL: undefined }, timeoutMs: 60_000, nodeFlags: SERVER_NODE_FLAGS });
   const stop = () => { void server.stop(1000).then(() => process.exit(130)); };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
@@ -141,9 +141,7 @@ async function main(): Promise<void> {
       results.push(result);
       if (link.name === PLOT_LINK && plot !== "") {
         const file = join(REPO_ROOT, `docs/benchmarks/net-path-${plot}.svg`);
-        const title = `${LABEL[link.name]}: the ${TRACE.kind} swimmer, ${TRACE.from}–${TRACE.to} s (${plot})`;
-        mkdirSync(join(REPO_ROOT, "docs/benchmarks"), { recursive: true });
-        writeFileSync(file, pathSvg(title, result.trace));
+        writeText(file, pathSvg(`${LABEL[link.name]}: the ${TRACE.kind} swimmer, ${TRACE.from}–${TRACE.to} s (${plot})`, result.trace));
         console.log(`wrote ${file}`);
       }
     }
@@ -154,10 +152,9 @@ async function main(): Promise<void> {
   const out = table(results);
   console.log(`\n${out}\n`);
   if (write) {
-    const command = `npm run bench:net${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
     const doc = `# Netcode benchmark
 
-Command: \`${command}\` (scripts/bench-net.ts)
+Command: \`${commandText("bench:net")}\` (scripts/bench-net.ts)
 Date: ${new Date().toISOString()}
 Machine: ${host}
 
@@ -171,8 +168,7 @@ ${out}
 
 ${describe()}
 `;
-    mkdirSync(join(REPO_ROOT, "docs/benchmarks"), { recursive: true });
-    writeFileSync(join(REPO_ROOT, "docs/benchmarks/net.md"), doc);
+    writeText(join(REPO_ROOT, "docs/benchmarks/net.md"), doc);
     console.log("wrote docs/benchmarks/net.md");
   }
   process.exit(0);

@@ -15,6 +15,7 @@ import { USAGE, parseBenchArgs } from "./bench/args.ts";
 import { modelTick, type ModelResult } from "./bench/model.ts";
 import { describeMachine, detailTable, mainTable, modelTable, resultsMarkdown, updateDoc, verdicts } from "./bench/report.ts";
 import { planRun, runOnce, type RunResult } from "./bench/run.ts";
+import { commandText } from "./lib/report.ts";
 
 const args = commandLine("bench", USAGE, (argv) => parseBenchArgs(argv));
 if (args.help) {
@@ -35,7 +36,7 @@ if (args.fromJson) {
   process.exit(0);
 }
 
-const command = ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2).map(quote)] : [])].join(" ");
+const command = commandText("bench", true);
 const machine = describeMachine();
 const log = (line: string) => console.log(`[bench] ${line}`);
 log(`${machine.date} · ${machine.cpus} CPUs (${machine.cpuModel}) · Node ${machine.node} · load ${machine.loadAverageAtStart.join(" ")}`);
@@ -96,7 +97,3 @@ if (args.doc) {
   log(`wrote ${args.doc}${args.json ? ` and ${args.json}` : ""}`);
 }
 process.exit(results.every((r) => r.ok) ? 0 : 1);
-
-function quote(arg: string): string {
-  return /^[\w,./=:@-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
-}

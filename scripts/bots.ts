@@ -33,6 +33,8 @@ const swarm = new BotSwarm({
   joinRate: args.joinRate,
   renameShare: args.renameShare,
   seed: args.seed,
+  frameHz: args.frameHz,
+  orbit: args.orbit,
 });
 
 console.log(`[bots] starting ${args.count} bot(s) against ${args.url}`
@@ -46,6 +48,12 @@ const summaryTimer = setInterval(() => {
   if (summary.connected > 0) everConnected = true;
   console.log(formatSummary(summary));
 }, args.summaryEverySec * 1000);
+// Once every bot is in (the client benchmark waits for this line before it measures).
+const readyTimer = setInterval(() => {
+  if (swarm.connected < args.count) return;
+  clearInterval(readyTimer);
+  console.log(`[bots] ready ${args.count}`);
+}, 100);
 const durationTimer = args.durationSec !== undefined
   ? setTimeout(() => void shutdown("duration reached", false), args.durationSec * 1000)
   : undefined;
@@ -55,6 +63,7 @@ async function shutdown(reason: string, bySignal: boolean): Promise<void> {
   if (stopping) return;
   stopping = true;
   clearInterval(summaryTimer);
+  clearInterval(readyTimer);
   clearTimeout(durationTimer);
   const summary = swarm.summary();
   if (summary.connected > 0) everConnected = true;

@@ -24,9 +24,8 @@ import { ManagedProcess, spawnTs } from "../kit/process.ts";
 import { redisCommand } from "../kit/redis.ts";
 import { waitForHealth } from "../kit/server.ts";
 import { waitFor } from "../kit/waitFor.ts";
-import { ArgsError, numberInRange } from "../kit/args.ts";
+import { ArgsError, commandLine, numberInRange } from "../kit/args.ts";
 import { parseArgs } from "node:util";
-
 
 interface Member {
   index: number;
@@ -98,16 +97,7 @@ function publicAddressFor(pattern: string | undefined, index: number, port: numb
 }
 
 async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseClusterArgs(process.argv.slice(2), process.env);
-  } catch (error) {
-    if (error instanceof ArgsError) {
-      log(`${error.message}\n${USAGE}`);
-      return 2;
-    }
-    throw error;
-  }
+  const args = commandLine("cluster", USAGE, (argv) => parseClusterArgs(argv, process.env));
   if (args.help) {
     console.log(USAGE);
     return 0;

@@ -8,17 +8,19 @@
  * It ends by itself and writes docs/benchmarks/soak.md. Exit code 1 if there was any error.
  * Traffic goes to 127.0.0.1 only.
  */
-import { writeFileSync, mkdirSync } from "node:fs";
 import { cpus, totalmem, release, platform } from "node:os";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import { USAGE, parseSoakArgs, type SoakArgs } from "./soak/args.ts";
-import { Rng, SoakBot, emptyCounters, type PeriodCounters } from "./soak/bot.ts";
+import { SoakBot, emptyCounters, type PeriodCounters } from "./soak/bot.ts";
+import { createRng, pick } from "../shared/rng.ts";
 import { fetchHealth, fetchMetrics, fetchPonds } from "../kit/probes.ts";
-import { CutProxy } from "./soak/proxy.ts";
+import { TcpProxy } from "../kit/tcpProxy.ts";
 import { DEFAULT_TICK_RATE } from "../shared/constants.ts";
 import { startServer, waitForHealth } from "../kit/server.ts";
 import { REPO_ROOT } from "../kit/process.ts";
+import { waitFor } from "../kit/waitFor.ts";
 import { commandLine } from "../kit/args.ts";
+import { commandText, fixed, markdownTable, writeText } from "./lib/report.ts";
 
 const WINDOW_MS = 5000;
 
@@ -45,10 +47,10 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const command = `npm run soak -- ${process.argv.slice(2).join(" ")}`.trim();
+  const command = commandText("soak");
   const started = new Date();
   const durationMs = args.minutes * 60_000;
-  const rng = new Rng(args.seed);
+  const rng = createRng(args.seed);
 
   // The server: ours, or the one at --url.
   let serverErrorLines = 0;
@@ -67,9 +69,8 @@ async function main(): Promise<void> {
   hardStop.unref();
 
   if (!server) await waitForHealth(httpUrl, 30_000);
-  const proxy = new CutProxy(port);
-  const proxyPort = await proxy.listen();
-  const botUrl = `ws://127.0.0.1:${proxyPort}`;
+  const proxy = await TcpProxy.start(port);
+  const botUrl = `ws://127.0.0.1:${proxy.port}`;
   console.log(`[soak] ${args.bots} bots for ${args.minutes} min against ${args.url ?? `a server started on ${httpUrl}`} (via cut proxy ${botUrl}), seed ${args.seed}`);
 
   // Bots.
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
   const errors: Array<{ at: number; bot: number; message: string }> = [];
   let periodErrors = 0;
   const sessionSeconds: [number, number] = [Math.max(10, Math.min(45, args.minutes * 60 / 8)), Math.max(20, Math.min(180, args.minutes * 60 / 2))];
-  const bots = Array.from({ length: args.bots }, (_, i) => new SoakBot(i, botUrl, new Rng(args.seed + i + 1), sessionSeconds, () => counters, {
+  const bots = Array.from({ length: args.bots }, (_, i) => new SoakBot(i, botUrl, createRng(args.seed + i + 1), sessionSeconds, () => counters, {
     error: (bot, message) => {
       periodErrors++;
       if (errors.length < 200) errors.push({ at: performance.now(), bot: bot.index, message });
@@ -109,8 +110,8 @@ async function main(): Promise<void> {
     const now = performance.now();
     const steady = bots.filter((b) => b.state === "in" && b.dropAt === undefined && now - b.steadySince > 6000 && b.sessionId);
     if (steady.length === 0) return;
-    const victim = steady[Math.floor(rng.next() * steady.length)];
-    if (proxy.cut(victim.sessionId!)) cuts++;
+    const victim = pick(rng, steady);
+    if (proxy.cutSession(victim.sessionId!) > 0) cuts++;
   }, cutEveryMs);
 
   // Patch-rate windows: every 5 s, the rate of each bot that was steady the whole window.
@@ -165,7 +166,7 @@ async function main(): Promise<void> {
       heapMb, rssMb, lagP99Ms, players, ponds,
     };
     rows.push(row);
-    console.log(`[soak] ${formatRow(row)}`);
+    console.log(`[soak] ${cells(row).join(" | ")}`);
     counters = emptyCounters();
     periodErrors = 0;
     rates = [];
@@ -188,22 +189,19 @@ async function main(): Promise<void> {
   clearInterval(ticker);
   let leftover = "";
   if (!args.url) {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
+    await waitFor(async () => {
       try {
         const [ponds, health] = await Promise.all([fetchPonds(httpUrl), fetchHealth(httpUrl)]);
         const m = await fetchMetrics(httpUrl);
         leftover = `ponds ${ponds.length}, players ${health.players}, pond_players ${m.sum("pond_players")}, heap ${(m.sum("nodejs_heap_size_used_bytes") / 1048576).toFixed(1)} MB`;
-        if (ponds.length === 0 && health.players === 0 && m.sum("pond_players") === 0) break;
+        return ponds.length === 0 && health.players === 0 && m.sum("pond_players") === 0;
       } catch (error) {
         leftover = `check failed: ${(error as Error).message}`;
+        return false;
       }
-      if (Date.now() > deadline) {
-        errors.push({ at: performance.now(), bot: -1, message: `server not empty 30 s after every bot left: ${leftover}` });
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    }, { timeoutMs: 30_000, intervalMs: 500, message: "the server to be empty" }).catch(() => {
+      errors.push({ at: performance.now(), bot: -1, message: `server not empty 30 s after every bot left: ${leftover}` });
+    });
   }
   await proxy.close();
   await server?.stop();
@@ -220,9 +218,7 @@ async function main(): Promise<void> {
   };
   console.log(`[soak] done: ${JSON.stringify(summary)}`);
   if (args.out !== "-") {
-    const path = resolve(REPO_ROOT, args.out);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, markdown(command, started, args, rows, summary, errors));
+    writeText(resolve(REPO_ROOT, args.out), markdown(command, started, args, rows, summary, errors));
     console.log(`[soak] wrote ${args.out}`);
   }
   process.exitCode = totalErrors > 0 ? 1 : 0;
@@ -230,14 +226,15 @@ async function main(): Promise<void> {
 
 const HEADER = ["min", "bots in", "joins", "leaves", "cuts", "drops", "reconnects", "chat sent/seen", "errors", "patches/s min (p5, median) over 5 s", "heap MB", "RSS MB", "loop lag p99 ms", "players", "ponds"];
 
-function formatRow(r: Row): string {
-  const f = (n: number, d = 1) => Number.isFinite(n) ? n.toFixed(d) : "n/a";
+/** One report row's cells (the console line joins them with " | ", as the table does). */
+function cells(r: Row): Array<string | number> {
+  const f = (n: number, d = 1) => fixed(n, d, "n/a");
   return [
     r.minute, r.bots, r.counters.joins, r.counters.leaves, r.cuts, r.counters.drops, r.counters.reconnects,
     `${r.counters.chatsSent}/${r.counters.chatsSeen}`, r.errors,
     `${f(r.minRate)} (${f(r.p5Rate)}, ${f(r.medianRate)}; ${r.windows} windows)`,
     f(r.heapMb), f(r.rssMb), f(r.lagP99Ms), f(r.players, 0), f(r.ponds, 0),
-  ].join(" | ");
+  ];
 }
 
 function markdown(command: string, started: Date, args: SoakArgs, rows: Row[], summary: Record<string, unknown>, errors: Array<{ at: number; bot: number; message: string }>): string {
@@ -259,9 +256,7 @@ function markdown(command: string, started: Date, args: SoakArgs, rows: Row[], s
     `- Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${platform()} ${release()}, Node ${process.version} (shared with other work while it ran)`,
     `- Server: ${args.url ? `already running at ${args.url}` : "started by the soak (server/main.ts, LOG_LEVEL=warn)"}; ${args.bots} bots; seed ${args.seed}`,
     "",
-    `| ${HEADER.join(" | ")} |`,
-    `| ${HEADER.map(() => "---").join(" | ")} |`,
-    ...rows.map((r) => `| ${formatRow(r)} |`),
+    ...markdownTable(HEADER, rows.map(cells)),
     "",
     "Summary: `" + JSON.stringify(summary) + "`",
     "",

@@ -4,6 +4,7 @@ import { between, type Rng } from "../../shared/rng.ts";
 import { Player } from "./player.ts";
 import { Wander } from "./wander.ts";
 import { Forage } from "./forage.ts";
+import { orbitSteer } from "./orbit.ts";
 
 export interface BotOptions {
   url: string;
@@ -14,6 +15,8 @@ export interface BotOptions {
   chatEverySec: number;
   /** Rename once (`name: Bot-123`) a few seconds after joining. */
   rename: boolean;
+  /** Circle (x, y) at `radius` instead of wandering and foraging (see orbit.ts). */
+  orbit?: { x: number; y: number; radius: number; thrust: number; clockwise: boolean };
 }
 
 export type BotStatus = "idle" | "joining" | "connected" | "left";
@@ -31,8 +34,9 @@ export interface BotCounters {
 
 /**
  * The bots' behaviour on the kit's headless player: steers with Wander (or toward food it sees
- * with Forage), chats now and then, optionally renames itself once, and counts what it sees. Its
- * frame() is driven by the swarm's shared ticker, never by a timer of its own.
+ * with Forage; or circles a point, with `orbit`), chats now and then, optionally renames itself
+ * once, and counts what it sees. Its frame() is driven by the swarm's shared ticker, never by a
+ * timer of its own.
  */
 export class Bot {
   status: BotStatus = "idle";
@@ -113,9 +117,14 @@ export class Bot {
     const self = conn.self;
     if (self) conn.pose(self, this.pose);
     const steer = player.steer;
-    this.wander.update(dt, this.pose.x, this.pose.y, steer);
-    // Food nearby wins over wandering; the wander picks up from the heading it swam off on.
-    if (this.forage.update(now, this.pose.x, this.pose.y, conn.stream.food.specks, steer)) this.wander.heading = steer.angle;
+    const orbit = this.options.orbit;
+    if (orbit) {
+      if (self) orbitSteer(self.x, self.y, orbit.x, orbit.y, orbit.radius, orbit.thrust, orbit.clockwise, steer);
+    } else {
+      this.wander.update(dt, this.pose.x, this.pose.y, steer);
+      // Food nearby wins over wandering; the wander picks up from the heading it swam off on.
+      if (this.forage.update(now, this.pose.x, this.pose.y, conn.stream.food.specks, steer)) this.wander.heading = steer.angle;
+    }
     player.frame(now);
 
     if (now >= this.renameAt) {

@@ -1,4 +1,4 @@
-import { ArgsError, readFlags, urlFlag } from "../args.ts";
+import { ArgsError, numberInRange, readFlags, urlFlag } from "../args.ts";
 
 /** Command line of `npm run bots`. */
 export interface BotArgs {
@@ -18,6 +18,10 @@ export interface BotArgs {
   summaryEverySec: number;
   /** Seed for the bots' randomness (default: time-based). */
   seed: number;
+  /** Circle this point, each bot on a ring of its own up to `spread` units, instead of wandering (a crowd in one view). */
+  orbit: { x: number; y: number; spread: number; thrust: number } | undefined;
+  /** The bots' shared frame timer (Hz). */
+  frameHz: number;
   help: boolean;
 }
 
@@ -33,6 +37,10 @@ export const USAGE = `Usage: npm run bots -- [options]
   --rename-share <f>   fraction of bots that rename once, 0..1 (default 0.3)
   --summary-every <s>  seconds between summary lines (default 5)
   --seed <int>         random seed (default: time-based)
+  --orbit <x,y>        circle this point instead of wandering, on rings 40..--spread units out
+  --spread <units>     with --orbit: the largest ring (default 300)
+  --thrust <0..1>      with --orbit: thrust (default 0.35)
+  --frame-hz <n>       the bots' shared frame timer, 20..60 (default 60)
   --help               show this help`;
 
 export { ArgsError };
@@ -46,6 +54,10 @@ const FLAGS = {
   "rename-share": { type: "number", min: 0, max: 1 },
   "summary-every": { type: "number", min: 0.2, max: 3600 },
   seed: { type: "number", min: 0, max: 2 ** 32 - 1, integer: true },
+  orbit: { type: "string" },
+  spread: { type: "number", min: 60, max: 100_000 },
+  thrust: { type: "number", min: 0, max: 1 },
+  "frame-hz": { type: "number", min: 20, max: 60, integer: true },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -60,8 +72,17 @@ export function parseBotArgs(argv: readonly string[], now: number = Date.now()):
     renameShare: flags["rename-share"] ?? 0.3,
     summaryEverySec: flags["summary-every"] ?? 5,
     seed: flags.seed ?? now >>> 0,
+    orbit: flags.orbit === undefined ? undefined : { ...point("--orbit", flags.orbit), spread: flags.spread ?? 300, thrust: flags.thrust ?? 0.35 },
+    frameHz: flags["frame-hz"] ?? 60,
     help: flags.help ?? false,
   };
+}
+
+/** `x,y` in pond units. */
+function point(flag: string, value: string): { x: number; y: number } {
+  const parts = value.split(",");
+  if (parts.length !== 2) throw new ArgsError(`${flag} takes x,y, got "${value}"`);
+  return { x: numberInRange(flag, parts[0], -1e6, 1e6), y: numberInRange(flag, parts[1], -1e6, 1e6) };
 }
 
 function parseUrl(value: string): string {

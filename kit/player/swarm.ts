@@ -1,6 +1,7 @@
 import { Bot } from "./bot.ts";
 import { createRng } from "../../shared/rng.ts";
 import { FrameTicker } from "./ticker.ts";
+import { ringRadius } from "./orbit.ts";
 
 export interface SwarmOptions {
   url: string;
@@ -13,6 +14,10 @@ export interface SwarmOptions {
   retryMs?: number;
   /** Where diagnostics go (default console.error). */
   log?: (line: string) => void;
+  /** The shared frame ticker's rate (Hz, default 60). */
+  frameHz?: number;
+  /** Circle this point instead of wandering, each bot on a ring of its own 40..`spread` units out, half each way round. */
+  orbit?: { x: number; y: number; spread: number; thrust: number };
 }
 
 export interface SwarmSummary {
@@ -36,7 +41,7 @@ export interface SwarmSummary {
  */
 export class BotSwarm {
   readonly bots: Bot[] = [];
-  readonly ticker = new FrameTicker(60);
+  readonly ticker: FrameTicker;
   private readonly startedAt = performance.now();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
@@ -46,7 +51,9 @@ export class BotSwarm {
 
   constructor(readonly options: SwarmOptions) {
     this.log = options.log ?? ((line) => console.error(line));
+    this.ticker = new FrameTicker(options.frameHz ?? 60);
     const rng = createRng(options.seed);
+    const orbit = options.orbit;
     for (let i = 0; i < options.count; i++) {
       const botRng = createRng(Math.floor(rng() * 2 ** 32));
       this.bots.push(new Bot({
@@ -55,6 +62,7 @@ export class BotSwarm {
         rng: botRng,
         chatEverySec: options.chatEverySec,
         rename: botRng() < options.renameShare,
+        orbit: orbit && { x: orbit.x, y: orbit.y, radius: ringRadius(i, options.count, 40, orbit.spread), thrust: orbit.thrust, clockwise: i % 2 === 0 },
       }));
     }
     this.ticker.add((now) => {

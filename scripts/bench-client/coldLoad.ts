@@ -21,7 +21,7 @@ import { copyBuiltClient, startGameServer, type ClientCopy } from "../../kit/bro
 import type { ServerProcess } from "../../kit/server.ts";
 import { waitFor } from "../../kit/waitFor.ts";
 import { assetSizes, uncompressedAssets, type AssetSize } from "./assets.ts";
-import { percentile } from "./page.ts";
+import { percentile } from "../lib/stats.ts";
 
 /** A network link as Chromium emulates it (bytes per second; -1: not limited). */
 export interface Link {

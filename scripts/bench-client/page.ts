@@ -12,6 +12,8 @@
  *
  * Written as a plain string: the page must not depend on how this file was transpiled.
  */
+import { max, mean, percentile } from "../lib/stats.ts";
+
 export const INSTRUMENT = `(() => {
   const raf = window.requestAnimationFrame.bind(window);
   const state = { recording: false, frames: [], current: -1, cost: 0, longTasks: 0, longTaskMs: 0, updates: [] };
@@ -102,24 +104,16 @@ export function summarize(recording: Recording): FrameSummary {
     intervalP50: percentile(intervals, 50),
     intervalP90: percentile(intervals, 90),
     intervalP99: percentile(intervals, 99),
-    intervalMax: intervals.length ? Math.max(...intervals) : NaN,
+    intervalMax: max(intervals),
     dropped,
     droppedShare: dropped / slots,
     slowFrames: intervals.filter((d) => d > 2 * FRAME_MS + 0.5).length,
     costP50: percentile(costs, 50),
     costP90: percentile(costs, 90),
     costP99: percentile(costs, 99),
-    costMean: costs.length ? costs.reduce((a, b) => a + b, 0) / costs.length : NaN,
+    costMean: mean(costs),
     longTasks: recording.longTasks,
     updateP50: recording.updates.length ? percentile(recording.updates, 50) : undefined,
     updateP99: recording.updates.length ? percentile(recording.updates, 99) : undefined,
   };
-}
-
-/** Nearest-rank percentile (p in 0..100). */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }

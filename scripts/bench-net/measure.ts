@@ -4,20 +4,17 @@ import { angleDelta } from "../../shared/angle.ts";
 import type { Steer } from "../../shared/input.ts";
 import type { TraceFrame } from "./plot.ts";
 import { scripts, type Script } from "./swimmers.ts";
+import { max, mean, percentile } from "../lib/stats.ts";
 
 /** A list of numbers with the summaries the report needs. */
 export class Samples {
   readonly values: number[] = [];
   add(v: number): void { this.values.push(v); }
   get count(): number { return this.values.length; }
-  mean(): number { return this.values.length ? this.values.reduce((a, b) => a + b, 0) / this.values.length : NaN; }
-  max(): number { return this.values.length ? Math.max(...this.values) : NaN; }
+  mean(): number { return mean(this.values); }
+  max(): number { return max(this.values); }
   /** The q-quantile (0..1), nearest rank. */
-  quantile(q: number): number {
-    if (!this.values.length) return NaN;
-    const sorted = [...this.values].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-  }
+  quantile(q: number): number { return percentile(this.values, q * 100); }
 }
 
 /**

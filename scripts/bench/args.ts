@@ -12,52 +12,8 @@ import { ArgsError, numberInRange, readFlags } from "../../kit/args.ts";
  */
 export type Mode = "on" | "off" | "const";
 
-export interface BenchArgs {
-  sizes: number[];
-  modes: Mode[];
-  /** Length of the measurement window (s). */
-  seconds: number;
-  /** Longest spread-out phase before measuring (s); it ends earlier once most bots reached their first target. */
-  spreadSeconds: number;
-  workers: number;
-  /** Each worker's shared frame timer (Hz). */
-  frameHz: number;
-  tickRate: number;
-  /** Server VIEW_RADIUS for mode `on` (undefined: the server's default). */
-  viewRadius: number | undefined;
-  /** Tadpoles in view that mode `const` aims at. */
-  targetView: number;
-  /** `full`: every bot decodes (PondConnection); `raw`: none does; `auto`: full while a size's decode work fits, else a full sample. */
-  decode: "full" | "raw" | "auto";
-  /** With raw bots in the run, this many bots per run still decode fully (they give in-view and bytes/update); undefined: from the decode budget. */
-  sample: number | undefined;
-  /** The bots' WebSocket: the `ws` package (cheaper per frame) or Node's built-in one. */
-  ws: "ws" | "native";
-  /** Joins in flight per worker. */
-  joinConcurrency: number;
-  /** Pin the server to CPU 0 and the bots to the other CPUs (taskset); default: when there are 2+ CPUs. */
-  pin: boolean;
-  /** Abort a run when the server's RSS passes this (MB): a backlog of unsent patches grows without bound. */
-  maxServerRssMb: number;
-  /** Folder for a V8 CPU profile of the server per run (node --cpu-prof), summarized after each run; "" for none. */
-  cpuProf: string;
-  /** Also time the tick in-process without sockets (scripts/bench/model.ts). */
-  model: boolean;
-  /** Skip the live runs (only the model). */
-  modelOnly: boolean;
-  /** Markdown doc to update between its bench markers ("" = none). */
-  doc: string;
-  /** JSON results file ("" = none). */
-  json: string;
-  /** Re-render the tables and the doc from a saved JSON results file instead of running. */
-  fromJson: string;
-  seed: number;
-  /** Specks of food in the pond (the server's FOOD_COUNT, and the tick model's). */
-  food: number;
-  /** A note printed above the results in the doc (e.g. "validation run on a shared machine"). */
-  label: string;
-  help: boolean;
-}
+/** The options of a run, as parsed from the command line (USAGE says what each one does). */
+export type BenchArgs = ReturnType<typeof parseBenchArgs>;
 
 export const USAGE = `Usage: npm run bench -- [options]
   --sizes <n,n,...>      tadpoles in the pond per run (default 100,250,500,1000)
@@ -92,7 +48,6 @@ export const USAGE = `Usage: npm run bench -- [options]
   --label <text>         a note shown above the results in the doc
   --help`;
 
-
 function canPin(): boolean {
   if (os.availableParallelism() < 2 || process.platform !== "linux") return false;
   try {
@@ -115,12 +70,12 @@ const FLAGS = {
   pin: on, "no-pin": on, "no-model": on, "model-only": on, "no-write": on, help: { type: "boolean", short: "h" },
 } as const;
 
-export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+export function parseBenchArgs(argv: readonly string[]) {
   const f = readFlags(argv, FLAGS);
   const write = !f["no-write"];
   return {
     sizes: f.sizes?.split(",").map((s) => numberInRange("--sizes", s, 2, 5000, true)) ?? [100, 250, 500, 1000],
-    modes: f.interest === undefined ? ["on", "off", "const"] : parseModes(f.interest),
+    modes: parseModes(f.interest ?? "all"),
     seconds: f.seconds ?? 30,
     spreadSeconds: f.spread ?? 20,
     workers: f.workers ?? 4,

@@ -1,22 +1,50 @@
 import { MessageType } from "../../shared/protocol.ts";
+import { CODE_MASK, Code, TIMED } from "../../kit/rawPeer.ts";
 import type { BotKind, BotTotals } from "./protocol.ts";
 
-/** Colyseus ROOM_DATA_BYTES (@colyseus/shared-types Protocol). */
-const ROOM_DATA_BYTES = 17;
 /** How a radar message starts: the code, then its type as a msgpack fixstr (docs/protocol.md, "The radar"). */
-const RADAR_PREFIX = Uint8Array.from([ROOM_DATA_BYTES, 0xa0 | MessageType.radar.length, ...new TextEncoder().encode(MessageType.radar)]);
+const RADAR_PREFIX = Uint8Array.from([Code.ROOM_DATA_BYTES, 0xa0 | MessageType.radar.length, ...new TextEncoder().encode(MessageType.radar)]);
 
 /** Whether a frame from the server is a radar message. */
-export function isRadarFrame(bytes: Uint8Array): boolean {
-  if (bytes.length < RADAR_PREFIX.length || bytes[0] !== ROOM_DATA_BYTES) return false;
+function isRadarFrame(bytes: Uint8Array): boolean {
+  if (bytes.length < RADAR_PREFIX.length || bytes[0] !== Code.ROOM_DATA_BYTES) return false;
   for (let i = 1; i < RADAR_PREFIX.length; i++) if (bytes[i] !== RADAR_PREFIX[i]) return false;
   return true;
 }
 
-/** Counts a radar frame of `length` bytes (plus its WebSocket header, as wireBytes does). */
-export function countRadar(totals: BotTotals, length: number): void {
-  totals.radarFrames++;
-  totals.radarWireBytes += length + (length < 126 ? 2 : length < 65536 ? 4 : 10);
+/** A server frame's size on the wire: its payload plus the WebSocket frame header (server frames are unmasked). */
+export const wireLength = (length: number): number => length + (length < 126 ? 2 : length < 65536 ? 4 : 10);
+
+/** [code|TIMED][u32 sNow][u32 inputSeq]: the bytes before a patch's body. */
+export const TIMED_HEADER_BYTES = 9;
+
+/**
+ * What both kinds of bench bot count of every frame the server sends them: its bytes (with the
+ * WebSocket header), the radar, and of timed patches their bytes and the server's cadence.
+ */
+export class FrameCounter {
+  private lastSNow = -1;
+  constructor(private readonly totals: BotTotals, private readonly intervals: IntervalHistogram) {}
+
+  /** Counts `bytes`; returns whether it was a timed state patch. */
+  count(bytes: Uint8Array): boolean {
+    const totals = this.totals;
+    const length = bytes.byteLength;
+    totals.frames++;
+    totals.bytes += length;
+    totals.wireBytes += wireLength(length);
+    if (isRadarFrame(bytes)) {
+      totals.radarFrames++;
+      totals.radarWireBytes += wireLength(length);
+    }
+    if ((bytes[0] & CODE_MASK) !== Code.ROOM_STATE_PATCH || (bytes[0] & TIMED) === 0 || length < TIMED_HEADER_BYTES) return false;
+    totals.patchFrames++;
+    totals.patchBytes += length;
+    const sNow = bytes[1] | (bytes[2] << 8) | (bytes[3] << 16) | (bytes[4] * 2 ** 24);
+    if (this.lastSNow >= 0) this.intervals.add(sNow - this.lastSNow);
+    this.lastSNow = sNow;
+    return true;
+  }
 }
 
 /** Server patch intervals (from the patches' sNow stamps), 1 ms bins. */

@@ -2,20 +2,12 @@ import type { DataChange } from "@colyseus/schema";
 import type { PondConnection } from "../../client/net/PondConnection.ts";
 import { Player } from "../../kit/player/player.ts";
 import type { Rng } from "../../shared/rng.ts";
-import { countRadar, emptyTotals, isRadarFrame, type BenchBot, type IntervalHistogram } from "./botTotals.ts";
+import { FrameCounter, TIMED_HEADER_BYTES, emptyTotals, type BenchBot, type IntervalHistogram } from "./botTotals.ts";
 import { Navigator } from "./navigator.ts";
 import type { BotKind, BotTotals } from "./protocol.ts";
 import { WireBot } from "./wireBot.ts";
 
 export { IntervalHistogram, emptyTotals, type BenchBot } from "./botTotals.ts";
-
-/** Low five bits of a frame's first byte: the protocol code (see @colyseus/shared-types). */
-const PROTOCOL_CODE_MASK = 0x1f;
-const ROOM_STATE_PATCH = 15;
-/** Modifier bit: the frame carries [uint32 sNow LE][uint32 inputSeq LE] after the code byte. */
-const TIMED = 0x80;
-/** Bytes of a TIMED patch before its body: code + sNow + inputSeq. */
-export const TIMED_HEADER_BYTES = 9;
 
 export function createBot(index: number, kind: BotKind, url: string, rng: Rng, intervals: IntervalHistogram): BenchBot {
   return kind === "full" ? new FullBot(index, url, rng, intervals) : new WireBot(index, url, rng, intervals);
@@ -35,11 +27,12 @@ export class FullBot implements BenchBot {
   joinMs = 0;
   private conn: PondConnection | undefined;
   private readonly nav: Navigator;
-  private lastSNow = -1;
+  private readonly counter: FrameCounter;
   private generation = 0;
 
-  constructor(readonly index: number, private readonly url: string, rng: Rng, private readonly intervals: IntervalHistogram) {
+  constructor(readonly index: number, private readonly url: string, rng: Rng, intervals: IntervalHistogram) {
     this.nav = new Navigator(rng);
+    this.counter = new FrameCounter(this.totals, intervals);
   }
 
   get arrived(): boolean {
@@ -116,22 +109,9 @@ export class FullBot implements BenchBot {
   private countFrames(conn: PondConnection): void {
     const events = conn.room.connection.events;
     const original = events.onmessage!;
-    const totals = this.totals;
     events.onmessage = (event: { data: ArrayBuffer }) => {
       const bytes = new Uint8Array(event.data);
-      const length = bytes.byteLength;
-      totals.frames++;
-      totals.bytes += length;
-      totals.wireBytes += length + (length < 126 ? 2 : length < 65536 ? 4 : 10);
-      if (isRadarFrame(bytes)) countRadar(totals, length);
-      if ((bytes[0] & PROTOCOL_CODE_MASK) === ROOM_STATE_PATCH && bytes[0] & TIMED && length >= TIMED_HEADER_BYTES) {
-        totals.patchFrames++;
-        totals.patchBytes += length;
-        const sNow = bytes[1] | (bytes[2] << 8) | (bytes[3] << 16) | (bytes[4] * 2 ** 24);
-        if (length > TIMED_HEADER_BYTES && bytes[TIMED_HEADER_BYTES] === 0) totals.emptyPatches++;
-        if (this.lastSNow >= 0) this.intervals.add(sNow - this.lastSNow);
-        this.lastSNow = sNow;
-      }
+      if (this.counter.count(bytes) && bytes.length > TIMED_HEADER_BYTES && bytes[TIMED_HEADER_BYTES] === 0) this.totals.emptyPatches++;
       original(event);
     };
   }

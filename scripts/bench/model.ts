@@ -10,7 +10,8 @@ import { MessageType } from "../../shared/protocol.ts";
 import { RADAR_INTERVAL_MS } from "../../shared/radar.ts";
 import { PondState } from "../../shared/state.ts";
 import { createRng } from "../../shared/rng.ts";
-import { percentile } from "./stats.ts";
+import { percentile } from "../lib/stats.ts";
+import { wireLength } from "./botTotals.ts";
 
 /**
  * The server's tick without sockets, in this process: N tadpoles spread over the pond in the
@@ -141,7 +142,7 @@ export function modelTick(size: number, interest: boolean, viewRadius: number, o
     const body = radar.build(pond.members);
     const radarBuildMs = performance.now() - r0;
     const message = getMessageBytes.raw(Protocol.ROOM_DATA_BYTES, MessageType.radar, undefined, body).length;
-    const radarBytesPerClientPerSecond = ((message + (message < 126 ? 2 : message < 65536 ? 4 : 10)) * 1000) / RADAR_INTERVAL_MS;
+    const radarBytesPerClientPerSecond = (wireLength(message) * 1000) / RADAR_INTERVAL_MS;
     return {
       size, ticks, radarBytesPerClientPerSecond, radarBuildMs,
       food, foodMs: eat / ticks, foodBytesPerClientPerSecond: (foodBytes / ticks / size) * MODEL_TICK_RATE,

@@ -1,10 +1,11 @@
 /**
- * Just enough of the Prometheus text format to read the pond server's /metrics: plain samples
- * (counters, gauges) and histograms, and percentiles from the difference of two histogram
- * scrapes (what happened between them, not since the process started).
+ * The benchmark's view of the pond server's /metrics (parsed by the kit): histograms, and
+ * percentiles from the difference of two histogram scrapes (what happened between them, not
+ * since the process started).
  */
 
-import { parseSamples, parseValue, type Sample } from "../../kit/prometheus.ts";
+import type { MetricsSnapshot } from "../../kit/probes.ts";
+import { parseValue } from "../../kit/prometheus.ts";
 
 export interface Histogram {
   /** Upper bounds in ascending order; the last one is +Inf. */
@@ -15,26 +16,14 @@ export interface Histogram {
   count: number;
 }
 
+/** One read of /metrics (the kit's parse), stamped with when it was read (performance.now()). */
 export interface Scrape {
   at: number;
-  samples: Sample[];
-}
-
-export function parseMetrics(text: string, at = performance.now()): Scrape {
-  return { at, samples: parseSamples(text) };
-}
-
-/** The value of an unlabelled (or first matching) sample; undefined when absent. */
-export function value(scrape: Scrape, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const s of scrape.samples) {
-    if (s.name !== name) continue;
-    if (Object.entries(labels).every(([k, v]) => s.labels[k] === v)) return s.value;
-  }
-  return undefined;
+  metrics: MetricsSnapshot;
 }
 
 export function histogram(scrape: Scrape, name: string): Histogram | undefined {
-  const buckets = scrape.samples
+  const buckets = scrape.metrics.samples
     .filter((s) => s.name === `${name}_bucket` && s.labels.le !== undefined)
     .map((s) => ({ le: parseValue(s.labels.le), count: s.value }))
     .sort((a, b) => a.le - b.le);
@@ -42,8 +31,8 @@ export function histogram(scrape: Scrape, name: string): Histogram | undefined {
   return {
     bounds: buckets.map((b) => b.le),
     cumulative: buckets.map((b) => b.count),
-    sum: value(scrape, `${name}_sum`) ?? 0,
-    count: value(scrape, `${name}_count`) ?? 0,
+    sum: scrape.metrics.sum(`${name}_sum`),
+    count: scrape.metrics.sum(`${name}_count`),
   };
 }
 

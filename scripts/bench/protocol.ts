@@ -70,8 +70,6 @@ export interface BotReport {
 export interface JoinReport {
   joined: number;
   failures: number;
-  /** Wall time of this worker's join batch (ms). */
-  elapsedMs: number;
   /** Per-join latencies (ms), successful joins only. */
   latenciesMs: number[];
   errors: string[];
@@ -79,7 +77,6 @@ export interface JoinReport {
 
 export interface WorkerStatus {
   connected: number;
-  failed: number;
   /** Bots that reached their first target. */
   arrived: number;
   /** Mean distance from the pond's centre of the bots whose position is known. */
@@ -90,7 +87,6 @@ export interface WorkerHealth {
   /** Process CPU over the window, % of one core. */
   cpuPercent: number;
   /** Event-loop delay over the window (ms): how late the shared frame timer and socket reads ran. */
-  loopDelayP50Ms: number;
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
   rssBytes: number;
@@ -101,6 +97,6 @@ export type FromWorker =
   | { type: "joined"; report: JoinReport }
   | { type: "status"; status: WorkerStatus }
   | { type: "marked" }
-  | { type: "collected"; bots: BotReport[]; intervals: number[]; health: WorkerHealth; seconds: number }
+  | { type: "collected"; bots: BotReport[]; intervals: number[]; health: WorkerHealth }
   | { type: "stopped" }
   | { type: "error"; message: string };

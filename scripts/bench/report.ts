@@ -1,6 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import { fixed, markdownTable } from "../lib/report.ts";
+import { hasSection, replaceSection, section } from "../lib/sections.ts";
 import type { BenchArgs } from "./args.ts";
 import type { ModelResult } from "./model.ts";
 import type { Quantile, RunResult } from "./run.ts";
@@ -35,8 +37,7 @@ export function describeMachine(): Machine {
   };
 }
 
-const f = (n: number | undefined, digits = 0): string =>
-  n === undefined || !Number.isFinite(n) ? "–" : n.toFixed(digits);
+const f = fixed;
 
 function quantile(q: Quantile | undefined): string {
   if (!q || !Number.isFinite(q.ms)) return "–";
@@ -261,28 +262,8 @@ export function resultsMarkdown(results: RunResult[], models: ModelResult[], arg
   return lines.join("\n");
 }
 
-export const BEGIN = "<!-- bench:begin -->";
-export const END = "<!-- bench:end -->";
-
 /** Replaces the text between the bench markers of `path` (appends a marked section when they are missing). */
 export function updateDoc(path: string, body: string): void {
-  const block = `${BEGIN}\n${body}\n${END}`;
-  if (!existsSync(path)) {
-    writeFileSync(path, `# Load benchmark\n\n${block}\n`);
-    return;
-  }
-  const text = readFileSync(path, "utf8");
-  const start = text.indexOf(BEGIN);
-  const end = text.indexOf(END);
-  const next = start >= 0 && end > start ? text.slice(0, start) + block + text.slice(end + END.length) : `${text.trimEnd()}\n\n${block}\n`;
-  writeFileSync(path, next);
-}
-
-function markdownTable(head: string[], rows: string[][]): string[] {
-  const esc = (s: string) => s.replace(/\|/g, "\\|");
-  return [
-    `| ${head.map(esc).join(" | ")} |`,
-    `| ${head.map(() => "---").join(" | ")} |`,
-    ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`),
-  ];
+  const text = existsSync(path) ? readFileSync(path, "utf8") : "# Load benchmark";
+  writeFileSync(path, hasSection(text, "") ? replaceSection(text, "", body) : `${text.trimEnd()}\n\n${section("", body)}\n`);
 }

@@ -1,17 +1,19 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import os from "node:os";
 import { CELLS_PER_VIEW_RADIUS, LEAVE_FACTOR } from "../../server/sim/Pond.ts";
 import { WORLD_HALF } from "../../shared/constants.ts";
 import type { BenchArgs, Mode } from "./args.ts";
-import { TIMED_HEADER_BYTES } from "./bots.ts";
+import { TIMED_HEADER_BYTES } from "./botTotals.ts";
 import { BotWorker } from "./pool.ts";
 import { formatSummary, summarizeProfile, type CpuProfile, type ProfileSummary } from "./profile.ts";
-import { bucketQuantile, histogram, histogramDelta, value, type BucketQuantile, type Scrape } from "./prometheus.ts";
+import { bucketQuantile, histogram, histogramDelta, type BucketQuantile, type Scrape } from "./prometheus.ts";
 import type { BotKind, BotReport, WorkerHealth } from "./protocol.ts";
-import { BenchServer } from "../lib/benchServer.ts";
+import { SERVER_NODE_FLAGS, startServer, type ServerProcess } from "../../kit/server.ts";
+import { fetchMetrics, fetchPonds } from "../../kit/probes.ts";
+import { writeText } from "../lib/report.ts";
 import { delay } from "../../kit/waitFor.ts";
-import { binCount, binMax, binPercentile, mean, min, percentile } from "./stats.ts";
+import { binCount, binMax, binPercentile, mean, min, percentile } from "../lib/stats.ts";
 
 const POND_AREA = (2 * WORLD_HALF) ** 2;
 const SERVER_DEFAULT_VIEW_RADIUS = 1200;
@@ -58,51 +60,8 @@ export interface RunResult {
   /** Where the server's CPU went while the crowd joined (with --cpu-prof). */
   joinProfile?: ProfileSummary;
   spread?: { seconds: number; arrivedFraction: number; meanRadius: number };
-  window?: {
-    seconds: number;
-    ticks: number;
-    ticksPerSecond: number;
-    tickMeanMs: number;
-    tickP50: Quantile;
-    tickP99: Quantile;
-    tickMaxMs?: number;
-    /** With the server's tick hook: the simulation + interest part of the tick alone (wall ms). */
-    stepP50Ms?: number;
-    stepP99Ms?: number;
-    /** With the server's tick hook: process CPU time per tick (ms) — unlike wall time, not inflated when other processes take the CPU. */
-    tickCpuP50Ms?: number;
-    tickCpuP99Ms?: number;
-    serverCpuPercent: number;
-    rssMb: number;
-    rssMaxMb: number;
-    heapUsedMb: number;
-    serverBytesPerClientPerSecond: number;
-    /** Bots connected for the whole window. */
-    clients: number;
-    patchesPerSecond: { mean: number; min: number; p1: number };
-    /** Of those, patches with no schema bytes (identities unchanged; the position stream still rides on them). */
-    emptyPatchesPerSecond: number;
-    bytesPerSecond: { mean: number; p95: number; max: number };
-    /** Mean, with each message's WebSocket frame header added. */
-    wireBytesPerSecond: number;
-    /** The radar alone (once a second, the whole pond): its messages and bytes (with WebSocket framing) per client per second, mean over clients. */
-    radarPerSecond: number;
-    radarBytesPerSecond: number;
-    /** full (decoding) bots only */
-    decoders: number;
-    inView: number;
-    inViewMax: number;
-    positionUpdatesPerSecond: number;
-    bytesPerPositionUpdate: number;
-    patchBytesPerPositionUpdate: number;
-    schemaBytesPerPositionUpdate: number;
-    /** Schema changes (identities entering and leaving, names...) per position update. */
-    schemaChangesPerPositionUpdate: number;
-    entersPerSecond: number;
-    leavesPerSecond: number;
-    patchIntervalMs: { p50: number; p99: number; max: number; samples: number };
-    bots: { cpuPercent: number; loopDelayP99Ms: number; loopDelayMaxMs: number; rssMb: number }[];
-  };
+  /** The measured window (see summarize() for what each figure is). */
+  window?: ReturnType<typeof summarize>;
 }
 
 /** The plan of one run: view radius, and which bots decode. */
@@ -149,11 +108,11 @@ export async function runOnce(plan: RunPlan, args: BenchArgs, log: Log): Promise
   const serverCpus = args.pin ? "0" : undefined;
   const botCpus = args.pin ? otherCpus() : undefined;
 
-  let server: BenchServer | undefined;
+  let server: ServerProcess | undefined;
   const workers: BotWorker[] = [];
   try {
-    server = await BenchServer.start({ env, cpus: serverCpus });
-    log(`server pid ${server.pid} on ${server.httpUrl} (INTEREST=${env.INTEREST}${env.VIEW_RADIUS ? ` VIEW_RADIUS=${env.VIEW_RADIUS}` : ""})`);
+    server = await startServer({ env, cpus: serverCpus, nodeFlags: SERVER_NODE_FLAGS });
+    log(`server pid ${server.proc.pid} on ${server.httpUrl} (INTEREST=${env.INTEREST}${env.VIEW_RADIUS ? ` VIEW_RADIUS=${env.VIEW_RADIUS}` : ""})`);
 
     // Bots, round-robin over the workers; the decoding sample is spread the same way.
     const count = Math.min(args.workers, plan.size);
@@ -178,25 +137,18 @@ export async function runOnce(plan: RunPlan, args: BenchArgs, log: Log): Promise
     const joinTimeoutMs = 20_000;
     const first = await workers[0].request({ type: "join", count: 1, concurrency: 1, attempts: 3, timeoutMs: joinTimeoutMs }, "joined", 90_000);
     if (first.report.joined !== 1) throw new Error(`the first bot could not join: ${first.report.errors.join("; ")}`);
-    if (args.cpuProf) await server.post("/debug/profile/start");
+    if (args.cpuProf) await post(server, "/debug/profile/start");
     const joinStarted = performance.now();
     const joinBudgetMs = 60_000 + plan.size * 200;
     const reports = await Promise.all(workers.map((w) => w.request(
       { type: "join", concurrency: args.joinConcurrency, attempts: 5, timeoutMs: joinTimeoutMs }, "joined", joinBudgetMs)));
     const joinSeconds = (performance.now() - joinStarted) / 1000;
-    if (args.cpuProf) {
-      // Where the server's CPU went while the crowd joined (the window below has its own profile).
-      const profile = await server.post("/debug/profile/stop") as CpuProfile;
-      mkdirSync(args.cpuProf, { recursive: true });
-      const file = path.join(args.cpuProf, `server-${plan.size}-${plan.mode}-joins.cpuprofile`);
-      writeFileSync(file, JSON.stringify(profile));
-      result.joinProfile = summarizeProfile(profile);
-      log(`CPU profile of the joins (${file}):\n${formatSummary(result.joinProfile)}`);
-    }
+    // Where the server's CPU went while the crowd joined (the window below has its own profile).
+    if (args.cpuProf) result.joinProfile = await saveProfile(server, path.join(args.cpuProf, `server-${plan.size}-${plan.mode}-joins.cpuprofile`), "the joins", log);
     const joined = 1 + reports.reduce((n, r) => n + r.report.joined, 0);
     const failures = first.report.failures + reports.reduce((n, r) => n + r.report.failures, 0);
     const latencies = [...first.report.latenciesMs, ...reports.flatMap((r) => r.report.latenciesMs)];
-    const ponds = (await server.json<Array<{ roomId: string; clients: number }>>("/ponds")) ?? [];
+    const ponds = await fetchPonds(server.httpUrl, 10_000);
     result.join = {
       seconds: joinSeconds,
       perSecond: (joined - 1) / joinSeconds,
@@ -231,9 +183,9 @@ export async function runOnce(plan: RunPlan, args: BenchArgs, log: Log): Promise
     log(`spread for ${result.spread.seconds.toFixed(1)} s: ${(arrivedFraction * 100).toFixed(0)}% reached a first target, mean distance from centre ${meanRadius.toFixed(0)}`);
 
     // The measured window.
-    const tickHook = await server.json<{ next: number }>("/debug/ticks").catch(() => undefined);
-    if (args.cpuProf) await server.post("/debug/profile/start");
-    const before = await server.metrics();
+    const tickHook = await json<{ next: number }>(server, "/debug/ticks").catch(() => undefined);
+    if (args.cpuProf) await post(server, "/debug/profile/start");
+    const before = await scrape(server);
     await Promise.all(workers.map((w) => w.request({ type: "mark" }, "marked", 10_000)));
     const windowStarted = performance.now();
     let rssMax = 0;
@@ -242,16 +194,9 @@ export async function runOnce(plan: RunPlan, args: BenchArgs, log: Log): Promise
       await delay(Math.min(1000, args.seconds * 1000 - (performance.now() - windowStarted)));
     }
     const collected = await Promise.all(workers.map((w) => w.request({ type: "collect" }, "collected", 30_000)));
-    const after = await server.metrics();
-    if (args.cpuProf) {
-      const profile = await server.post("/debug/profile/stop") as CpuProfile;
-      mkdirSync(args.cpuProf, { recursive: true });
-      const file = path.join(args.cpuProf, `server-${plan.size}-${plan.mode}.cpuprofile`);
-      writeFileSync(file, JSON.stringify(profile));
-      result.profile = summarizeProfile(profile);
-      log(`CPU profile of the window (${file}):\n${formatSummary(result.profile)}`);
-    }
-    const exact = tickHook ? await server.json<TickSamples>(`/debug/ticks?since=${tickHook.next}`) : undefined;
+    const after = await scrape(server);
+    if (args.cpuProf) result.profile = await saveProfile(server, path.join(args.cpuProf, `server-${plan.size}-${plan.mode}.cpuprofile`), "the window", log);
+    const exact = tickHook ? await json<TickSamples>(server, `/debug/ticks?since=${tickHook.next}`) : undefined;
     rssMax = Math.max(rssMax, guard(server, args));
     result.window = summarize(plan, args, before, after, exact, collected.flatMap((c) => c.bots),
       collected.map((c) => c.intervals), collected.map((c) => c.health), rssMax);
@@ -268,7 +213,7 @@ export async function runOnce(plan: RunPlan, args: BenchArgs, log: Log): Promise
   } catch (error) {
     result.aborted = error instanceof Error ? error.message.split("\n")[0] : String(error);
     log(`run aborted: ${error instanceof Error ? error.message : String(error)}`);
-    if (server && !server.alive) log(`server output:\n${server.tail()}`);
+    if (server?.proc.hasExited) log(`server output:\n${server.proc.tail()}`);
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
     await server?.stop();
@@ -288,10 +233,39 @@ interface TickSamples {
   lost?: number;
 }
 
+/** The server's /metrics, stamped with when it was read. */
+async function scrape(server: ServerProcess): Promise<Scrape> {
+  return { at: performance.now(), metrics: await fetchMetrics(server.httpUrl, 10_000) };
+}
+
+/** GETs a debug hook's JSON; undefined when the server has no such hook (404). */
+async function json<T>(server: ServerProcess, path: string): Promise<T | undefined> {
+  const response = await fetch(`${server.httpUrl}${path}`, { signal: AbortSignal.timeout(10_000) });
+  if (response.status === 404) return undefined;
+  if (!response.ok) throw new Error(`${path} answered ${response.status}`);
+  return (await response.json()) as T;
+}
+
+/** POSTs to a debug hook and answers its JSON (throws unless 2xx). */
+async function post(server: ServerProcess, path: string): Promise<unknown> {
+  const response = await fetch(`${server.httpUrl}${path}`, { method: "POST", signal: AbortSignal.timeout(60_000) });
+  if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${await response.text()}`);
+  return response.json();
+}
+
+/** Stops the server's CPU profile, saves it to `file` and logs where the CPU went during `what`. */
+async function saveProfile(server: ServerProcess, file: string, what: string, log: Log): Promise<ProfileSummary> {
+  const profile = await post(server, "/debug/profile/stop") as CpuProfile;
+  writeText(file, JSON.stringify(profile));
+  const summary = summarizeProfile(profile);
+  log(`CPU profile of ${what} (${file}):\n${formatSummary(summary)}`);
+  return summary;
+}
+
 /** Throws when the server died or grew past the RSS limit; returns its RSS (MB). */
-function guard(server: BenchServer, args: BenchArgs): number {
-  if (!server.alive) throw new Error(`the server exited:\n${server.tail()}`);
-  const rss = rssMb(server.pid);
+function guard(server: ServerProcess, args: BenchArgs): number {
+  if (server.proc.hasExited) throw new Error(`the server exited:\n${server.proc.tail()}`);
+  const rss = rssMb(server.proc.pid!);
   if (rss > args.maxServerRssMb) throw new Error(`server RSS ${rss.toFixed(0)} MB passed --max-server-rss ${args.maxServerRssMb} MB (patches pile up faster than they are sent)`);
   return rss;
 }
@@ -314,7 +288,7 @@ function otherCpus(): string | undefined {
 function summarize(
   plan: RunPlan, args: BenchArgs, before: Scrape, after: Scrape, exact: TickSamples | undefined,
   bots: BotReport[], intervals: number[][], health: WorkerHealth[], rssMax: number,
-): NonNullable<RunResult["window"]> {
+) {
   const seconds = (after.at - before.at) / 1000;
   const hBefore = histogram(before, "pond_tick_duration_seconds");
   const hAfter = histogram(after, "pond_tick_duration_seconds");
@@ -328,8 +302,8 @@ function summarize(
     const b: BucketQuantile | undefined = bucketQuantile(ticks, p);
     return b ? { ms: b.estimate * 1000, loMs: b.lower * 1000, hiMs: b.upper * 1000, exact: false } : { ms: NaN, loMs: NaN, hiMs: NaN, exact: false };
   };
-  const cpu = (value(after, "process_cpu_seconds_total") ?? 0) - (value(before, "process_cpu_seconds_total") ?? 0);
-  const sent = (value(after, "pond_bytes_sent_total") ?? 0) - (value(before, "pond_bytes_sent_total") ?? 0);
+  const cpu = after.metrics.sum("process_cpu_seconds_total") - before.metrics.sum("process_cpu_seconds_total");
+  const sent = after.metrics.sum("pond_bytes_sent_total") - before.metrics.sum("pond_bytes_sent_total");
 
   const whole = bots.filter((b) => b.connected && b.seconds > 0);
   const decoders = whole.filter((b) => b.kind === "full");
@@ -348,30 +322,37 @@ function summarize(
     tickP50: q(0.5),
     tickP99: q(0.99),
     tickMaxMs: exact?.totalMs.length ? Math.max(...exact.totalMs) : undefined,
+    // With the server's tick hook: the simulation + interest part of the tick alone (wall ms), and
+    // process CPU time per tick (ms): unlike wall time, not inflated when other processes take the CPU.
     stepP50Ms: exact?.stepMs?.length ? percentile(exact.stepMs, 50) : undefined,
     stepP99Ms: exact?.stepMs?.length ? percentile(exact.stepMs, 99) : undefined,
     tickCpuP50Ms: exact?.cpuMs?.length ? percentile(exact.cpuMs, 50) : undefined,
     tickCpuP99Ms: exact?.cpuMs?.length ? percentile(exact.cpuMs, 99) : undefined,
     serverCpuPercent: (cpu / seconds) * 100,
-    rssMb: (value(after, "process_resident_memory_bytes") ?? 0) / 2 ** 20,
+    rssMb: after.metrics.sum("process_resident_memory_bytes") / 2 ** 20,
     rssMaxMb: rssMax,
-    heapUsedMb: (value(after, "nodejs_heap_size_used_bytes") ?? 0) / 2 ** 20,
+    heapUsedMb: after.metrics.sum("nodejs_heap_size_used_bytes") / 2 ** 20,
     serverBytesPerClientPerSecond: sent / seconds / plan.size,
+    /** Bots connected for the whole window. */
     clients: whole.length,
     patchesPerSecond: {
       mean: mean(whole.map((b) => b.delta.patches / b.seconds)),
       min: min(whole.map((b) => b.delta.patches / b.seconds)),
       p1: percentile(whole.map((b) => b.delta.patches / b.seconds), 1),
     },
+    /** Patches with no schema bytes (identities unchanged; the position stream still rides on them). */
     emptyPatchesPerSecond: mean(whole.map((b) => b.delta.emptyPatches / b.seconds)),
     bytesPerSecond: {
       mean: mean(whole.map((b) => b.delta.bytes / b.seconds)),
       p95: percentile(whole.map((b) => b.delta.bytes / b.seconds), 95),
       max: Math.max(...whole.map((b) => b.delta.bytes / b.seconds)),
     },
+    /** Mean, with each message's WebSocket frame header added. */
     wireBytesPerSecond: mean(whole.map((b) => b.delta.wireBytes / b.seconds)),
+    /** The radar alone (once a second, the whole pond), with WebSocket framing, per client, mean over clients. */
     radarPerSecond: mean(whole.map((b) => (b.delta.radarFrames ?? 0) / b.seconds)),
     radarBytesPerSecond: mean(whole.map((b) => (b.delta.radarWireBytes ?? 0) / b.seconds)),
+    /** From here on, full (decoding) bots only. */
     decoders: decoders.length,
     inView: sum(decoders, (b) => b.delta.visibleSum) / Math.max(1, sum(decoders, (b) => b.delta.visibleSamples)),
     inViewMax: Math.max(0, ...decoders.map((b) => (b.delta.visibleSamples ? b.delta.visibleSum / b.delta.visibleSamples : 0))),
@@ -379,6 +360,7 @@ function summarize(
     bytesPerPositionUpdate: per(sum(decoders, (b) => b.delta.bytes)),
     patchBytesPerPositionUpdate: per(sum(decoders, (b) => b.delta.patchBytes)),
     schemaBytesPerPositionUpdate: per(sum(decoders, (b) => b.delta.patchBytes - TIMED_HEADER_BYTES * b.delta.patchFrames)),
+    /** Schema changes (identities entering and leaving, names...) per position update. */
     schemaChangesPerPositionUpdate: per(sum(decoders, (b) => b.delta.otherChanges)),
     entersPerSecond: decoderSeconds > 0 ? sum(decoders, (b) => b.delta.adds) / decoderSeconds : NaN,
     leavesPerSecond: decoderSeconds > 0 ? sum(decoders, (b) => b.delta.removes) / decoderSeconds : NaN,

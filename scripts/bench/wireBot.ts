@@ -5,13 +5,11 @@ import type { Rng } from "../../shared/rng.ts";
 import { fromCode } from "../../shared/stream/codes.ts";
 import { ByteReader } from "../../shared/stream/bytes.ts";
 import { SELF_PRESENT } from "../../shared/stream/format.ts";
-import { CODE_MASK, Code, RawPeer, TIMED, reserveSeat, seatUrl } from "../../kit/rawPeer.ts";
+import { Code, RawPeer, reserveSeat, seatUrl } from "../../kit/rawPeer.ts";
 import { Navigator } from "./navigator.ts";
 import type { BotKind, BotTotals } from "./protocol.ts";
-import { countRadar, emptyTotals, isRadarFrame, type BenchBot, type IntervalHistogram } from "./botTotals.ts";
+import { FrameCounter, TIMED_HEADER_BYTES, emptyTotals, type BenchBot, type IntervalHistogram } from "./botTotals.ts";
 
-/** [code|TIMED][u32 sNow][u32 inputSeq]: the bytes before a patch's body. */
-const TIMED_HEADER_BYTES = 9;
 /** The server's fixed step (TICK_RATE 20, the default the benchmark runs). */
 const STEP_MS = 50;
 
@@ -37,11 +35,12 @@ export class WireBot implements BenchBot {
   private y = 0;
   private bodyKnown = false;
   private nextInputAt = 0;
-  private lastSNow = -1;
   private generation = 0;
+  private readonly counter: FrameCounter;
 
-  constructor(readonly index: number, private readonly url: string, rng: Rng, private readonly intervals: IntervalHistogram) {
+  constructor(readonly index: number, private readonly url: string, rng: Rng, intervals: IntervalHistogram) {
     this.nav = new Navigator(rng);
+    this.counter = new FrameCounter(this.totals, intervals);
   }
 
   get arrived(): boolean {
@@ -120,20 +119,10 @@ export class WireBot implements BenchBot {
 
   /** Counts every frame; from patches, the server's cadence and our own body (the stream's self section). */
   private onFrame(data: Buffer): void {
+    if (!this.counter.count(data)) return;
     const totals = this.totals;
     const length = data.byteLength;
-    totals.frames++;
-    totals.bytes += length;
-    totals.wireBytes += length + (length < 126 ? 2 : length < 65536 ? 4 : 10);
-    const code = data[0] & CODE_MASK;
-    if (isRadarFrame(data)) countRadar(totals, length);
-    if (code !== Code.ROOM_STATE_PATCH || (data[0] & TIMED) === 0 || length < TIMED_HEADER_BYTES) return;
     totals.patches++;
-    totals.patchFrames++;
-    totals.patchBytes += length;
-    const sNow = data.readUInt32LE(1);
-    if (this.lastSNow >= 0) this.intervals.add(sNow - this.lastSNow);
-    this.lastSNow = sNow;
     // [varint schema length][schema][stream: u8 self flags, then u16 x, y, angle, speed codes]
     const r = this.reader;
     r.reset(data, TIMED_HEADER_BYTES, length);

@@ -8,6 +8,8 @@ import "./transport.ts"; // first: chooses the WebSocket implementation before t
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createRng } from "../../shared/rng.ts";
 import { IntervalHistogram, createBot, emptyTotals, type BenchBot } from "./bots.ts";
+import { delay, withTimeout } from "../../kit/waitFor.ts";
+import { FrameTicker } from "../../kit/player/ticker.ts";
 import type { BotReport, BotTotals, FromWorker, JoinReport, ToWorker, WorkerInit } from "./protocol.ts";
 
 if (!process.send) {
@@ -19,7 +21,7 @@ const send = (message: FromWorker): void => { process.send!(message); };
 const intervals = new IntervalHistogram();
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 let bots: BenchBot[] = [];
-let frameTimer: NodeJS.Timeout | undefined;
+let ticker: FrameTicker | undefined;
 let visibleTimer: NodeJS.Timeout | undefined;
 let lifeTimer: NodeJS.Timeout | undefined;
 let mark: { at: number; cpu: NodeJS.CpuUsage; totals: BotTotals[]; connected: boolean[] } | undefined;
@@ -55,16 +57,10 @@ async function handle(message: ToWorker): Promise<void> {
 function init(message: WorkerInit): void {
   const seed = createRng(message.seed);
   bots = message.bots.map((b) => createBot(b.index, b.kind, message.url, createRng(Math.floor(seed() * 2 ** 32)), intervals));
-  frameTimer = setInterval(() => {
-    const now = performance.now();
-    for (let i = 0; i < bots.length; i++) {
-      try {
-        bots[i].frame(now);
-      } catch (error) {
-        send({ type: "error", message: `bot ${bots[i].index} frame: ${describe(error)}` });
-      }
-    }
-  }, 1000 / message.frameHz);
+  // One shared frame timer for all of this worker's bots (the kit's, as the bots and the soak use).
+  ticker = new FrameTicker(message.frameHz);
+  ticker.onError = (error) => send({ type: "error", message: `bot frame: ${describe(error)}` });
+  for (const bot of bots) ticker.add((now) => bot.frame(now));
   visibleTimer = setInterval(() => {
     if (mark) for (const bot of bots) bot.sampleVisible();
   }, 1000);
@@ -80,8 +76,7 @@ function init(message: WorkerInit): void {
 async function joinBots(message: Extract<ToWorker, { type: "join" }>): Promise<JoinReport> {
   const pending = bots.filter((b) => b.status === "idle");
   const queue = pending.slice(0, message.count ?? pending.length);
-  const report: JoinReport = { joined: 0, failures: 0, elapsedMs: 0, latenciesMs: [], errors: [] };
-  const started = performance.now();
+  const report: JoinReport = { joined: 0, failures: 0, latenciesMs: [], errors: [] };
   const runOne = async (bot: BenchBot) => {
     for (let attempt = 1; attempt <= message.attempts && !stopping; attempt++) {
       try {
@@ -104,15 +99,13 @@ async function joinBots(message: Extract<ToWorker, { type: "join" }>): Promise<J
     while (next < queue.length && !stopping) await runOne(queue[next++]);
   });
   await Promise.all(lanes);
-  report.elapsedMs = performance.now() - started;
   return report;
 }
 
 function status() {
-  let connected = 0, failed = 0, arrived = 0, radius = 0, known = 0;
+  let connected = 0, arrived = 0, radius = 0, known = 0;
   for (const bot of bots) {
     if (bot.status === "connected") connected++;
-    if (bot.status === "failed") failed++;
     if (bot.arrived) arrived++;
     const p = bot.position;
     if (p && bot.status === "connected") {
@@ -120,7 +113,7 @@ function status() {
       known++;
     }
   }
-  return { connected, failed, arrived, meanRadius: known ? radius / known : 0 };
+  return { connected, arrived, meanRadius: known ? radius / known : 0 };
 }
 
 function collect(): void {
@@ -138,10 +131,8 @@ function collect(): void {
     type: "collected",
     bots: reports,
     intervals: Array.from(intervals.bins),
-    seconds,
     health: {
       cpuPercent: ((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100,
-      loopDelayP50Ms: loopDelay.percentile(50) / 1e6,
       loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       loopDelayMaxMs: loopDelay.max / 1e6,
       rssBytes: process.memoryUsage.rss(),
@@ -153,7 +144,7 @@ function collect(): void {
 async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  clearInterval(frameTimer);
+  ticker?.stop();
   clearInterval(visibleTimer);
   await withTimeout(Promise.allSettled(bots.map((b) => b.leave())), 5000, "bots to leave").catch(() => undefined);
   if (process.connected) {
@@ -162,18 +153,6 @@ async function stop(code: number): Promise<void> {
   clearTimeout(lifeTimer);
   // Give the IPC message a moment to flush, then go (sockets still closing are cut).
   setTimeout(() => process.exit(code), 50);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms); }),
-  ]).finally(() => clearTimeout(timer));
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function describe(error: unknown): string {

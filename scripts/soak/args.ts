@@ -1,19 +1,7 @@
 import { ArgsError, readFlags, urlFlag } from "../../kit/args.ts";
 
-/** Command line of `npm run soak`. */
-export interface SoakArgs {
-  /** How long to run, in minutes (fractions allowed, e.g. 0.5). */
-  minutes: number;
-  /** Use this running server (ws://127.0.0.1:port) instead of starting one. */
-  url: string | undefined;
-  bots: number;
-  /** Seconds between report rows (default 60). */
-  reportEverySec: number;
-  /** Markdown report path, relative to the repository ("-" to write none). */
-  out: string;
-  seed: number;
-  help: boolean;
-}
+/** Command line of `npm run soak` (USAGE says what each option does). */
+export type SoakArgs = ReturnType<typeof parseSoakArgs>;
 
 export const MAX_BOTS = 200;
 
@@ -26,7 +14,6 @@ export const USAGE = `Usage: npm run soak -- [options]
   --seed <int>         random seed (default: time-based)
   --help`;
 
-
 const FLAGS = {
   minutes: { type: "number", min: 0.05, max: 24 * 60 },
   bots: { type: "number", min: 1, max: MAX_BOTS, integer: true },
@@ -37,7 +24,7 @@ const FLAGS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-export function parseSoakArgs(argv: readonly string[], now = Date.now()): SoakArgs {
+export function parseSoakArgs(argv: readonly string[], now = Date.now()) {
   const f = readFlags(argv, FLAGS);
   return {
     minutes: f.minutes ?? 30,

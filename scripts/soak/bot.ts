@@ -1,18 +1,7 @@
 import type { PondConnection } from "../../client/net/PondConnection.ts";
 import { Player } from "../../kit/player/player.ts";
 import { WORLD_HALF } from "../../shared/constants.ts";
-import { createRng } from "../../shared/rng.ts";
-
-/** The shared seeded PRNG (shared/rng.ts) with the soak's call style: rng.next(), rng.between(). */
-export class Rng {
-  readonly next: () => number;
-  constructor(seed: number) {
-    this.next = createRng(seed);
-  }
-  between(min: number, max: number): number {
-    return min + (max - min) * this.next();
-  }
-}
+import { between, pick, type Rng } from "../../shared/rng.ts";
 
 export interface SoakEvents {
   error(bot: SoakBot, message: string): void;
@@ -26,11 +15,10 @@ export interface PeriodCounters {
   reconnects: number;
   chatsSent: number;
   chatsSeen: number;
-  notices: number;
 }
 
 export function emptyCounters(): PeriodCounters {
-  return { joins: 0, leaves: 0, drops: 0, reconnects: 0, chatsSent: 0, chatsSeen: 0, notices: 0 };
+  return { joins: 0, leaves: 0, drops: 0, reconnects: 0, chatsSent: 0, chatsSeen: 0 };
 }
 
 const LINES = ["hi pond", "anyone here?", "🐸🐸", "swim swim", "nice tail", "brb", "où est la mare ?", "池塘", "<b>not bold</b>", "name: looks like a command? no, a rename"];
@@ -64,7 +52,7 @@ export class SoakBot {
     private readonly counters: () => PeriodCounters,
     private readonly events: SoakEvents,
   ) {
-    this.heading = rng.between(0, Math.PI * 2);
+    this.heading = between(rng, 0, Math.PI * 2);
   }
 
   get sessionId(): string | undefined {
@@ -88,14 +76,14 @@ export class SoakBot {
     }
     const self = conn.self;
     if (self && Math.hypot(self.x, self.y) > WORLD_HALF * 0.6) {
-      this.heading = Math.atan2(-self.y, -self.x) + this.rng.between(-0.5, 0.5);
+      this.heading = Math.atan2(-self.y, -self.x) + between(this.rng, -0.5, 0.5);
     } else {
-      this.heading += this.rng.between(-0.08, 0.08);
+      this.heading += between(this.rng, -0.08, 0.08);
     }
     conn.frame(now, { angle: this.heading, thrust: 0.7 });
     if (now >= this.nextChatAt) {
-      this.nextChatAt = now + this.rng.between(20_000, 40_000);
-      conn.say(LINES[Math.floor(this.rng.next() * LINES.length)]);
+      this.nextChatAt = now + between(this.rng, 20_000, 40_000);
+      conn.say(pick(this.rng, LINES));
       this.counters().chatsSent++;
     }
     if (now >= this.leaveAt && !stopping) void this.leave(now);
@@ -111,7 +99,6 @@ export class SoakBot {
         events: {
           onChat: () => { this.counters().chatsSeen++; },
           onNotice: (notice) => {
-            this.counters().notices++;
             // Bots that pick the same `name: …` line share a name: the pond numbers the later ones.
             if (notice.code !== "name_taken") this.events.error(this, `server notice: ${notice.code}`);
           },
@@ -139,8 +126,8 @@ export class SoakBot {
     const t = performance.now();
     this.steadySince = t;
     this.eventInWindow = true;
-    this.nextChatAt = t + this.rng.between(5_000, 40_000);
-    this.leaveAt = t + this.rng.between(this.sessionSeconds[0], this.sessionSeconds[1]) * 1000;
+    this.nextChatAt = t + between(this.rng, 5_000, 40_000);
+    this.leaveAt = t + between(this.rng, this.sessionSeconds[0], this.sessionSeconds[1]) * 1000;
     player.onPatch(() => { if (this.conn === conn) this.patchesInWindow++; });
     conn.room.onDrop(() => {
       if (this.conn !== conn) return;
@@ -184,6 +171,6 @@ export class SoakBot {
     this.conn = undefined;
     this.state = "idle";
     this.dropAt = undefined;
-    this.rejoinAt = now + this.rng.between(1000, 5000);
+    this.rejoinAt = now + between(this.rng, 1000, 5000);
   }
 }

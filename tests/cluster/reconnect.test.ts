@@ -4,7 +4,7 @@ import { stopAll } from "../../kit/process.ts";
 import { waitFor } from "../../kit/waitFor.ts";
 import { describeWithRedis, freshDatabase, getPonds, startNode, type ClusterNode } from "./support/cluster.ts";
 import { SessionPool } from "./support/sessions.ts";
-import { TcpProxy } from "./support/tcpProxy.ts";
+import { TcpProxy } from "../../kit/tcpProxy.ts";
 
 /** This file's Redis database (see freshDatabase). */
 const DB = 12;

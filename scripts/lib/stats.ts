@@ -1,4 +1,4 @@
-/** Small statistics helpers for the benchmark's aggregation. */
+/** The statistics every benchmark reports with (nearest-rank percentiles, as the docs define them). */
 
 export function mean(values: readonly number[]): number {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;

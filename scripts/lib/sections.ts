@@ -3,10 +3,11 @@ import { existsSync, readFileSync } from "node:fs";
 /**
  * A report file whose generated parts sit between markers, `<!-- bench:NAME:begin -->` and
  * `<!-- bench:NAME:end -->`, so that a run rewrites only the sections it measured and leaves
- * the others (and any text written by hand outside the markers) as they are.
+ * the others (and any text written by hand outside the markers) as they are. A report with one
+ * generated part (docs/benchmarks/load.md) uses the unnamed section "", `<!-- bench:begin -->`.
  */
-export const beginMarker = (name: string): string => `<!-- bench:${name}:begin -->`;
-export const endMarker = (name: string): string => `<!-- bench:${name}:end -->`;
+export const beginMarker = (name: string): string => `<!-- bench:${name ? `${name}:` : ""}begin -->`;
+export const endMarker = (name: string): string => `<!-- bench:${name ? `${name}:` : ""}end -->`;
 
 /** `body` wrapped in its markers. */
 export function section(name: string, body: string): string {

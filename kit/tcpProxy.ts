@@ -13,6 +13,7 @@ interface Pair {
  * abnormal closure, 1006), and `hold()` parks new connections until `release()`, so a test can
  * look at the "dropped" state for as long as it needs before the client gets back in. Each pair
  * remembers its first request line, so one player's socket can be cut alone (by sessionId).
+ * The cluster's reconnect tests and the soak (which cuts random bots) both stand on it.
  */
 export class TcpProxy {
   private readonly pairs = new Set<Pair>();
