@@ -6,8 +6,9 @@ import { defineConfig } from "vitest/config";
  * 1. "unit": tests/unit, pure in-process code (no servers, sockets, browsers or clocks they
  *    measure), two files at a time: nothing in them measures a rate, so sharing the cores only
  *    overlaps their start-up.
- * 2. "waiting": system files that mostly wait (for a grace, an idle timeout, a restart, a
- *    Redis hand-off) and measure no rate or frame time, two at a time: their waits overlap.
+ * 2. "paired": system files that measure no rate, frame time or throughput, two at a time:
+ *    most of their time is waiting (for a grace, an idle timeout, a restart, a Redis hand-off,
+ *    a page's next state), and those waits overlap. Every wait in them has its own deadline.
  * 3. "system": everything else. Room, process and browser tests start real servers, browsers
  *    and bot swarms whose patch rates and frames they measure: one file at a time, so no
  *    file's load skews another's figures.
@@ -18,8 +19,8 @@ const shared = {
   hookTimeout: 60_000,
 };
 
-/** Group 2: no rate, frame-time or throughput assertion in them (checked when a file is added here). */
-const WAITING = [
+/** Group 2: no rate, frame-time or throughput assertion in them (check that when adding a file here). */
+const PAIRED = [
   "tests/cluster/handOff.test.ts",
   "tests/cluster/matchmaking.test.ts",
   "tests/cluster/reconnect.test.ts",
@@ -40,6 +41,10 @@ const WAITING = [
   "tests/smoke/site.test.ts",
   "tests/e2e/idle.test.ts",
   "tests/e2e/reconnect.test.ts",
+  "tests/e2e/language.test.ts",
+  "tests/e2e/moderation.test.ts",
+  "tests/e2e/dev.test.ts",
+  "tests/e2e/radar.test.ts",
 ];
 
 export default defineConfig({
@@ -59,8 +64,8 @@ export default defineConfig({
       {
         test: {
           ...shared,
-          name: "waiting",
-          include: WAITING,
+          name: "paired",
+          include: PAIRED,
           fileParallelism: true,
           maxWorkers: 2,
           sequence: { groupOrder: 2 },
@@ -71,7 +76,7 @@ export default defineConfig({
           ...shared,
           name: "system",
           include: ["tests/**/*.test.ts"],
-          exclude: ["tests/unit/**", ...WAITING],
+          exclude: ["tests/unit/**", ...PAIRED],
           fileParallelism: false,
           maxWorkers: 1,
           sequence: { groupOrder: 3 },
