@@ -137,6 +137,10 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   private messagesPerSecond = DEFAULT_TICK_RATE * MESSAGES_PER_TICK + MESSAGES_SLACK_PER_SECOND;
   /** Start of the first fixed step since the last patch (0: none ran), and the time spent in steps. */
   private tickStarted = 0;
+  /** stepsRun when the last patch went out. */
+  private stepsPatched = 0;
+  /** When the last fixed step started (performance.now()). */
+  private lastStepAt = -Infinity;
   private tickCpu: NodeJS.CpuUsage | undefined;
   private stepMs = 0;
   /** Fixed steps without food before hunger takes one mass (0: never). */
@@ -158,6 +162,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
       viewRadius: options.viewRadius ?? DEFAULT_VIEW_RADIUS,
       interest: options.interest !== false,
       food: options.foodCount ?? DEFAULT_FOOD_COUNT,
+      tickMs: 1000 / tickRate,
     });
     this.hungerTicks = Math.round((options.hungerSeconds ?? HUNGER_SECONDS) * tickRate);
     // Every patch carries each client's position stream after the schema bytes.
@@ -190,6 +195,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     guardFrames(this, {
       admit: (client) => this.admitFrame(client),
       refuse: (client, reason) => this.reject(client, reason),
+      input: (client) => this.swimmers.get(client.sessionId)?.arrivals.arrived(performance.now()),
     });
     metrics.ponds.inc();
   }
@@ -338,6 +344,10 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
    * also count the idle wait between them.
    */
   override broadcastPatch(): boolean {
+    // The patch and step timers drift past each other: a patch with no step since the last
+    // would show every swimmer standing still for a tick, then jumping two.
+    if (this.stepsRun === this.stepsPatched) return false;
+    this.stepsPatched = this.stepsRun;
     const encodeStarted = performance.now();
     const changed = super.broadcastPatch();
     if (this.tickStarted > 0) {
@@ -359,7 +369,10 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
       this.tickStarted = started;
       this.tickCpu = process.cpuUsage();
     }
-    this.pond.step(ctx.dt);
+    // Two steps in one timer callback: the second is a catch-up step (PondSim.step).
+    const catchUp = started - this.lastStepAt < ctx.dtMs / 2;
+    this.lastStepAt = started;
+    this.pond.step(ctx.dt, catchUp);
     this.stepsRun++;
     this.stepMs += performance.now() - started;
   }

@@ -10,6 +10,8 @@ export interface FrameGuard {
   admit(client: Client): boolean;
   /** A frame refused for what it is; `reason` names it for the metrics. */
   refuse(client: Client, reason: string): void;
+  /** An input frame was admitted (its arrival time measures the client's jitter: InputCushion). */
+  input(client: Client): void;
 }
 
 /**
@@ -26,10 +28,12 @@ export function guardFrames(room: Room, guard: FrameGuard): void {
     // they could get it kicked and counted a second time.
     if ((client as Client & ClientPrivate).readyState !== OPEN) return false;
     if (!guard.admit(client)) return false;
-    if (buffer !== undefined && buffer.length > 0 && (buffer[0] & 0x1f) === Protocol.ROOM_INPUT_UNRELIABLE) {
+    const code = buffer !== undefined && buffer.length > 0 ? buffer[0] & 0x1f : -1;
+    if (code === Protocol.ROOM_INPUT_UNRELIABLE) {
       guard.refuse(client, "unreliable_input");
       return false;
     }
+    if (code === Protocol.ROOM_INPUT_RELIABLE) guard.input(client);
     return true;
   });
 }

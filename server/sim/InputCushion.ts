@@ -14,6 +14,13 @@
  *
  * A cushion of 1 is no cushion: an input is played at the first tick after it arrives.
  * Counting per tick keeps this at a few additions per swimmer per tick and no allocation.
+ *
+ * Counting only sees inputs that were late. Their arrival times (`arrived`) show jitter before
+ * any input misses its tick: within each block, how far the inputs stray from a steady cadence
+ * one tick apart. A spread past JITTER_MS will sooner or later straddle a tick (the client's
+ * send phase centres its inputs between ticks, but cannot centre a spread near a whole tick), so
+ * the cushion covers it from the first measured second: one more input per tick of spread past
+ * JITTER_MS, instead of one more each time an input comes late.
  */
 
 export const INPUT_CUSHION = 2;
@@ -32,6 +39,14 @@ const BLOCKS = 7;
 const RECOVER_TICKS = 20;
 /** A silence this long (ticks) is a client that stopped sending (a hidden tab), not jitter. */
 const SILENCE_TICKS = 30;
+/**
+ * Arrival spread (ms, within a block) a cushion of 1 rides out. A client sends on its frames, so
+ * on a perfect link its inputs stray up to a frame (17 ms at 60 fps; 2–20 ms measured in
+ * bench:net); 10 ms of jitter each way spreads them 25–35 ms.
+ */
+export const JITTER_MS = 24;
+/** Inputs a block needs before its spread counts. */
+const SPREAD_MIN_INPUTS = 10;
 
 export class InputCushion {
   /** Inputs to hold before playing (MIN_CUSHION…MAX_CUSHION). */
@@ -53,6 +68,41 @@ export class InputCushion {
   private inBlock = 0;
   /** Whole blocks measured since the tracking (re)started. */
   private blocks = 0;
+  /** The arrival spread of each block of the window, ms (a ring in step with `worst`). */
+  private readonly spread = new Float64Array(BLOCKS);
+  /** This block's arrivals: the first one's time, how many since, and the offsets' range. */
+  private firstAt = NaN;
+  private arrivals = 0;
+  private earliest = 0;
+  private latest = 0;
+
+  /** `tickMs`: the server's step, ms (the cadence a steady client's inputs keep). */
+  constructor(private readonly tickMs = 50) {}
+
+  /**
+   * An input frame from this client reached the server at `now` (ms, a monotonic clock). Its
+   * offset from a cadence of one per tick, counted from the block's first, widens the block's spread.
+   */
+  arrived(now: number): void {
+    if (Number.isNaN(this.firstAt)) {
+      this.firstAt = now;
+      this.arrivals = 1;
+      this.earliest = 0;
+      this.latest = 0;
+      return;
+    }
+    const offset = now - (this.firstAt + this.arrivals * this.tickMs);
+    this.arrivals++;
+    if (offset < this.earliest) this.earliest = offset;
+    else if (offset > this.latest) this.latest = offset;
+  }
+
+  /** The widest arrival spread of the window, ms (what `arrived` measured). */
+  get jitterMs(): number {
+    let widest = 0;
+    for (let i = 0; i < BLOCKS; i++) if (this.spread[i] > widest) widest = this.spread[i];
+    return widest;
+  }
 
   /**
    * One tick: `delivered` is how many inputs the client has delivered in all (those played plus
@@ -94,13 +144,17 @@ export class InputCushion {
     }
     if (++this.inBlock === BLOCK_TICKS) {
       this.inBlock = 0;
+      this.spread[this.block] = this.arrivals >= SPREAD_MIN_INPUTS ? this.latest - this.earliest : 0;
+      this.firstAt = NaN;
       this.block = (this.block + 1) % BLOCKS;
       worst[this.block] = 0;
       this.blocks++;
     }
     let peak = 0;
     for (let i = 0; i < BLOCKS; i++) if (worst[i] > peak) peak = worst[i];
-    let target = MIN_CUSHION + peak;
+    const jitter = this.jitterMs;
+    const spreadPeak = jitter > JITTER_MS ? Math.ceil((jitter - JITTER_MS) / this.tickMs) : 0;
+    let target = MIN_CUSHION + (spreadPeak > peak ? spreadPeak : peak);
     target = target < MIN_CUSHION ? MIN_CUSHION : target > MAX_CUSHION ? MAX_CUSHION : target;
     // Grow at once; shrink only once two whole seconds have been measured (a newcomer's guess stands till then).
     if (target > this.cushion || this.blocks >= 2) this.cushion = target;
@@ -116,6 +170,8 @@ export class InputCushion {
     this.lateTicks = 0;
     this.silent = 0;
     this.worst.fill(0);
+    this.spread.fill(0);
+    this.firstAt = NaN;
     this.block = 0;
     this.inBlock = 0;
     this.blocks = 0;

@@ -33,6 +33,8 @@ export interface PondOptions {
   random?: () => number;
   /** Specks of food kept in the pond (0 or unset: none). */
   food?: number;
+  /** The fixed step, ms (50 by default). */
+  tickMs?: number;
 }
 
 /**
@@ -73,7 +75,7 @@ export class Pond<E extends object = object> {
 
   constructor(readonly state: PondState, options: PondOptions) {
     const radius = options.viewRadius;
-    this.sim = new PondSim<MemberFields & E>({ cellSize: Math.max(50, radius / CELLS_PER_VIEW_RADIUS), random: options.random });
+    this.sim = new PondSim<MemberFields & E>({ cellSize: Math.max(50, radius / CELLS_PER_VIEW_RADIUS), random: options.random, tickMs: options.tickMs });
     const grid = this.sim.grid;
     this.interest = new CellInterest<Member<E>>({ enterRadius: radius, leaveRadius: radius * LEAVE_FACTOR, enabled: options.interest }, grid);
     this.stream = new PositionStreamEncoder(grid.cellCount);
@@ -122,9 +124,12 @@ export class Pond<E extends object = object> {
     this.state.tadpoles.delete(member.key);
   }
 
-  /** One fixed step of the simulation, then every tadpole eats what its head touches, then a quarter of the members' watched cells are swept. */
-  step(dt: number): void {
-    this.sim.step(dt);
+  /**
+   * One fixed step of the simulation, then every tadpole eats what its head touches, then a
+   * quarter of the members' watched cells are swept. `catchUp`: see PondSim.step.
+   */
+  step(dt: number, catchUp = false): void {
+    this.sim.step(dt, catchUp);
     this.eat();
     this.sweep();
   }

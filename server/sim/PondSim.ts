@@ -74,6 +74,8 @@ export interface PondSimOptions {
   cellSize: number;
   /** Random numbers in [0, 1) for spawn points (Math.random by default; tests seed it). */
   random?: () => number;
+  /** The fixed step, ms (50 by default): the cadence a steady client's inputs keep (InputCushion). */
+  tickMs?: number;
 }
 
 /**
@@ -94,10 +96,12 @@ export class PondSim<E extends object = object> {
   tick = 0;
   private readonly ids = new IdPool(MAX_SWIMMERS);
   private readonly random: () => number;
+  private readonly tickMs: number;
 
   constructor(options: PondSimOptions) {
     this.grid = new SpatialGrid(options.cellSize);
     this.random = options.random ?? Math.random;
+    this.tickMs = options.tickMs ?? 50;
   }
 
   /**
@@ -115,7 +119,7 @@ export class PondSim<E extends object = object> {
       stepCredit: 1,
       playing: false,
       cushion: INPUT_CUSHION,
-      arrivals: new InputCushion(),
+      arrivals: new InputCushion(this.tickMs),
       played: 0,
       counted: inputs,
       excess: 0,
@@ -157,12 +161,17 @@ export class PondSim<E extends object = object> {
    * arrive unevenly; none on a steady link), drains a lasting backlog one extra step per tick, and
    * never takes more steps than it has banked credit.
    *
+   * `catchUp`: this step runs right after another, in the same timer callback. The step timer
+   * fires a little late each time, so every few seconds its accumulator owes two steps at once,
+   * before the socket reads that would bring the second step's inputs (Node runs timers before
+   * I/O); a swimmer that runs dry there is not late and keeps playing.
+   *
    * An input is activity (`touch`) when its steering differs from the last change by more than
    * the wire's quantum, or when it swims (thrust) and the tadpole moved: an honest client sends
    * the same input every tick when its player does nothing, and a tadpole swimming across the
    * pond on a held key is not idle, while one pushing into a wall is.
    */
-  step(dt: number): void {
+  step(dt: number, catchUp = false): void {
     this.tick++;
     const swimmers = this.swimmers;
     for (let i = 0; i < swimmers.length; i++) {
@@ -182,7 +191,10 @@ export class PondSim<E extends object = object> {
         while (steps > 0 && s.stepCredit >= 1) {
           const input = inputs.next();
           if (input === undefined) {
-            s.playing = false; // starved: refill the cushion before moving again
+            // Starved: refill the cushion before moving again. Not in a catch-up step: there the
+            // server runs ahead of the clock, not the input behind it, and a refill would stand
+            // a swimmer still for a whole tick more.
+            if (!catchUp) s.playing = false;
             break;
           }
           s.played++;

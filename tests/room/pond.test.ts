@@ -61,6 +61,26 @@ describe("PondRoom: presence", () => {
     expect(a.tadpole(b.id)?.name).toBe("Guest");
   });
 
+  it("sends no patch when no step has run since the last (the patch and step timers drift past each other)", async () => {
+    const a = await join("Alice");
+    await a.waitForTadpole(a.id);
+    const room = (await pond.rooms())[0];
+    // Count the patches the room hands its serializer (each goes to every client).
+    const serializer = (room as unknown as { _serializer: { applyPatches(...args: unknown[]): boolean } })._serializer;
+    const apply = serializer.applyPatches.bind(serializer);
+    let sent = 0;
+    serializer.applyPatches = (...args: unknown[]) => { sent++; return apply(...args); };
+    for (let round = 0; round < 3; round++) {
+      const stepped = room.stepsRun;
+      await waitFor(() => room.stepsRun > stepped, { timeoutMs: 5000, message: "the next step" });
+      sent = 0;
+      // No step can run between two synchronous calls: at most the first has a step to send.
+      room.broadcastPatch();
+      room.broadcastPatch();
+      expect(sent).toBeLessThanOrEqual(1);
+    }
+  });
+
   it("after one client sends thrust, the other sees it move", async () => {
     const [a, b] = await pair();
     const seen = b.tadpole(a.id)!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { INPUT_CUSHION, MAX_CUSHION, MIN_CUSHION } from "../../server/sim/InputCushion.ts";
+import { INPUT_CUSHION, JITTER_MS, MAX_CUSHION, MIN_CUSHION } from "../../server/sim/InputCushion.ts";
 import { PondSim, type InputSource, type SimSwimmer } from "../../server/sim/PondSim.ts";
 import type { Steer } from "../../shared/input.ts";
 import { createRng } from "../../shared/rng.ts";
@@ -112,6 +112,71 @@ describe("adaptive input cushion", () => {
     const back = drive(sim, s, q, 200, () => 1, 5);
     expect(Math.max(...back.cushions)).toBe(1);
     expect(back.standStills).toEqual([]);
+  });
+
+  it("sizes the cushion from how unevenly inputs arrive, before any comes late; none on an even link", () => {
+    // Inputs sent halfway between ticks (the client's send phase), one per 50 ms tick, each
+    // delayed ±jitter ms (in order, as TCP), and one of them by `hiccup` ms more after 10 s.
+    const TICK = 50;
+    const timed = (jitter: number, hiccup: number, seed: number): number[] => {
+      const rnd = createRng(seed);
+      const times: number[] = [];
+      let last = 0;
+      for (let k = 0; k < 800; k++) {
+        const t = k * TICK + TICK / 2 + (rnd() * 2 - 1) * jitter + (k === 200 ? hiccup : 0);
+        last = Math.max(last, t);
+        times.push(last);
+      }
+      return times;
+    };
+    const run = (times: number[]) => {
+      const { sim, s, q } = setup();
+      let next = 0;
+      const out: Run = { cushions: [], standStills: [] };
+      for (let i = 0; i < 600; i++) {
+        // Tick i runs at (i + 1) x 50 ms: every input that has arrived by then is queued.
+        let n = 0;
+        while (next < times.length && times[next] <= (i + 1) * TICK) s.arrivals.arrived(times[next++]), n++;
+        drive(sim, s, q, 1, () => n, i >= 10 ? 0 : 1, out);
+      }
+      return { s, out };
+    };
+    const even = run(timed(1, 0, 3));
+    expect(even.s.arrivals.jitterMs).toBeLessThan(JITTER_MS);
+    expect(even.out.cushions.at(-1)).toBe(MIN_CUSHION);
+    expect(even.out.standStills).toEqual([]);
+    const uneven = run(timed(15, 35, 3));
+    expect(uneven.s.arrivals.jitterMs).toBeGreaterThan(JITTER_MS);
+    // Never fewer than 2 held, from the start: the hiccup (an input 35 ms later still, past its
+    // tick, which a cushion of 1 would meet with a stand-still) is ridden out.
+    expect(Math.min(...uneven.out.cushions)).toBe(2);
+    expect(uneven.out.standStills).toEqual([]);
+    // A spread of more than a tick past JITTER_MS holds one input more.
+    const wide = run(timed(45, 0, 3));
+    expect(wide.s.arrivals.jitterMs).toBeGreaterThan(JITTER_MS + TICK);
+    expect(wide.out.cushions.at(-1)).toBe(3);
+  });
+
+  it("a catch-up step (two in one timer callback) that finds no input does not stop the swimmer for a refill", () => {
+    for (const catchUp of [false, true]) {
+      const { sim, s, q } = setup();
+      // Settled on a link whose inputs arrive 30 ms unevenly: a cushion of 2.
+      drive(sim, s, q, 200, (i) => { s.arrivals.arrived(i * 50 + 25 + (i % 2 ? 15 : -15)); return 1; });
+      expect(s.cushion).toBe(2);
+      q.push(1);
+      sim.step(DT);
+      sim.step(DT, true);               // the timer owed two steps at once: the cushion is spent
+      const { x, y } = s.body;
+      sim.step(DT, catchUp);            // and a third: nothing queued
+      expect(s.body.x === x && s.body.y === y).toBe(true);
+      q.push(1);                        // the next input comes with the socket reads after
+      const before = { x: s.body.x, y: s.body.y };
+      sim.step(DT);
+      const moved = s.body.x !== before.x || s.body.y !== before.y;
+      // An input that came late: wait for the cushion to refill (one input is not two). A step
+      // the server ran ahead of the clock: go on with the input that came.
+      expect(moved).toBe(catchUp);
+    }
   });
 
   it("is capped: a link that holds inputs for 300 ms at a time does not delay every input by that much", () => {
