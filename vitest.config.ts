@@ -6,9 +6,10 @@ import { defineConfig } from "vitest/config";
  * 1. "unit": tests/unit, pure in-process code (no servers, sockets, browsers or clocks they
  *    measure), two files at a time: nothing in them measures a rate, so sharing the cores only
  *    overlaps their start-up.
- * 2. "paired": system files that measure no rate, frame time or throughput, two at a time:
- *    most of their time is waiting (for a grace, an idle timeout, a restart, a Redis hand-off,
- *    a page's next state), and those waits overlap. Every wait in them has its own deadline.
+ * 2. "paired": system files that measure no rate, frame time or throughput and mostly wait
+ *    (for a grace, an idle timeout, a restart, a Redis hand-off), two at a time: their waits
+ *    overlap. Browser files that mostly render gain nothing here (two software-rendered pages
+ *    share two cores: language.test.ts took 154 s paired against 71 s alone), so they stay in 3.
  * 3. "system": everything else. Room, process and browser tests start real servers, browsers
  *    and bot swarms whose patch rates and frames they measure: one file at a time, so no
  *    file's load skews another's figures.
@@ -41,10 +42,6 @@ const PAIRED = [
   "tests/smoke/site.test.ts",
   "tests/e2e/idle.test.ts",
   "tests/e2e/reconnect.test.ts",
-  "tests/e2e/language.test.ts",
-  "tests/e2e/moderation.test.ts",
-  "tests/e2e/dev.test.ts",
-  "tests/e2e/radar.test.ts",
 ];
 
 export default defineConfig({
