@@ -97,9 +97,9 @@ export class InputCushion {
     else if (offset > this.latest) this.latest = offset;
   }
 
-  /** The widest arrival spread of the window, ms (what `arrived` measured). */
+  /** The widest arrival spread of the window, ms (what `arrived` measured), the block under way included. */
   get jitterMs(): number {
-    let widest = 0;
+    let widest = this.arrivals >= SPREAD_MIN_INPUTS && !Number.isNaN(this.firstAt) ? this.latest - this.earliest : 0;
     for (let i = 0; i < BLOCKS; i++) if (this.spread[i] > widest) widest = this.spread[i];
     return widest;
   }
