@@ -148,6 +148,7 @@ export class InputCushion {
       this.firstAt = NaN;
       this.block = (this.block + 1) % BLOCKS;
       worst[this.block] = 0;
+      this.spread[this.block] = 0;
       this.blocks++;
     }
     let peak = 0;
