@@ -1,3 +1,4 @@
+import type { Pose } from "../pose.ts";
 import { ANGLE_GRID, POSITION_GRID, SPEED_GRID } from "../grids.ts";
 import { ensureLength } from "./arrays.ts";
 import { ByteReader } from "./bytes.ts";
@@ -11,20 +12,8 @@ import {
 import { HEADING_STEPS, MAX_POSITION_CODE, fromWireHeading, fromWirePosition, fromWireSpeed } from "./units.ts";
 
 /** A remote tadpole as the client knows it: floats, updated in place; the same object while known. */
-export interface DecodedEntity {
+export interface DecodedEntity extends Pose {
   readonly id: number;
-  x: number;
-  y: number;
-  angle: number;
-  speed: number;
-}
-
-/** The client's own body, exact (the schema grid values). */
-export interface SelfBody {
-  x: number;
-  y: number;
-  angle: number;
-  speed: number;
 }
 
 /** Per-id status bits. */
@@ -45,7 +34,7 @@ export class PositionStreamDecoder {
   private readonly known = new Map<number, DecodedEntity>();
   readonly entities: ReadonlyMap<number, DecodedEntity> = this.known;
   /** The newest exact own body (null until one arrives); updated in place. */
-  self: SelfBody | null = null;
+  self: Pose | null = null;
   /** The specks of the watched cells (the frames' food sections). */
   readonly food = new FoodHoldings();
   onEnter: ((e: DecodedEntity) => void) | undefined;

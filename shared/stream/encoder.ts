@@ -1,3 +1,4 @@
+import type { Pose } from "../pose.ts";
 import { ensureLength } from "./arrays.ts";
 import { ByteWriter, varintSize, writeVarintAt } from "./bytes.ts";
 import {
@@ -5,14 +6,6 @@ import {
   POS_ABSOLUTE, POS_INT8, POS_MASK, POS_NIBBLES, RECORD_MAX, WIDE_VELOCITY,
 } from "./format.ts";
 import { clampInt16, fitsInt8, headingStep, toWireHeading, toWirePosition, toWireSpeed } from "./units.ts";
-
-/** A tadpole's true state, floats; the encoder reads it by reference on every encodeTick. */
-export interface StreamBody {
-  x: number;
-  y: number;
-  angle: number;
-  speed: number;
-}
 
 /** Slot states of an id. */
 const FREE = 0;
@@ -38,7 +31,7 @@ export class PositionStreamEncoder {
   private tick = 0;
 
   // Per id (indexed by id, grown on demand).
-  private bodies: (StreamBody | null)[] = [];
+  private bodies: (Pose | null)[] = [];
   private state = new Uint8Array(0);
   private cell = new Int32Array(0); // the cell it belongs to now
   private wireCell = new Int32Array(0); // the cell clients hold it in, or NOT_ON_WIRE
@@ -89,7 +82,7 @@ export class PositionStreamEncoder {
   }
 
   /** Spawns `id` (0..65535, not in use) in `cell`; clients get a full enter record (vx = vy = 0) next encodeTick. */
-  add(id: number, cell: number, body: StreamBody): void {
+  add(id: number, cell: number, body: Pose): void {
     this.checkId(id);
     this.checkCell(cell);
     this.growIds(id + 1);
@@ -158,7 +151,7 @@ export class PositionStreamEncoder {
   }
 
   private encodeBody(id: number): void {
-    const body = this.bodies[id] as StreamBody;
+    const body = this.bodies[id] as Pose;
     const tx = toWirePosition(body.x);
     const ty = toWirePosition(body.y);
     const ta = toWireHeading(body.angle);

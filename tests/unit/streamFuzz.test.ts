@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { MAX_SPEED } from "../../shared/constants.ts";
 import { createRng, type Rng } from "../../shared/rng.ts";
 import { PositionStreamDecoder, type DecodedEntity } from "../../shared/stream/decoder.ts";
-import { PositionStreamEncoder, type StreamBody } from "../../shared/stream/encoder.ts";
+import { PositionStreamEncoder } from "../../shared/stream/encoder.ts";
+import type { Pose } from "../../shared/pose.ts";
 import { StreamFrameWriter } from "../../shared/stream/frame.ts";
 
 /**
@@ -24,7 +25,7 @@ interface Stream {
 function validStream(rng: Rng): Stream {
   const encoder = new PositionStreamEncoder(CELLS);
   const writer = new StreamFrameWriter();
-  const bodies = new Map<number, { body: StreamBody; cell: number; vx: number; vy: number }>();
+  const bodies = new Map<number, { body: Pose; cell: number; vx: number; vy: number }>();
   for (let id = 0; id < 60; id++) {
     const body = { x: rng() * 400 - 200, y: rng() * 400 - 200, angle: rng() * 7, speed: rng() * MAX_SPEED };
     const cell = Math.floor(rng() * CELLS);

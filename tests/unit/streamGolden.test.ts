@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { POSITION_GRID } from "../../shared/grids.ts";
 import { fromCode } from "../../shared/stream/codes.ts";
 import { PositionStreamDecoder } from "../../shared/stream/decoder.ts";
-import { PositionStreamEncoder, type StreamBody } from "../../shared/stream/encoder.ts";
+import { PositionStreamEncoder } from "../../shared/stream/encoder.ts";
+import type { Pose } from "../../shared/pose.ts";
 import { StreamFrameWriter } from "../../shared/stream/frame.ts";
 
 /**
@@ -33,10 +34,10 @@ describe("position stream golden bytes (docs/stream-format.md)", () => {
     const encoder = new PositionStreamEncoder(3);
     const writer = new StreamFrameWriter();
     const decoder = new PositionStreamDecoder();
-    const a: StreamBody = { x: at(32927), y: at(33087), angle: 0, speed: 0 };
-    const b: StreamBody = { x: at(32679), y: at(32883), angle: Math.PI / 2, speed: 75 };
+    const a: Pose = { x: at(32927), y: at(33087), angle: 0, speed: 0 };
+    const b: Pose = { x: at(32679), y: at(32883), angle: Math.PI / 2, speed: 75 };
     const frames: string[] = [];
-    const send = (self: StreamBody | null, cells: number[], drops: number[] = [], keys = false): void => {
+    const send = (self: Pose | null, cells: number[], drops: number[] = [], keys = false): void => {
       writer.begin(self);
       for (const cell of drops) writer.drop(cell);
       for (const cell of cells) {

@@ -4,7 +4,8 @@ import { POSITION_GRID } from "../../shared/grids.ts";
 import { ByteReader, ByteWriter } from "../../shared/stream/bytes.ts";
 import { fromCode } from "../../shared/stream/codes.ts";
 import { PositionStreamDecoder, type DecodedEntity } from "../../shared/stream/decoder.ts";
-import { PositionStreamEncoder, type StreamBody } from "../../shared/stream/encoder.ts";
+import { PositionStreamEncoder } from "../../shared/stream/encoder.ts";
+import type { Pose } from "../../shared/pose.ts";
 import { MAX_CELL } from "../../shared/stream/format.ts";
 import { StreamFrameWriter } from "../../shared/stream/frame.ts";
 
@@ -62,7 +63,7 @@ describe("bytes", () => {
 });
 
 describe("encoder", () => {
-  function one(body: StreamBody, cells = 2): PositionStreamEncoder {
+  function one(body: Pose, cells = 2): PositionStreamEncoder {
     const encoder = new PositionStreamEncoder(cells);
     encoder.add(5, 0, body);
     encoder.encodeTick();
