@@ -3,7 +3,7 @@
  *
  *   npm run bots -- --count 50 --url ws://localhost:2567 [--duration 60] [--chat-every 20]
  *
- * Each bot joins through the game's own net layer (client/net/PondConnection.ts), wanders
+ * Each bot is the kit's headless player (kit/player/) on the game's own net layer: it wanders
  * around the pond, chats now and then and may rename itself once. A summary line goes to
  * stdout every few seconds. Ctrl-C / SIGTERM (or the end of --duration) leaves the rooms and
  * exits 0; exit code 1 means no bot ever connected, 2 a bad command line.
@@ -22,53 +22,38 @@ if (args.help) {
 // per reason, then as counts in the summary), so keep its repeats off the console.
 const sdkWarn = console.warn.bind(console);
 console.warn = (...parts: unknown[]) => {
-  if (typeof parts[0] === "string" && parts[0].startsWith("Room connection was closed unexpectedly")) return;
-  sdkWarn(...parts);
+  if (typeof parts[0] !== "string" || !parts[0].startsWith("Room connection was closed unexpectedly")) sdkWarn(...parts);
 };
 
-const swarm = new BotSwarm({
-  url: args.url,
-  count: args.count,
-  chatEverySec: args.chatEverySec,
-  joinRate: args.joinRate,
-  renameShare: args.renameShare,
-  seed: args.seed,
-  frameHz: args.frameHz,
-  orbit: args.orbit,
-});
-
+const swarm = new BotSwarm(args);
 console.log(`[bots] starting ${args.count} bot(s) against ${args.url}`
-  + (args.durationSec !== undefined ? ` for ${args.durationSec}s` : " (Ctrl-C to stop)")
-  + ` (seed ${args.seed})`);
+  + (args.durationSec !== undefined ? ` for ${args.durationSec}s` : " (Ctrl-C to stop)") + ` (seed ${args.seed})`);
 swarm.start();
 
 let everConnected = false;
-const summaryTimer = setInterval(() => {
+const report = () => {
   const summary = swarm.summary();
   if (summary.connected > 0) everConnected = true;
   console.log(formatSummary(summary));
-}, args.summaryEverySec * 1000);
-// Once every bot is in (the client benchmark waits for this line before it measures).
-const readyTimer = setInterval(() => {
-  if (swarm.connected < args.count) return;
-  clearInterval(readyTimer);
-  console.log(`[bots] ready ${args.count}`);
-}, 100);
-const durationTimer = args.durationSec !== undefined
-  ? setTimeout(() => void shutdown("duration reached", false), args.durationSec * 1000)
-  : undefined;
+  return summary;
+};
+const timers = [
+  setInterval(report, args.summaryEverySec * 1000),
+  // Once every bot is in (the client benchmark waits for this line before it measures).
+  setInterval(() => {
+    if (swarm.connected < args.count) return;
+    clearInterval(timers[1]);
+    console.log(`[bots] ready ${args.count}`);
+  }, 100),
+  ...(args.durationSec !== undefined ? [setTimeout(() => void shutdown("duration reached", false), args.durationSec * 1000)] : []),
+];
 
 let stopping = false;
 async function shutdown(reason: string, bySignal: boolean): Promise<void> {
   if (stopping) return;
   stopping = true;
-  clearInterval(summaryTimer);
-  clearInterval(readyTimer);
-  clearTimeout(durationTimer);
-  const summary = swarm.summary();
-  if (summary.connected > 0) everConnected = true;
-  console.log(formatSummary(summary));
-  console.log(`[bots] ${reason}: leaving ${summary.connected} room connection(s)`);
+  for (const timer of timers) clearTimeout(timer);
+  console.log(`[bots] ${reason}: leaving ${report().connected} room connection(s)`);
   await swarm.stop(3000);
   const ok = bySignal || everConnected;
   console.log(`[bots] done${ok ? "" : " (no bot ever connected)"}`);

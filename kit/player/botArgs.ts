@@ -1,31 +1,10 @@
 import { ArgsError, numberInRange, readFlags, urlFlag } from "../args.ts";
 
-/** Command line of `npm run bots`. */
-export interface BotArgs {
-  /** How many bots to run. */
-  count: number;
-  /** Server endpoint; the bots connect nowhere else. */
-  url: string;
-  /** Stop by itself after this many seconds (undefined: run until Ctrl-C / SIGTERM). */
-  durationSec: number | undefined;
-  /** Each bot says a line about this often, seconds (randomized ±50%); 0 = never. */
-  chatEverySec: number;
-  /** Joins per second (staggered so many bots do not stampede the matchmaker). */
-  joinRate: number;
-  /** Fraction of bots that rename themselves once with `name: Bot-123`. */
-  renameShare: number;
-  /** Seconds between summary lines. */
-  summaryEverySec: number;
-  /** Seed for the bots' randomness (default: time-based). */
-  seed: number;
-  /** Circle this point, each bot on a ring of its own up to `spread` units, instead of wandering (a crowd in one view). */
-  orbit: { x: number; y: number; spread: number; thrust: number } | undefined;
-  /** The bots' shared frame timer (Hz). */
-  frameHz: number;
-  help: boolean;
-}
+/** Command line of `npm run bots` (USAGE says what each option does). */
+export type BotArgs = ReturnType<typeof parseBotArgs>;
 
-export const MAX_BOTS = 500;
+/** A pond is meant to hold a thousand: one bots process can fill it (the client benchmark's --bots is capped by this too). */
+export const MAX_BOTS = 1000;
 export const DEFAULT_URL = "ws://127.0.0.1:2567";
 
 export const USAGE = `Usage: npm run bots -- [options]
@@ -38,8 +17,7 @@ export const USAGE = `Usage: npm run bots -- [options]
   --summary-every <s>  seconds between summary lines (default 5)
   --seed <int>         random seed (default: time-based)
   --orbit <x,y>        circle this point instead of wandering, on rings 40..--spread units out
-  --spread <units>     with --orbit: the largest ring (default 300)
-  --thrust <0..1>      with --orbit: thrust (default 0.35)
+  --spread <units>     with --orbit: the largest ring (default 300; thrust 0.35)
   --frame-hz <n>       the bots' shared frame timer, 20..60 (default 60)
   --help               show this help`;
 
@@ -56,12 +34,11 @@ const FLAGS = {
   seed: { type: "number", min: 0, max: 2 ** 32 - 1, integer: true },
   orbit: { type: "string" },
   spread: { type: "number", min: 60, max: 100_000 },
-  thrust: { type: "number", min: 0, max: 1 },
   "frame-hz": { type: "number", min: 20, max: 60, integer: true },
   help: { type: "boolean", short: "h" },
 } as const;
 
-export function parseBotArgs(argv: readonly string[], now: number = Date.now()): BotArgs {
+export function parseBotArgs(argv: readonly string[], now: number = Date.now()) {
   const flags = readFlags(argv, FLAGS);
   return {
     count: flags.count ?? 10,
@@ -72,7 +49,7 @@ export function parseBotArgs(argv: readonly string[], now: number = Date.now()):
     renameShare: flags["rename-share"] ?? 0.3,
     summaryEverySec: flags["summary-every"] ?? 5,
     seed: flags.seed ?? now >>> 0,
-    orbit: flags.orbit === undefined ? undefined : { ...point("--orbit", flags.orbit), spread: flags.spread ?? 300, thrust: flags.thrust ?? 0.35 },
+    orbit: flags.orbit === undefined ? undefined : { ...point("--orbit", flags.orbit), spread: flags.spread ?? 300, thrust: 0.35 },
     frameHz: flags["frame-hz"] ?? 60,
     help: flags.help ?? false,
   };

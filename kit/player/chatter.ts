@@ -17,6 +17,10 @@ const LINES = [
   "glub glub",
   "who's that?",
   "going for a lap",
+  // Text the server must pass through untouched or sanitize: other scripts, and markup.
+  "où est la mare ?",
+  "池塘",
+  "<b>not bold</b>",
 ];
 
 /** A random short chat line, e.g. "blub, race you!". */

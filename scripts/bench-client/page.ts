@@ -7,16 +7,18 @@
  *   took (Phaser's game step: the scene's update plus the renderer building and submitting
  *   WebGL commands);
  * - long tasks (> 50 ms) are counted through PerformanceObserver;
- * - `performance.measure` entries named `pond:update` are collected, should the client ever
- *   mark its own update (it does not today; see docs/benchmarks/client.md).
+ * - `performance.measure` entries named `pond:update` are collected (the client marks its scene
+ *   update so when opened with `?perf=1`).
  *
  * Written as a plain string: the page must not depend on how this file was transpiled.
  */
+import { fixed } from "../lib/report.ts";
 import { max, mean, percentile } from "../lib/stats.ts";
+import type { Column } from "../lib/table.ts";
 
 export const INSTRUMENT = `(() => {
   const raf = window.requestAnimationFrame.bind(window);
-  const state = { recording: false, frames: [], current: -1, cost: 0, longTasks: 0, longTaskMs: 0, updates: [] };
+  const state = { recording: false, frames: [], current: -1, cost: 0, longTasks: 0, updates: [] };
   Object.defineProperty(window, "__benchFrames", { value: state, configurable: true });
   function close() {
     if (state.current >= 0 && state.recording) state.frames.push([state.current, state.cost]);
@@ -31,7 +33,7 @@ export const INSTRUMENT = `(() => {
   try {
     new PerformanceObserver(function (list) {
       if (!state.recording) return;
-      for (const e of list.getEntries()) { state.longTasks++; state.longTaskMs += e.duration; }
+      state.longTasks += list.getEntries().length;
     }).observe({ type: "longtask", buffered: false });
   } catch (e) {}
   try {
@@ -43,17 +45,12 @@ export const INSTRUMENT = `(() => {
 })();`;
 
 /** Starts recording (drops anything recorded before). */
-export const START = `(() => { const s = window.__benchFrames; s.frames.length = 0; s.updates.length = 0; s.longTasks = 0; s.longTaskMs = 0; s.current = -1; s.recording = true; return true; })()`;
+export const START = `(() => { const s = window.__benchFrames; s.frames.length = 0; s.updates.length = 0; s.longTasks = 0; s.current = -1; s.recording = true; return true; })()`;
 
 /** Stops recording and returns [timestamp, callbackCostMs] per frame, plus the long tasks. */
-export const STOP = `(() => { const s = window.__benchFrames; s.recording = false; return { frames: s.frames.slice(), longTasks: s.longTasks, longTaskMs: s.longTaskMs, updates: s.updates.slice() }; })()`;
+export const STOP = `(() => { const s = window.__benchFrames; s.recording = false; return { frames: s.frames.slice(), longTasks: s.longTasks, updates: s.updates.slice() }; })()`;
 
-export interface Recording {
-  frames: Array<[number, number]>;
-  longTasks: number;
-  longTaskMs: number;
-  updates: number[];
-}
+export interface Recording { frames: Array<[number, number]>; longTasks: number; updates: number[] }
 
 /** The WebGL renderer string the page gets (shows SwiftShader when rendering is in software). */
 export const RENDERER = `(() => {
@@ -64,56 +61,32 @@ export const RENDERER = `(() => {
   return String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
 })()`;
 
-export const FRAME_MS = 1000 / 60;
+const FRAME_MS = 1000 / 60;
 
-export interface FrameSummary {
-  frames: number;
-  seconds: number;
-  fps: number;
-  intervalP50: number;
-  intervalP90: number;
-  intervalP99: number;
-  intervalMax: number;
-  /** Vsync slots (1/60 s) that passed without a frame. */
-  dropped: number;
-  droppedShare: number;
-  /** Frames that took longer than two vsyncs (> 33.3 ms). */
-  slowFrames: number;
-  costP50: number;
-  costP90: number;
-  costP99: number;
-  costMean: number;
-  longTasks: number;
-  updateP50: number | undefined;
-  updateP99: number | undefined;
-}
+/** A recording, ready to be measured: intervals between frames, each frame's main-thread cost. */
+export interface Frames { count: number; seconds: number; intervals: number[]; costs: number[]; longTasks: number; updates: number[] }
 
-export function summarize(recording: Recording): FrameSummary {
+export function frames(recording: Recording): Frames {
   const stamps = recording.frames.map(([t]) => t);
-  const costs = recording.frames.map(([, c]) => c);
-  const intervals: number[] = [];
-  for (let i = 1; i < stamps.length; i++) intervals.push(stamps[i] - stamps[i - 1]);
+  const intervals = stamps.slice(1).map((t, i) => t - stamps[i]);
   const seconds = stamps.length > 1 ? (stamps[stamps.length - 1] - stamps[0]) / 1000 : 0;
-  let dropped = 0;
-  for (const d of intervals) dropped += Math.max(0, Math.round(d / FRAME_MS) - 1);
-  const slots = Math.max(1, Math.round((seconds * 1000) / FRAME_MS));
-  return {
-    frames: stamps.length,
-    seconds,
-    fps: seconds > 0 ? intervals.length / seconds : NaN,
-    intervalP50: percentile(intervals, 50),
-    intervalP90: percentile(intervals, 90),
-    intervalP99: percentile(intervals, 99),
-    intervalMax: max(intervals),
-    dropped,
-    droppedShare: dropped / slots,
-    slowFrames: intervals.filter((d) => d > 2 * FRAME_MS + 0.5).length,
-    costP50: percentile(costs, 50),
-    costP90: percentile(costs, 90),
-    costP99: percentile(costs, 99),
-    costMean: mean(costs),
-    longTasks: recording.longTasks,
-    updateP50: recording.updates.length ? percentile(recording.updates, 50) : undefined,
-    updateP99: recording.updates.length ? percentile(recording.updates, 99) : undefined,
-  };
+  return { count: stamps.length, seconds, intervals, costs: recording.frames.map(([, c]) => c), longTasks: recording.longTasks, updates: recording.updates };
 }
+
+const fps = (f: Frames): number => (f.seconds > 0 ? f.intervals.length / f.seconds : NaN);
+const d = (v: number, digits = 1): string => fixed(v, digits);
+const ranks = (values: number[], digits: number, ps: number[]) => ps.map((p) => d(percentile(values, p), digits));
+/** Vsync slots (1/60 s) that passed without a frame. */
+const dropped = (f: Frames): number => f.intervals.reduce((n, i) => n + Math.max(0, Math.round(i / FRAME_MS) - 1), 0);
+
+/** The frame-time table: one row per figure, computed from the recording. */
+export const FRAME_MEASURES: Array<Column<Frames>> = [
+  { name: "frames / fps", cell: (f) => `${f.count} / ${d(fps(f))}` },
+  { name: "frame interval p50 / p90 / p99 / max (ms)", cell: (f) => [...ranks(f.intervals, 1, [50, 90, 99]), d(max(f.intervals))].join(" / ") },
+  { name: "dropped vsync slots (1/60 s with no frame)", cell: (f) => `${dropped(f)} (${d((dropped(f) / Math.max(1, Math.round((f.seconds * 1000) / FRAME_MS))) * 100)} % of slots)` },
+  // Longer than two vsyncs.
+  { name: "frames longer than 33 ms", cell: (f) => f.intervals.filter((i) => i > 2 * FRAME_MS + 0.5).length },
+  { name: "main-thread time per frame p50 / p90 / p99 / mean (ms)", cell: (f) => [...ranks(f.costs, 2, [50, 90, 99]), d(mean(f.costs), 2)].join(" / ") },
+  { name: "long tasks (> 50 ms)", cell: (f) => f.longTasks },
+  { name: "scene update alone (`pond:update` marks)", cell: (f) => (f.updates.length ? `p50 ${ranks(f.updates, 2, [50])} / p99 ${ranks(f.updates, 2, [99])} ms` : "not measurable: the client marks none (see below)") },
+];

@@ -1,33 +1,19 @@
 import type { BrowserContext, Page } from "playwright-core";
+import { fixed } from "../lib/report.ts";
+import type { Column } from "../lib/table.ts";
 
 /**
- * Where a frame's time goes, from a short Chromium trace: the page's main thread running the
- * game (requestAnimationFrame callbacks), the same thread waiting in the commit for the WebGL
- * canvas to be read back (without a GPU the compositor is software, so every frame the canvas is
- * copied out of SwiftShader with ReadPixels, which waits until the frame is rendered), and the
- * GPU process executing the WebGL commands (SwiftShader, on the CPU).
+ * Where a frame's time goes, from a short Chromium trace, per committed frame (ms): the page's
+ * main thread running the game (requestAnimationFrame callbacks), the same thread waiting in the
+ * commit for the WebGL canvas to be read back (without a GPU the compositor is software, so every
+ * frame the canvas is copied out of SwiftShader with ReadPixels, which waits until the frame is
+ * rendered), and the GPU process executing the WebGL commands (SwiftShader, on the CPU).
  */
-export interface FrameBreakdown {
-  seconds: number;
-  /** Main frames the page committed during the trace. */
-  frames: number;
-  /** Per committed frame, ms. */
-  rafMs: number;
-  commitMs: number;
-  readbackMs: number;
-  gpuMs: number;
-}
+export type FrameBreakdown = Awaited<ReturnType<typeof traceFrames>>;
 
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  dur?: number;
-  args?: { name?: string };
-}
+interface TraceEvent { name: string; ph: string; pid: number; tid: number; dur?: number; args?: { name?: string } }
 
-export async function traceFrames(context: BrowserContext, page: Page, seconds: number): Promise<FrameBreakdown> {
+export async function traceFrames(context: BrowserContext, page: Page, seconds: number) {
   const cdp = await context.newCDPSession(page);
   const events: TraceEvent[] = [];
   cdp.on("Tracing.dataCollected", (e) => {
@@ -64,3 +50,11 @@ export async function traceFrames(context: BrowserContext, page: Page, seconds: 
     gpuMs: sum("CommandBufferService:PutChanged", "CrGpuMain", false) / frames,
   };
 }
+
+/** The breakdown table, one row per figure (ms per committed frame). */
+export const TRACE_MEASURES: Array<Column<FrameBreakdown>> = [
+  { name: "game JS on the page's main thread (requestAnimationFrame callbacks)", cell: (t) => fixed(t.rafMs, 2) },
+  { name: "main thread in the commit", cell: (t) => fixed(t.commitMs, 1) },
+  { name: "… of which waiting for the WebGL canvas readback (`GLES2::ReadPixels`)", cell: (t) => fixed(t.readbackMs, 1) },
+  { name: "GPU process executing the WebGL commands (SwiftShader, CPU)", cell: (t) => fixed(t.gpuMs, 1) },
+];

@@ -1,176 +1,137 @@
-import type { PondConnection } from "../../client/net/PondConnection.ts";
-import { Player } from "../../kit/player/player.ts";
-import { WORLD_HALF } from "../../shared/constants.ts";
-import { between, pick, type Rng } from "../../shared/rng.ts";
-
-export interface SoakEvents {
-  error(bot: SoakBot, message: string): void;
-}
-
-/** Counters for one report period (reset by the soak after each row). */
-export interface PeriodCounters {
-  joins: number;
-  leaves: number;
-  drops: number;
-  reconnects: number;
-  chatsSent: number;
-  chatsSeen: number;
-}
-
-export function emptyCounters(): PeriodCounters {
-  return { joins: 0, leaves: 0, drops: 0, reconnects: 0, chatsSent: 0, chatsSeen: 0 };
-}
-
-const LINES = ["hi pond", "anyone here?", "🐸🐸", "swim swim", "nice tail", "brb", "où est la mare ?", "池塘", "<b>not bold</b>", "name: looks like a command? no, a rename"];
+import { Bot } from "../../kit/player/bot.ts";
+import type { Player } from "../../kit/player/player.ts";
+import { withTimeout } from "../../kit/waitFor.ts";
+import { between, type Rng } from "../../shared/rng.ts";
 
 /**
- * One soak player: the game's own net layer (PondConnection) through the cut proxy. It joins,
- * swims (wandering, turning back from the walls so its tadpole changes every tick), chats now and
- * then, leaves after a while and comes back; the soak also cuts its socket now and then, and the
- * SDK must reconnect it. Anything else that ends or breaks its session is an error.
+ * One soak player: the kit's bot (the headless player, wandering, foraging and chatting) with the
+ * soak's own life on top. It leaves after a while and comes back; the soak cuts its socket now and
+ * then and the SDK must reconnect it. Anything else that ends or breaks its session (an unexpected
+ * leave, a server notice, a drop not reconnected within 20 s, a failed join or leave) is an error.
  */
 export class SoakBot {
-  conn: PondConnection | undefined;
-  state: "idle" | "joining" | "in" | "leaving" = "idle";
-  /** performance.now() since which it has been connected without a drop. */
-  steadySince = 0;
-  /** A drop, reconnect, join or leave happened in the current rate window. */
-  eventInWindow = false;
-  patchesInWindow = 0;
-  dropAt: number | undefined;
-  private heading: number;
-  private nextChatAt = Infinity;
+  readonly bot: Bot;
+  /** Totals over the bot's life (the soak's rows are differences between reports). */
+  leaves = 0; drops = 0; reconnects = 0;
+  /** Connected without a drop since (performance.now()); dropped at, while the SDK reconnects. */
+  steadySince = 0; dropAt: number | undefined;
+  /** The current 5 s rate window: its patches, and whether a drop, reconnect, join or leave spoiled it. */
+  patchesInWindow = 0; eventInWindow = false;
   private leaveAt = Infinity;
-  private rejoinAt = 0;
-  private stopped = false;
+  /** A join or leave under way. */
+  private busy = false;
+  private noticesSeen = 0;
 
   constructor(
     readonly index: number,
-    private readonly url: string,
+    url: string,
     private readonly rng: Rng,
-    private readonly sessionSeconds: [number, number],
-    private readonly counters: () => PeriodCounters,
-    private readonly events: SoakEvents,
+    private readonly sessionSeconds: readonly [number, number],
+    private rejoinAt: number,
+    private readonly error: (bot: SoakBot, message: string) => void,
   ) {
-    this.heading = between(rng, 0, Math.PI * 2);
+    this.bot = new Bot({ url, name: `soak-${index}`, rng, chatEverySec: 30, rename: false });
+    this.bot.onDropped = () => {
+      this.error(this, `left unexpectedly (close code ${this.bot.lastLeaveCode})`);
+      this.comeBackLater(performance.now());
+    };
+  }
+
+  get in(): boolean {
+    return this.bot.status === "connected";
   }
 
   get sessionId(): string | undefined {
-    return this.state === "in" ? this.conn?.sessionId : undefined;
+    return this.in ? this.bot.player?.id : undefined;
+  }
+
+  /** In, not dropped, and connected for at least `ms`. */
+  steadyFor(now: number, ms: number): boolean {
+    return this.in && this.dropAt === undefined && now - this.steadySince >= ms;
   }
 
   /** Called every frame (~60 Hz) by the soak's ticker. */
   frame(now: number, stopping: boolean): void {
-    if (this.state === "idle" && !stopping && now >= this.rejoinAt) {
-      void this.join();
+    if (!this.in) {
+      if (!this.busy && !stopping && now >= this.rejoinAt) void this.join();
       return;
     }
-    const conn = this.conn;
-    if (this.state !== "in" || !conn) return;
     if (this.dropAt !== undefined) {
       if (now - this.dropAt > 20_000) {
-        this.events.error(this, "dropped and not reconnected within 20 s");
+        this.error(this, "dropped and not reconnected within 20 s");
         this.dropAt = undefined;
       }
       return;
     }
-    const self = conn.self;
-    if (self && Math.hypot(self.x, self.y) > WORLD_HALF * 0.6) {
-      this.heading = Math.atan2(-self.y, -self.x) + between(this.rng, -0.5, 0.5);
-    } else {
-      this.heading += between(this.rng, -0.08, 0.08);
-    }
-    conn.frame(now, { angle: this.heading, thrust: 0.7 });
-    if (now >= this.nextChatAt) {
-      this.nextChatAt = now + between(this.rng, 20_000, 40_000);
-      conn.say(pick(this.rng, LINES));
-      this.counters().chatsSent++;
-    }
-    if (now >= this.leaveAt && !stopping) void this.leave(now);
+    this.bot.frame(now);
+    const notices = this.bot.player?.notices ?? [];
+    while (this.noticesSeen < notices.length) this.error(this, `server notice: ${notices[this.noticesSeen++].code}`);
+    if (now >= this.leaveAt && !stopping) void this.leave();
   }
 
   private async join(): Promise<void> {
-    this.state = "joining";
-    let player: Player;
+    this.busy = true;
     try {
-      player = await Player.join(this.url, {
-        name: `soak-${this.index}`,
-        timeoutMs: Infinity,
-        events: {
-          onChat: () => { this.counters().chatsSeen++; },
-          onNotice: (notice) => {
-            // Bots that pick the same `name: …` line share a name: the pond numbers the later ones.
-            if (notice.code !== "name_taken") this.events.error(this, `server notice: ${notice.code}`);
-          },
-          onLeave: (code) => {
-            if (this.conn !== player?.conn || this.state === "leaving") return;
-            this.events.error(this, `left unexpectedly (close code ${code})`);
-            this.reset(performance.now());
-          },
-        },
-      });
+      await this.bot.join();
     } catch (error) {
-      this.events.error(this, `join failed: ${(error as Error).message}`);
-      this.state = "idle";
+      this.error(this, `join failed: ${(error as Error).message}`);
       this.rejoinAt = performance.now() + 2000;
       return;
+    } finally {
+      this.busy = false;
     }
-    const conn = this.conn = player.conn;
-    this.state = "in";
-    this.counters().joins++;
-    if (this.stopped) {
-      // The soak ended while this join was under way.
-      await this.leave(performance.now());
-      return;
-    }
-    const t = performance.now();
-    this.steadySince = t;
+    const player = this.bot.player;
+    if (!player) return; // stop() came while joining: the bot left again
+    const now = performance.now();
+    this.steadySince = now;
     this.eventInWindow = true;
-    this.nextChatAt = t + between(this.rng, 5_000, 40_000);
-    this.leaveAt = t + between(this.rng, this.sessionSeconds[0], this.sessionSeconds[1]) * 1000;
-    player.onPatch(() => { if (this.conn === conn) this.patchesInWindow++; });
-    conn.room.onDrop(() => {
-      if (this.conn !== conn) return;
+    this.noticesSeen = 0;
+    this.leaveAt = now + between(this.rng, this.sessionSeconds[0], this.sessionSeconds[1]) * 1000;
+    this.watch(player);
+  }
+
+  /** Patches, drops and reconnects of this connection (not of an older one). */
+  private watch(player: Player): void {
+    const current = () => this.bot.player === player;
+    player.onPatch(() => { if (current()) this.patchesInWindow++; });
+    player.room.onDrop(() => {
+      if (!current()) return;
       this.dropAt = performance.now();
       this.eventInWindow = true;
-      this.counters().drops++;
+      this.drops++;
     });
-    conn.room.onReconnect(() => {
-      if (this.conn !== conn) return;
+    player.room.onReconnect(() => {
+      if (!current()) return;
       this.dropAt = undefined;
       this.steadySince = performance.now();
       this.eventInWindow = true;
-      this.counters().reconnects++;
+      this.reconnects++;
     });
   }
 
-  /** Ends the bot: leaves now, or as soon as a join under way completes. Resolves when it is out. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    const deadline = performance.now() + 10_000;
-    while (this.state === "joining" && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    await this.leave(performance.now());
-    while (this.state !== "idle" && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  }
-
-  async leave(now: number): Promise<void> {
-    const conn = this.conn;
-    if (this.state !== "in" || !conn) return;
-    this.state = "leaving";
+  private async leave(): Promise<void> {
+    this.busy = true;
     this.eventInWindow = true;
     try {
-      await Promise.race([conn.leave(), new Promise((_, reject) => setTimeout(() => reject(new Error("leave timed out after 5 s")), 5000))]);
-      this.counters().leaves++;
+      await withTimeout(this.bot.leave(), 5000, "the leave");
+      this.leaves++;
     } catch (error) {
-      this.events.error(this, `leave failed: ${(error as Error).message}`);
+      this.error(this, `leave failed: ${(error as Error).message}`);
     }
-    this.reset(now);
+    this.busy = false;
+    this.comeBackLater(performance.now());
   }
 
-  private reset(now: number): void {
-    this.conn = undefined;
-    this.state = "idle";
+  private comeBackLater(now: number): void {
     this.dropAt = undefined;
+    this.leaveAt = Infinity;
     this.rejoinAt = now + between(this.rng, 1000, 5000);
+  }
+
+  /** Ends the bot: leaves now, or as soon as a join under way completes (at most 10 s). */
+  async stop(): Promise<void> {
+    await withTimeout(this.bot.leave(), 5000, "the leave").catch(() => undefined);
+    const deadline = performance.now() + 10_000;
+    while (this.busy && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   }
 }
