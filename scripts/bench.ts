@@ -3,36 +3,24 @@
  *
  *   npm run bench -- [--sizes 100,250,500,1000] [--seconds 30] [--interest on|off|const|both|all]
  *
- * For each size and interest mode it starts the real server (server/main.ts) on 127.0.0.1 and a
- * free port, runs the bots in separate worker processes (scripts/bench/worker.ts), lets them
- * swim out over the whole pond, measures a window, and stops everything. Results go to stdout,
- * to docs/benchmarks/load.json and into docs/benchmarks/load.md between its bench markers.
- * `--help` lists the options; docs/benchmarks/load.md explains what each number means.
+ * First the in-process tick model (scripts/bench/model.ts), then for each size and interest mode
+ * it starts the real server (server/main.ts) on 127.0.0.1 and a free port, runs the bots in
+ * worker processes (scripts/bench/worker.ts), lets them swim out over the whole pond, measures a
+ * window, and stops everything. Results go to stdout, to docs/benchmarks/load.json and into
+ * docs/benchmarks/load.md between its bench markers. `--help` lists the options; the doc explains
+ * what each number means.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { commandLine } from "../kit/args.ts";
+import { commandText } from "./lib/report.ts";
 import { USAGE, parseBenchArgs } from "./bench/args.ts";
 import { modelTick, type ModelResult } from "./bench/model.ts";
 import { describeMachine, detailTable, mainTable, modelTable, resultsMarkdown, updateDoc, verdicts } from "./bench/report.ts";
 import { planRun, runOnce, type RunResult } from "./bench/run.ts";
-import { commandText } from "./lib/report.ts";
 
-const args = commandLine("bench", USAGE, (argv) => parseBenchArgs(argv));
+const args = commandLine("bench", USAGE, parseBenchArgs);
 if (args.help) {
   console.log(USAGE);
-  process.exit(0);
-}
-
-if (args.fromJson) {
-  // Re-render a saved run (e.g. after the report format changed) without running anything.
-  const saved = JSON.parse(readFileSync(args.fromJson, "utf8")) as {
-    machine: ReturnType<typeof describeMachine>; command: string; args: typeof args; models?: ModelResult[]; results: RunResult[];
-  };
-  for (const line of mainTable(saved.results, saved.args.tickRate)) console.log(line);
-  if (args.doc) {
-    updateDoc(args.doc, resultsMarkdown(saved.results, saved.models ?? [], saved.args, saved.machine, saved.command, saved.args.label || undefined));
-    console.log(`[bench] rewrote ${args.doc} from ${args.fromJson}`);
-  }
   process.exit(0);
 }
 
@@ -41,7 +29,6 @@ const machine = describeMachine();
 const log = (line: string) => console.log(`[bench] ${line}`);
 log(`${machine.date} · ${machine.cpus} CPUs (${machine.cpuModel}) · Node ${machine.node} · load ${machine.loadAverageAtStart.join(" ")}`);
 if (machine.loadAverageAtStart[0] > 0.5) log(`note: the machine is not idle (load ${machine.loadAverageAtStart[0]}); numbers will be pessimistic`);
-
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     log(`${signal}: stopping (servers and bot workers are killed on exit)`);
@@ -49,45 +36,36 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
+const runs = args.sizes.flatMap((size) => args.modes.map((mode) => planRun(size, mode, args)));
 const models: ModelResult[] = [];
-if (args.model || args.modelOnly) {
-  for (const size of args.sizes) {
-    for (const mode of args.modes) {
-      const plan = planRun(size, mode, args);
-      const model = modelTick(size, mode !== "off", plan.viewRadius ?? 1200, { seed: args.seed, food: args.food });
-      models.push({ ...model, mode, viewRadius: plan.viewRadius });
-      log(`model ${size} ${mode}: move ${model.moveMs.toFixed(2)} + eat ${(model.foodMs ?? 0).toFixed(2)} + sweep ${model.sweepMs.toFixed(2)} + encode ${model.encodeMs.toFixed(2)} ms`
-        + ` (p99 ${model.totalP99Ms.toFixed(2)} ms, CPU ${model.cpuMs.toFixed(2)} ms) · ${model.inView.toFixed(1)} in view`);
-    }
-  }
-}
-
 const results: RunResult[] = [];
-for (const size of args.modelOnly ? [] : args.sizes) {
-  for (const mode of args.modes) {
-    const plan = planRun(size, mode, args);
-    log(`— ${size} tadpoles, interest ${mode}${plan.viewRadius ? `, view radius ${plan.viewRadius}` : ""}`
-      + ` (${plan.full} decoding bots${plan.raw ? `, ${plan.raw} counting-only` : ""})`);
-    const result = await runOnce(plan, args, (line) => log(`  ${line}`));
-    results.push(result);
-    const w = result.window;
-    if (w) {
-      log(`  tick p50 ${w.tickP50.ms.toFixed(2)} ms p99 ${w.tickP99.ms.toFixed(2)} ms · CPU ${w.serverCpuPercent.toFixed(0)}% · RSS ${w.rssMb.toFixed(0)} MB`
-        + ` · ${w.patchesPerSecond.mean.toFixed(1)} patches/s (min ${w.patchesPerSecond.min.toFixed(1)})`
-        + ` · ${w.bytesPerSecond.mean.toFixed(0)} B/s per client · ${w.inView.toFixed(1)} in view`
-        + ` · ${w.bytesPerPositionUpdate.toFixed(2)} B/update`);
-    }
-    if (args.json) writeFileSync(args.json, `${JSON.stringify({ machine, command, args, models, results }, null, 2)}\n`);
-  }
+const saveJson = () => { if (args.json) writeFileSync(args.json, `${JSON.stringify({ machine, command, args, models, results }, null, 2)}\n`); };
+
+for (const plan of args.model || args.modelOnly ? runs : []) {
+  const model = { ...modelTick(plan.size, plan.mode !== "off", plan.viewRadius ?? 1200, { seed: args.seed, food: args.food }), mode: plan.mode, viewRadius: plan.viewRadius };
+  models.push(model);
+  log(`model ${plan.size} ${plan.mode}: move ${model.moveMs.toFixed(2)} + eat ${model.foodMs.toFixed(2)} + sweep ${model.sweepMs.toFixed(2)} + encode ${model.encodeMs.toFixed(2)} ms`
+    + ` (p99 ${model.totalP99Ms.toFixed(2)} ms, CPU ${model.cpuMs.toFixed(2)} ms) · ${model.inView.toFixed(1)} in view`);
 }
 
-if (args.json) writeFileSync(args.json, `${JSON.stringify({ machine, command, args, models, results }, null, 2)}\n`);
+for (const plan of args.modelOnly ? [] : runs) {
+  log(`— ${plan.size} tadpoles, interest ${plan.mode}${plan.viewRadius ? `, view radius ${plan.viewRadius}` : ""}`
+    + ` (${plan.full} decoding bots${plan.raw ? `, ${plan.raw} counting-only` : ""})`);
+  const result = await runOnce(plan, args, (line) => log(`  ${line}`));
+  results.push(result);
+  const w = result.window;
+  if (w) {
+    log(`  tick p50 ${w.tickP50.ms.toFixed(2)} ms p99 ${w.tickP99.ms.toFixed(2)} ms · CPU ${w.serverCpuPercent.toFixed(0)}% · RSS ${w.rssMb.toFixed(0)} MB`
+      + ` · ${w.patchesPerSecond.mean.toFixed(1)} patches/s (min ${w.patchesPerSecond.min.toFixed(1)}) · ${w.bytesPerSecond.mean.toFixed(0)} B/s per client`
+      + ` · ${w.inView.toFixed(1)} in view · ${w.bytesPerPositionUpdate.toFixed(2)} B/update`);
+  }
+  saveJson(); // after every run, so a long benchmark that dies keeps what it measured
+}
+
+saveJson();
 console.log("");
 if (results.length) {
-  for (const line of mainTable(results, args.tickRate)) console.log(line);
-  console.log("");
-  for (const line of detailTable(results)) console.log(line);
-  console.log("");
+  for (const line of [...mainTable(results, args.tickRate), "", ...detailTable(results), ""]) console.log(line);
   for (const v of verdicts(results, args.tickRate, models)) console.log(`${v.status.toUpperCase()}: ${v.goal} — ${v.evidence}`);
   console.log("");
 }

@@ -1,92 +1,112 @@
 import type { DataChange } from "@colyseus/schema";
+import { InputEncoder } from "@colyseus/schema/input";
 import type { PondConnection } from "../../client/net/PondConnection.ts";
 import { Player } from "../../kit/player/player.ts";
+import { CODE_MASK, Code, RawPeer, TIMED, reserveSeat, seatUrl } from "../../kit/rawPeer.ts";
+import { WORLD_HALF } from "../../shared/constants.ts";
+import { POSITION_GRID } from "../../shared/grids.ts";
+import { TadpoleInput, type Steer } from "../../shared/input.ts";
+import { MessageType } from "../../shared/protocol.ts";
 import type { Rng } from "../../shared/rng.ts";
-import { FrameCounter, TIMED_HEADER_BYTES, emptyTotals, type BenchBot, type IntervalHistogram } from "./botTotals.ts";
-import { Navigator } from "./navigator.ts";
-import type { BotKind, BotTotals } from "./protocol.ts";
-import { WireBot } from "./wireBot.ts";
-
-export { IntervalHistogram, emptyTotals, type BenchBot } from "./botTotals.ts";
-
-export function createBot(index: number, kind: BotKind, url: string, rng: Rng, intervals: IntervalHistogram): BenchBot {
-  return kind === "full" ? new FullBot(index, url, rng, intervals) : new WireBot(index, url, rng, intervals);
-}
+import { ByteReader } from "../../shared/stream/bytes.ts";
+import { fromCode } from "../../shared/stream/codes.ts";
+import { SELF_PRESENT } from "../../shared/stream/format.ts";
 
 /**
- * A benchmark bot that is a real client: the game's own net layer (PondConnection: schema decode,
- * the position stream, prediction, interpolation), which is what a browser runs. It counts every
- * incoming WebSocket frame and its bytes at the SDK connection, and per patch how many other
- * tadpoles' positions it holds (each one is a position update, whether it had a record or kept
- * going on its last motion).
+ * The benchmark's two bots, both steered by the same navigator and counting every frame alike:
+ * - `full`: the game's own net layer (kit Player → PondConnection: schema, position stream,
+ *   prediction, interpolation), which is what a browser runs;
+ * - `raw`: a wire bot over a bare `ws` socket that reserves a seat, sends one encoded input per
+ *   server tick and reads each patch only as far as its own body (the stream's self section), so
+ *   a thousand fit on one core. What decoding costs a client is measured by the `full` ones.
  */
-export class FullBot implements BenchBot {
-  readonly kind: BotKind = "full";
-  status: BenchBot["status"] = "idle";
-  readonly totals: BotTotals = emptyTotals();
+export type BotKind = "full" | "raw";
+
+/** [code|TIMED][u32 sNow][u32 inputSeq]: the bytes before a patch's body. */
+export const TIMED_HEADER_BYTES = 9;
+/** A server frame's size on the wire: its payload plus the WebSocket frame header (unmasked). */
+export const wireLength = (length: number): number => length + (length < 126 ? 2 : length < 65536 ? 4 : 10);
+/** How a radar message starts: the code, then its type as a msgpack fixstr (docs/protocol.md, "The radar"). */
+const RADAR_PREFIX = Uint8Array.from([Code.ROOM_DATA_BYTES, 0xa0 | MessageType.radar.length, ...new TextEncoder().encode(MessageType.radar)]);
+/** The server's fixed step (TICK_RATE 20, what the benchmark runs): wire bots send one input per step. */
+const STEP_MS = 50;
+
+/**
+ * Monotonic per-bot counters. frames/bytes: every incoming message (wireBytes adds its WebSocket
+ * header); patchFrames/patchBytes: the timed ROOM_STATE_PATCH ones; emptyPatches: patches with no
+ * schema bytes; radar*: the radar messages; patches: onStateChange calls (full) or patch frames
+ * (raw). Full bots only: positionUpdates (other tadpoles held, summed over patches), otherChanges
+ * (schema changes), adds/removes, and once-a-second samples of the tadpoles held (visibleSum/Samples).
+ */
+export function emptyTotals() {
+  return {
+    patches: 0, frames: 0, bytes: 0, wireBytes: 0, patchBytes: 0, patchFrames: 0, emptyPatches: 0,
+    positionUpdates: 0, otherChanges: 0, radarFrames: 0, radarWireBytes: 0, adds: 0, removes: 0, visibleSum: 0, visibleSamples: 0,
+  };
+}
+export type BotTotals = ReturnType<typeof emptyTotals>;
+
+/** Server patch intervals (from the patches' sNow stamps), 1 ms bins up to 2 s. */
+export const intervalBins = (): Float64Array => new Float64Array(2001);
+
+export abstract class BenchBot {
+  abstract readonly kind: BotKind;
+  status: "idle" | "joining" | "connected" | "failed" | "left" = "idle";
+  readonly totals = emptyTotals();
   joinMs = 0;
-  private conn: PondConnection | undefined;
-  private readonly nav: Navigator;
-  private readonly counter: FrameCounter;
+  /** Set once the first target was reached (the spread-out phase is over for this bot). */
+  arrived = false;
+  protected readonly steer: Steer = { angle: 0, thrust: 1 };
+  private target = { x: 0, y: 0 };
+  private lastSNow = -1;
   private generation = 0;
 
-  constructor(readonly index: number, private readonly url: string, rng: Rng, intervals: IntervalHistogram) {
-    this.nav = new Navigator(rng);
-    this.counter = new FrameCounter(this.totals, intervals);
+  constructor(readonly index: number, protected readonly url: string, private readonly rng: Rng, private readonly intervals: Float64Array) {
+    this.pickTarget();
   }
 
-  get arrived(): boolean {
-    return this.nav.arrived;
-  }
-
-  abandon(): void {
-    this.generation++;
-    if (this.status === "joining") this.status = "idle";
-  }
+  /** Tadpoles this client holds besides its own, when it decodes them. */
+  abstract get visible(): number | undefined;
+  /** Where the bot is as far as it knows. */
+  abstract get position(): { x: number; y: number } | undefined;
+  /** One frame of the worker's shared timer. */
+  abstract frame(now: number): void;
+  protected abstract connect(): Promise<void>;
+  /** Ends the connection (leaving when `consented`); bounded in time. */
+  protected abstract disconnect(consented: boolean): Promise<void>;
 
   async join(): Promise<void> {
     this.status = "joining";
     const generation = ++this.generation;
     const started = performance.now();
     try {
-      const player = await Player.join(this.url, { name: `bench${this.index}`, timeoutMs: Infinity, events: {
-        onAdd: () => { this.totals.adds++; },
-        onRemove: () => { this.totals.removes++; },
-        onLeave: () => { if (this.status === "connected") this.status = "left"; },
-      } });
+      await this.connect();
       if (generation !== this.generation) {
-        void player.conn.leave().catch(() => undefined);
+        void this.disconnect(true);
         throw new Error("join completed after it was abandoned");
       }
-      this.conn = player.conn;
-      this.joinMs = performance.now() - started;
-      this.countFrames(player.conn);
-      this.countChanges(player.conn);
-      player.onPatch(() => {
-        this.totals.patches++;
-        // Every other tadpole held got this patch's position (own body excluded).
-        const { entities } = player.conn.stream;
-        this.totals.positionUpdates += entities.has(player.self?.id ?? -1) ? entities.size - 1 : entities.size;
-      });
     } catch (error) {
       if (generation === this.generation) this.status = "failed";
       throw error;
     }
+    this.joinMs = performance.now() - started;
     this.status = "connected";
   }
 
-  frame(now: number): void {
-    if (this.status !== "connected") return;
-    const conn = this.conn!;
-    const self = conn.self;
-    if (self) this.nav.navigate(self.x, self.y);
-    conn.frame(now, this.nav.steer);
+  /** Gives up on a join in flight (timed out): if it completes later, it leaves at once. */
+  abandon(): void {
+    this.generation++;
+    void this.disconnect(false);
+    if (this.status === "joining") this.status = "idle";
   }
 
-  get visible(): number | undefined {
-    return this.conn ? Math.max(0, this.conn.all.size - 1) : undefined;
+  async leave(): Promise<void> {
+    const status = this.status;
+    this.status = "left";
+    if (status === "connected") await this.disconnect(true);
   }
 
+  /** Sample the visible count into the totals (the worker calls this once a second). */
   sampleVisible(): void {
     const v = this.visible;
     if (v === undefined || this.status !== "connected") return;
@@ -94,36 +114,165 @@ export class FullBot implements BenchBot {
     this.totals.visibleSamples++;
   }
 
+  /** Straight lines at full thrust to random targets over the whole pond (100 units inside the walls). */
+  protected navigate(x: number, y: number): Steer {
+    if ((this.target.x - x) ** 2 + (this.target.y - y) ** 2 < 60 * 60) {
+      this.arrived = true;
+      this.pickTarget();
+    }
+    this.steer.angle = Math.atan2(this.target.y - y, this.target.x - x);
+    return this.steer;
+  }
+
+  private pickTarget(): void {
+    const span = 2 * (WORLD_HALF - 100);
+    this.target = { x: -span / 2 + this.rng() * span, y: -span / 2 + this.rng() * span };
+  }
+
+  /** Counts one frame from the server (bytes, radar, patch cadence); returns whether it was a timed patch. */
+  protected count(bytes: Uint8Array): boolean {
+    const t = this.totals;
+    const length = bytes.byteLength;
+    t.frames++;
+    t.bytes += length;
+    t.wireBytes += wireLength(length);
+    if (RADAR_PREFIX.every((b, i) => bytes[i] === b)) {
+      t.radarFrames++;
+      t.radarWireBytes += wireLength(length);
+    }
+    if ((bytes[0] & CODE_MASK) !== Code.ROOM_STATE_PATCH || (bytes[0] & TIMED) === 0 || length < TIMED_HEADER_BYTES) return false;
+    t.patchFrames++;
+    t.patchBytes += length;
+    const sNow = bytes[1] | (bytes[2] << 8) | (bytes[3] << 16) | (bytes[4] * 2 ** 24);
+    if (this.lastSNow >= 0) this.intervals[Math.min(2000, Math.max(0, Math.round(sNow - this.lastSNow)))]++;
+    this.lastSNow = sNow;
+    return true;
+  }
+}
+
+/** A real client: counts frames at the SDK connection and, per patch, the other tadpoles it holds. */
+class FullBot extends BenchBot {
+  readonly kind = "full";
+  private conn: PondConnection | undefined;
+
+  get visible(): number | undefined {
+    return this.conn ? Math.max(0, this.conn.all.size - 1) : undefined;
+  }
+
   get position(): { x: number; y: number } | undefined {
     const self = this.conn?.self;
     return self ? { x: self.x, y: self.y } : undefined;
   }
 
-  async leave(): Promise<void> {
-    const status = this.status;
-    this.status = "left";
-    if (status === "connected") await this.conn?.leave();
-  }
-
-  /** Counts each incoming frame's bytes at the SDK connection; patches' sNow stamps give the server's cadence. */
-  private countFrames(conn: PondConnection): void {
+  protected async connect(): Promise<void> {
+    const t = this.totals;
+    const player = await Player.join(this.url, { name: `bench${this.index}`, timeoutMs: Infinity, events: {
+      onAdd: () => { t.adds++; },
+      onRemove: () => { t.removes++; },
+      onLeave: () => { if (this.status === "connected") this.status = "left"; },
+    } });
+    const conn = this.conn = player.conn;
+    player.onPatch(() => {
+      t.patches++;
+      // Every other tadpole held got this patch's position (own body excluded).
+      const { entities } = conn.stream;
+      t.positionUpdates += entities.has(player.self?.id ?? -1) ? entities.size - 1 : entities.size;
+    });
+    // Every frame passes the SDK connection's onmessage (wrapped after the join).
     const events = conn.room.connection.events;
-    const original = events.onmessage!;
+    const onmessage = events.onmessage!;
     events.onmessage = (event: { data: ArrayBuffer }) => {
       const bytes = new Uint8Array(event.data);
-      if (this.counter.count(bytes) && bytes.length > TIMED_HEADER_BYTES && bytes[TIMED_HEADER_BYTES] === 0) this.totals.emptyPatches++;
-      original(event);
+      if (this.count(bytes) && bytes.length > TIMED_HEADER_BYTES && bytes[TIMED_HEADER_BYTES] === 0) t.emptyPatches++;
+      onmessage(event);
     };
-  }
-
-  /** Schema changes, from the decoder's change list (identities only: positions are in the stream). */
-  private countChanges(conn: PondConnection): void {
+    // Schema changes, from the decoder's change list (identities only: positions are in the stream).
     const decoder = (conn.room.serializer as unknown as { decoder: { triggerChanges?: (changes: DataChange[]) => void } }).decoder;
     const next = decoder.triggerChanges;
-    const totals = this.totals;
     decoder.triggerChanges = (changes: DataChange[]) => {
-      totals.otherChanges += changes.length;
+      t.otherChanges += changes.length;
       next?.(changes);
     };
   }
+
+  frame(now: number): void {
+    if (this.status !== "connected") return;
+    const self = this.conn!.self;
+    if (self) this.navigate(self.x, self.y);
+    this.conn!.frame(now, this.steer);
+  }
+
+  protected async disconnect(): Promise<void> {
+    await this.conn?.leave().catch(() => undefined);
+  }
+}
+
+/** The wire bot: the protocol by hand, reading only its own body from each patch. */
+class WireBot extends BenchBot {
+  readonly kind = "raw";
+  readonly visible = undefined; // it does not decode who it sees
+  private peer: RawPeer | undefined;
+  private readonly input = new TadpoleInput();
+  private readonly encoder = new InputEncoder(this.input);
+  private readonly reader = new ByteReader();
+  private body: { x: number; y: number } | undefined;
+  private nextInputAt = 0;
+
+  get position(): { x: number; y: number } | undefined {
+    return this.body;
+  }
+
+  protected async connect(): Promise<void> {
+    const seat = await reserveSeat(this.url.replace(/^ws/, "http"), { name: `bench${this.index}` }, { timeoutMs: 10_000 });
+    const peer = this.peer = new RawPeer(seatUrl(this.url, seat), { onFrame: (data) => this.onFrame(data) });
+    if (!(await Promise.race([peer.joined, peer.closed.then(() => false)]))) {
+      throw new Error(`join refused: ${JSON.stringify(peer.closeInfo)} ${JSON.stringify(peer.errors)}`);
+    }
+    void peer.closed.then(() => { if (this.status === "connected") this.status = "left"; });
+    this.nextInputAt = performance.now();
+  }
+
+  frame(now: number): void {
+    if (this.status !== "connected" || !this.body || !this.peer) return;
+    // One input per server tick; never bank more than a few after a stall.
+    if (now - this.nextInputAt > 4 * STEP_MS) this.nextInputAt = now - 4 * STEP_MS;
+    for (; now >= this.nextInputAt; this.nextInputAt += STEP_MS) {
+      Object.assign(this.input, this.navigate(this.body.x, this.body.y));
+      const body = this.encoder.encode();
+      const frame = new Uint8Array(1 + body.length);
+      frame[0] = Code.ROOM_INPUT_RELIABLE;
+      frame.set(body, 1);
+      this.peer.sendRaw(frame);
+    }
+  }
+
+  protected async disconnect(consented: boolean): Promise<void> {
+    const peer = this.peer;
+    if (!peer) return;
+    if (consented) {
+      peer.leave();
+      await Promise.race([peer.closed, new Promise((resolve) => setTimeout(resolve, 2000))]);
+    }
+    peer.kill();
+  }
+
+  /** Counts every frame; from patches, our own body: [varint schema length][schema][u8 self flags, u16 x, y, …]. */
+  private onFrame(data: Buffer): void {
+    if (!this.count(data)) return;
+    this.totals.patches++;
+    const r = this.reader;
+    r.reset(data, TIMED_HEADER_BYTES, data.byteLength);
+    const schemaLength = r.varint();
+    if (schemaLength === 0) this.totals.emptyPatches++;
+    r.pos += schemaLength;
+    if (r.bad || r.pos >= data.byteLength || (r.u8() & SELF_PRESENT) === 0) return;
+    const x = r.u16();
+    const y = r.u16();
+    r.u16(); // heading: we steer by position alone
+    if (!r.bad) this.body = { x: fromCode(POSITION_GRID, x), y: fromCode(POSITION_GRID, y) };
+  }
+}
+
+export function createBot(index: number, kind: BotKind, url: string, rng: Rng, intervals: Float64Array): BenchBot {
+  return kind === "full" ? new FullBot(index, url, rng, intervals) : new WireBot(index, url, rng, intervals);
 }

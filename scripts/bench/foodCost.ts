@@ -19,19 +19,13 @@ const withFood: number[] = [];
 const without: number[] = [];
 const eating: number[] = [];
 const foodBytes: number[] = [];
-const warn = console.warn;
-console.warn = () => {}; // the schema encoder's one-off buffer notices
-try {
-  for (let i = 0; i < pairs; i++) {
-    const fed = modelTick(SIZE, true, VIEW_RADIUS, { seed: 7 + i, food: specks, maxTicks: 200, maxMs: 30_000 });
-    const bare = modelTick(SIZE, true, VIEW_RADIUS, { seed: 7 + i, food: 0, maxTicks: 200, maxMs: 30_000 });
-    withFood.push(fed.cpuMs);
-    without.push(bare.cpuMs);
-    eating.push(fed.foodMs ?? 0);
-    foodBytes.push(fed.foodBytesPerClientPerSecond ?? 0);
-  }
-} finally {
-  console.warn = warn;
+for (let i = 0; i < pairs; i++) {
+  const fed = modelTick(SIZE, true, VIEW_RADIUS, { seed: 7 + i, food: specks, maxTicks: 200, maxMs: 30_000 });
+  const bare = modelTick(SIZE, true, VIEW_RADIUS, { seed: 7 + i, food: 0, maxTicks: 200, maxMs: 30_000 });
+  withFood.push(fed.cpuMs);
+  without.push(bare.cpuMs);
+  eating.push(fed.foodMs);
+  foodBytes.push(fed.foodBytesPerClientPerSecond);
 }
 const median = (x: number[]) => [...x].sort((a, b) => a - b)[Math.floor(x.length / 2)];
 const diffs = withFood.map((w, i) => w - without[i]);

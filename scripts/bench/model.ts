@@ -11,63 +11,25 @@ import { RADAR_INTERVAL_MS } from "../../shared/radar.ts";
 import { PondState } from "../../shared/state.ts";
 import { createRng } from "../../shared/rng.ts";
 import { percentile } from "../lib/stats.ts";
-import { wireLength } from "./botTotals.ts";
+import type { Mode } from "./args.ts";
+import { wireLength } from "./bots.ts";
+
+/** The model ticks at the server's default rate. */
+const MODEL_TICK_RATE = 20;
+
+type Extras = { steer: Steer; client: Client };
 
 /**
  * The server's tick without sockets, in this process: N tadpoles spread over the pond in the
  * server's own Pond (simulation, cell interest, position stream), and each patch encoded by the
  * server's own PondSerializer for N stand-in clients that count the bytes they are handed. No
  * network, no bots: it shows what the tick itself costs and which part grows how with N,
- * independent of what else runs on the machine (it reports CPU time).
+ * independent of what else runs on the machine (it reports CPU time). Per tick, ms: moveMs (the
+ * simulation step), foodMs (eating), sweepMs (the interest sweeps), encodeMs (all clients' patches);
+ * bytesPerClientPerTick: schema and stream without the 9-byte timing header; the radar as the
+ * room sends it (message + WebSocket header, per client per second) and its build time (ms).
  */
-export interface ModelResult {
-  size: number;
-  mode: string;
-  viewRadius: number | undefined;
-  ticks: number;
-  /** Per tick, ms: the simulation step, the interest sweeps, the patch encode (all clients). */
-  moveMs: number;
-  sweepMs: number;
-  encodeMs: number;
-  totalP50Ms: number;
-  totalP99Ms: number;
-  /** Process CPU per tick (ms). */
-  cpuMs: number;
-  /** Bytes per client per tick: schema and stream, without the 9-byte timing header. */
-  bytesPerClientPerTick: number;
-  inView: number;
-  /**
-   * The radar over the same crowd, as the room sends it (docs/protocol.md, "The radar"): its
-   * message plus the WebSocket frame header, per client per second; and the time to build it
-   * (one pass over the swimmers and the encode, once a second for the whole pond), ms.
-   */
-  radarBytesPerClientPerSecond?: number;
-  radarBuildMs?: number;
-  /** Specks of food in the pond, the eating per tick (ms), and the food sections' bytes per client per second. */
-  food?: number;
-  foodMs?: number;
-  foodBytesPerClientPerSecond?: number;
-}
-
-/** The model ticks at the server's default rate. */
-const MODEL_TICK_RATE = 20;
-
-interface Extras {
-  steer: Steer;
-  client: Client;
-}
-
-/** A stand-in for a Colyseus client: joined, counting what it is sent. */
-function standInClient(sessionId: string, sink: { bytes: number }): Client {
-  const client = {
-    sessionId,
-    state: ClientState.JOINED,
-    raw(data: Uint8Array) { sink.bytes += data.byteLength - 9; },
-  };
-  return client as unknown as Client;
-}
-
-export function modelTick(size: number, interest: boolean, viewRadius: number, options: { seed?: number; maxTicks?: number; maxMs?: number; food?: number } = {}): Omit<ModelResult, "mode" | "viewRadius"> {
+export function modelTick(size: number, interest: boolean, viewRadius: number, options: { seed?: number; maxTicks?: number; maxMs?: number; food?: number } = {}) {
   const rng = createRng(options.seed ?? 7);
   const state = new PondState();
   const food = options.food ?? DEFAULT_FOOD_COUNT;
@@ -82,7 +44,8 @@ export function modelTick(size: number, interest: boolean, viewRadius: number, o
     const steer: Steer = { angle: rng() * Math.PI * 2, thrust: 1 };
     // Always one input more than the cushion: one step per tick, like a client on a clean link.
     const inputs: InputSource = { size: 3, next: () => steer };
-    const client = standInClient(`s${i}`, sink);
+    // A stand-in for a Colyseus client: joined, counting what it is sent.
+    const client = { sessionId: `s${i}`, state: ClientState.JOINED, raw: (data: Uint8Array) => { sink.bytes += data.byteLength - 9; } } as unknown as Client;
     const member = pond.join(`s${i}`, inputs, `bench${i}`, i % 12, { steer, client });
     members.set(member.key, member);
     // Spread over the pond instead of the spawn circle.
@@ -92,10 +55,10 @@ export function modelTick(size: number, interest: boolean, viewRadius: number, o
     if (from >= 0) pond.sim.onCellChange?.(member, from);
     clients.push(client);
   }
-  for (const client of clients) serializer.getFullState(client);
   const warn = console.warn;
   console.warn = () => {}; // the encoder's one-off "buffer overflow" notices while its buffer grows
   try {
+    for (const client of clients) serializer.getFullState(client);
     const totals: number[] = [];
     let move = 0, eat = 0, sweep = 0, encode = 0, cpu = 0, bytes = 0, foodBytes = 0, ticks = 0, inView = 0;
     const started = performance.now();
@@ -156,3 +119,5 @@ export function modelTick(size: number, interest: boolean, viewRadius: number, o
     console.warn = warn;
   }
 }
+
+export type ModelResult = ReturnType<typeof modelTick> & { mode: Mode; viewRadius: number | undefined };

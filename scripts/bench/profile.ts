@@ -8,25 +8,20 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string };
-  children?: number[];
-}
-
 export interface CpuProfile {
-  nodes: ProfileNode[];
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string }; children?: number[] }>;
   samples: number[];
   timeDeltas: number[];
   startTime: number;
   endTime: number;
 }
+type Rule = { name: string; test: (fn: string, url: string) => boolean };
 
 /**
  * Categories that own everything beneath them, whatever library the leaf is in: decoding a
  * client's input runs schema code (cloning the input, collecting refs), but it is input decoding.
  */
-const STACK_RULES: Array<{ name: string; test: (fn: string, url: string) => boolean }> = [
+const STACK_RULES: Rule[] = [
   { name: "input decoding", test: (fn, url) => url.includes("@colyseus/core") && url.includes("/input/") || fn === "decodeReliable" },
   // Joins: the seat reservation over HTTP (matchmaker, onAuth), then the WebSocket upgrade, onJoin and the full state.
   { name: "HTTP requests (matchmaking, seat reservations, onAuth; /metrics)", test: (_fn, url) => url.includes("_http_") || url.includes("/node_modules/express/") || url.includes("@colyseus/core") && (url.includes("MatchMaker") || url.includes("/matchmaker/") || url.includes("/router/")) },
@@ -34,7 +29,7 @@ const STACK_RULES: Array<{ name: string; test: (fn: string, url: string) => bool
 ];
 
 /** The other categories, tried against each frame from the leaf up; the first that matches wins. */
-const RULES: Array<{ name: string; test: (fn: string, url: string) => boolean }> = [
+const RULES: Rule[] = [
   { name: "GC", test: (fn) => fn === "(garbage collector)" },
   { name: "idle", test: (fn) => fn === "(idle)" },
   { name: "socket reads and writes", test: (fn, url) => url.includes("/node_modules/ws/") || url.includes("stream_base_commons") || url.startsWith("node:net") || fn === "writev" || fn === "writeBuffer" || fn === "writeUtf8String" },
@@ -58,42 +53,28 @@ export interface ProfileSummary {
 }
 
 export function summarizeProfile(profile: CpuProfile): ProfileSummary {
-  const byId = new Map<number, ProfileNode>();
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
-  for (const node of profile.nodes) {
-    byId.set(node.id, node);
-    for (const child of node.children ?? []) parent.set(child, node.id);
-  }
-  // Each node's category, decided once (walking up from it).
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  // Each node's category, decided once: the owning categories anywhere up the stack first, then the nearest frame that names one.
   const category = new Map<number, string>();
-  const categoryOf = (id: number): string => {
-    const known = category.get(id);
-    if (known !== undefined) return known;
-    let found = "other";
+  const match = (id: number, rules: Rule[]): string | undefined => {
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const { functionName, url } = byId.get(at)!.callFrame;
-      const rule = STACK_RULES.find((r) => r.test(functionName, url));
-      if (rule) { category.set(id, rule.name); return rule.name; }
+      const rule = rules.find((r) => r.test(functionName, url));
+      if (rule) return rule.name;
     }
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const { functionName, url } = byId.get(at)!.callFrame;
-      const rule = RULES.find((r) => r.test(functionName, url));
-      if (rule) { found = rule.name; break; }
-    }
-    category.set(id, found);
-    return found;
+    return undefined;
   };
   const totals = new Map<string, number>();
-  for (let i = 0; i < profile.samples.length; i++) {
-    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
-    const name = categoryOf(profile.samples[i]);
-    totals.set(name, (totals.get(name) ?? 0) + ms);
-  }
-  const busyMs = [...totals].filter(([name]) => name !== "idle").reduce((n, [, ms]) => n + ms, 0);
-  const categories = [...totals]
-    .filter(([name]) => name !== "idle")
-    .map(([name, ms]) => ({ name, ms, share: busyMs > 0 ? ms / busyMs : 0 }))
-    .sort((a, b) => b.ms - a.ms);
+  profile.samples.forEach((id, i) => {
+    let name = category.get(id);
+    if (name === undefined) category.set(id, name = match(id, STACK_RULES) ?? match(id, RULES) ?? "other");
+    totals.set(name, (totals.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  totals.delete("idle");
+  const busyMs = [...totals.values()].reduce((n, ms) => n + ms, 0);
+  const categories = [...totals].map(([name, ms]) => ({ name, ms, share: busyMs > 0 ? ms / busyMs : 0 })).sort((a, b) => b.ms - a.ms);
   return { wallMs: (profile.endTime - profile.startTime) / 1000, busyMs, categories };
 }
 

@@ -1,39 +1,25 @@
-/**
- * The benchmark's view of the pond server's /metrics (parsed by the kit): histograms, and
- * percentiles from the difference of two histogram scrapes (what happened between them, not
- * since the process started).
- */
-
 import type { MetricsSnapshot } from "../../kit/probes.ts";
 import { parseValue } from "../../kit/prometheus.ts";
 
+/**
+ * A histogram of the server's /metrics (parsed by the kit), and its percentiles between two
+ * scrapes (what happened between them, not since the process started).
+ */
 export interface Histogram {
-  /** Upper bounds in ascending order; the last one is +Inf. */
+  /** Upper bounds in ascending order (the last one is +Inf), with cumulative counts. */
   bounds: number[];
-  /** Cumulative counts per bound (same order). */
   cumulative: number[];
   sum: number;
   count: number;
 }
 
-/** One read of /metrics (the kit's parse), stamped with when it was read (performance.now()). */
-export interface Scrape {
-  at: number;
-  metrics: MetricsSnapshot;
-}
-
-export function histogram(scrape: Scrape, name: string): Histogram | undefined {
-  const buckets = scrape.metrics.samples
+export function histogram(metrics: MetricsSnapshot, name: string): Histogram | undefined {
+  const buckets = metrics.samples
     .filter((s) => s.name === `${name}_bucket` && s.labels.le !== undefined)
     .map((s) => ({ le: parseValue(s.labels.le), count: s.value }))
     .sort((a, b) => a.le - b.le);
   if (buckets.length === 0) return undefined;
-  return {
-    bounds: buckets.map((b) => b.le),
-    cumulative: buckets.map((b) => b.count),
-    sum: scrape.metrics.sum(`${name}_sum`),
-    count: scrape.metrics.sum(`${name}_count`),
-  };
+  return { bounds: buckets.map((b) => b.le), cumulative: buckets.map((b) => b.count), sum: metrics.sum(`${name}_sum`), count: metrics.sum(`${name}_count`) };
 }
 
 /** What the histogram recorded between two scrapes (`after` minus `before`). */
@@ -46,33 +32,20 @@ export function histogramDelta(before: Histogram, after: Histogram): Histogram {
   };
 }
 
-export interface BucketQuantile {
-  /** Linear interpolation inside the bucket holding the quantile (Prometheus' histogram_quantile). */
-  estimate: number;
-  /** The bucket's bounds: the true quantile lies in (lower, upper]. */
-  lower: number;
-  upper: number;
-}
-
 /**
- * The q-quantile (0..1) of a histogram, the way Prometheus' histogram_quantile() computes it:
- * find the bucket holding rank q·count and interpolate linearly inside it. The true value is only
- * known to lie within that bucket, so the bounds are returned too. A quantile that falls in the
- * +Inf bucket is reported as the last finite bound (and upper = Infinity).
+ * The q-quantile (0..1) as Prometheus' histogram_quantile() computes it: linear interpolation
+ * inside the bucket holding rank q·count, with that bucket's bounds (the true value lies in
+ * (lower, upper]). One in the +Inf bucket is the last finite bound, with upper = Infinity.
  */
-export function bucketQuantile(h: Histogram, q: number): BucketQuantile | undefined {
+export function bucketQuantile(h: Histogram, q: number): { estimate: number; lower: number; upper: number } | undefined {
   if (h.count <= 0) return undefined;
   const rank = q * h.count;
-  for (let i = 0; i < h.bounds.length; i++) {
-    if (h.cumulative[i] >= rank) {
-      const upper = h.bounds[i];
-      const lower = i === 0 ? 0 : h.bounds[i - 1];
-      if (upper === Infinity) return { estimate: lower, lower, upper };
-      const below = i === 0 ? 0 : h.cumulative[i - 1];
-      const inBucket = h.cumulative[i] - below;
-      const estimate = inBucket > 0 ? lower + (upper - lower) * ((rank - below) / inBucket) : upper;
-      return { estimate, lower, upper };
-    }
-  }
-  return undefined;
+  const i = h.cumulative.findIndex((c) => c >= rank);
+  if (i < 0) return undefined;
+  const upper = h.bounds[i];
+  const lower = i === 0 ? 0 : h.bounds[i - 1];
+  if (upper === Infinity) return { estimate: lower, lower, upper };
+  const below = i === 0 ? 0 : h.cumulative[i - 1];
+  const inBucket = h.cumulative[i] - below;
+  return { estimate: inBucket > 0 ? lower + (upper - lower) * ((rank - below) / inBucket) : upper, lower, upper };
 }
