@@ -74,6 +74,16 @@ export class PondMetrics {
     registers: [this.registry],
   });
   /** Open WebSockets (server/sockets.ts): `seated` are players' sockets, `seatless` the rest (joining, refused, or never meant to join). */
+  readonly guessedSteps = new Counter({
+    name: "pond_input_guesses_total",
+    help: "Fixed steps a swimmer played on a guess (its steering held) because its input was late",
+    registers: [this.registry],
+  });
+  readonly missedGuesses = new Counter({
+    name: "pond_input_missed_guesses_total",
+    help: "Late inputs that differed from the guess played for their step (each costs its player a small correction)",
+    registers: [this.registry],
+  });
   readonly sockets = new Gauge({
     name: "pond_sockets",
     help: "Open WebSockets, by state: seated (bound to a player in a pond) or seatless",

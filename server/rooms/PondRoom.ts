@@ -139,9 +139,10 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   private tickStarted = 0;
   /** stepsRun when the last patch went out. */
   private stepsPatched = 0;
-  /** When the last fixed step started (performance.now()). */
-  private lastStepAt = -Infinity;
   private tickCpu: NodeJS.CpuUsage | undefined;
+  /** The simulation's guess counters as last added to the metrics. */
+  private guessesCounted = 0;
+  private missesCounted = 0;
   private stepMs = 0;
   /** Fixed steps without food before hunger takes one mass (0: never). */
   private hungerTicks = 0;
@@ -191,6 +192,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
       this.pond.updateLeaders();
       const eaten = this.pond.food?.takeEatenCount() ?? 0;
       if (eaten > 0) metrics.specksEaten.inc(eaten);
+      this.countGuesses();
     }, LEADERBOARD_INTERVAL_MS);
     guardFrames(this, {
       admit: (client) => this.admitFrame(client),
@@ -274,7 +276,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     this.serializer.joining();
     swimmer.tadpole.away = false;
     // Colyseus registers a new input queue for the reconnected client.
-    swimmer.inputs = this.inputs.get(client.sessionId);
+    this.pond.sim.requeue(swimmer, this.inputs.get(client.sessionId));
     // The new connection starts from a full state; its stream restarts with key blocks (PondSerializer).
     this.bindClient(client, swimmer);
   }
@@ -369,10 +371,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
       this.tickStarted = started;
       this.tickCpu = process.cpuUsage();
     }
-    // Two steps in one timer callback: the second is a catch-up step (PondSim.step).
-    const catchUp = started - this.lastStepAt < ctx.dtMs / 2;
-    this.lastStepAt = started;
-    this.pond.step(ctx.dt, catchUp);
+    this.pond.step(ctx.dt);
     this.stepsRun++;
     this.stepMs += performance.now() - started;
   }
@@ -524,6 +523,15 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
    * frees the seats of those idle for IDLE_TIMEOUT_SECONDS. A player who is away (its connection
    * dropped) is left to the reconnection grace, which ends sooner.
    */
+  /** Adds the steps the simulation guessed, and the guesses late inputs contradicted, since the last count. */
+  private countGuesses(): void {
+    const sim = this.pond.sim;
+    if (sim.guessed > this.guessesCounted) metrics.guessedSteps.inc(sim.guessed - this.guessesCounted);
+    if (sim.missedGuesses > this.missesCounted) metrics.missedGuesses.inc(sim.missedGuesses - this.missesCounted);
+    this.guessesCounted = sim.guessed;
+    this.missesCounted = sim.missedGuesses;
+  }
+
   private checkIdle(): void {
     this.pond.checkIdle(this.idleFadeTicks, this.idleKickTicks, (swimmer) => {
       if (swimmer.kicked || swimmer.tadpole.away) return;

@@ -12,15 +12,17 @@
  * few seconds: it grows as soon as jitter shows, and shrinks once the link has been calm that
  * long.
  *
- * A cushion of 1 is no cushion: an input is played at the first tick after it arrives.
+ * A cushion of 1 is no cushion: an input is played at the first tick after it arrives. An input
+ * later than that is guessed (PondSim.step) and costs nothing while the player holds its
+ * steering, so the cushion holds back only for lateness past GUESSED_TICKS.
  * Counting per tick keeps this at a few additions per swimmer per tick and no allocation.
  *
  * Counting only sees inputs that were late. Their arrival times (`arrived`) show jitter before
  * any input misses its tick: within each block, how far the inputs stray from a steady cadence
  * one tick apart. A spread past JITTER_MS will sooner or later straddle a tick (the client's
  * send phase centres its inputs between ticks, but cannot centre a spread near a whole tick), so
- * the cushion covers it from the first measured second: one more input per tick of spread past
- * JITTER_MS, instead of one more each time an input comes late.
+ * it counts as lateness from the first measured second: one tick per tick of spread past
+ * JITTER_MS, instead of one each time an input comes late.
  */
 
 export const INPUT_CUSHION = 2;
@@ -40,11 +42,13 @@ const RECOVER_TICKS = 20;
 /** A silence this long (ticks) is a client that stopped sending (a hidden tab), not jitter. */
 const SILENCE_TICKS = 30;
 /**
- * Arrival spread (ms, within a block) a cushion of 1 rides out. A client sends on its frames, so
+ * Arrival spread (ms, within a block) that is no lateness. A client sends on its frames, so
  * on a perfect link its inputs stray up to a frame (17 ms at 60 fps; 2–20 ms measured in
  * bench:net); 10 ms of jitter each way spreads them 25–35 ms.
  */
 export const JITTER_MS = 24;
+/** Ticks of lateness a guess covers without holding inputs back (see observe). */
+const GUESSED_TICKS = 1;
 /** Inputs a block needs before its spread counts. */
 const SPREAD_MIN_INPUTS = 10;
 
@@ -155,7 +159,10 @@ export class InputCushion {
     for (let i = 0; i < BLOCKS; i++) if (worst[i] > peak) peak = worst[i];
     const jitter = this.jitterMs;
     const spreadPeak = jitter > JITTER_MS ? Math.ceil((jitter - JITTER_MS) / this.tickMs) : 0;
-    let target = MIN_CUSHION + (spreadPeak > peak ? spreadPeak : peak);
+    // A tick of lateness is met by a guess (PondSim.step), which costs nothing while the player
+    // holds its steering: only lateness past that is worth holding every input back for.
+    const held = (spreadPeak > peak ? spreadPeak : peak) - GUESSED_TICKS;
+    let target = MIN_CUSHION + (held > 0 ? held : 0);
     target = target < MIN_CUSHION ? MIN_CUSHION : target > MAX_CUSHION ? MAX_CUSHION : target;
     // Grow at once; shrink only once two whole seconds have been measured (a newcomer's guess stands till then).
     if (target > this.cushion || this.blocks >= 2) this.cushion = target;

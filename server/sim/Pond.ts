@@ -126,10 +126,10 @@ export class Pond<E extends object = object> {
 
   /**
    * One fixed step of the simulation, then every tadpole eats what its head touches, then a
-   * quarter of the members' watched cells are swept. `catchUp`: see PondSim.step.
+   * quarter of the members' watched cells are swept.
    */
-  step(dt: number, catchUp = false): void {
-    this.sim.step(dt, catchUp);
+  step(dt: number): void {
+    this.sim.step(dt);
     this.eat();
     this.sweep();
   }
@@ -279,9 +279,9 @@ export class Pond<E extends object = object> {
     member.selfSent = false;
   }
 
-  /** The own body if the client does not have it yet, else null. */
+  /** The own body if the client does not have it yet, else null: where its inputs alone brought it (PondSim.step). */
   private selfUpdate(member: Member<E>): Body | null {
-    const body = member.body;
+    const body = member.confirmed;
     const last = member.lastSelf;
     if (member.selfSent && last.x === body.x && last.y === body.y && last.angle === body.angle && last.speed === body.speed) return null;
     last.x = body.x;

@@ -4,6 +4,7 @@ import { ANGLE_GRID, THRUST_GRID } from "../../shared/grids.ts";
 import type { Steer } from "../../shared/input.ts";
 import { spawnPoint, stepTadpole } from "../../shared/movement.ts";
 import { quantum } from "../../shared/quantize.ts";
+import { copyPose } from "../../shared/pose.ts";
 import type { Body } from "../../shared/state.ts";
 import { IdPool } from "./IdPool.ts";
 import { INPUT_CUSHION, InputCushion } from "./InputCushion.ts";
@@ -22,6 +23,12 @@ export interface SimSwimmer extends Placed {
   /** Short id (see IdPool), the name the position stream gives it. */
   readonly id: number;
   readonly body: Body;
+  /**
+   * Where its inputs alone have brought it: `body` less the steps played on a guess (`owed`).
+   * What its own client is sent, with the inputs played as the acknowledgement: the client's
+   * prediction, which played the real inputs, is compared with exactly that.
+   */
+  readonly confirmed: Body;
   /** Its owner's input queue: Colyseus gives a reconnected client a new one (see the room's onReconnect). */
   inputs: InputSource;
   /** Position in `PondSim.swimmers` (owned by the sim). */
@@ -39,6 +46,14 @@ export interface SimSwimmer extends Placed {
   counted: InputSource;
   /** Consecutive ticks it held more than its cushion (latency it no longer needs). */
   excess: number;
+  /** The steering it last played or learnt of (what a guess repeats). */
+  readonly held: Steer;
+  /** Ticks played on a guess whose inputs have not come yet (the steps `body` is ahead of `confirmed`). */
+  owed: number;
+  /** The steering the guesses under way repeat (a late input that differs was a missed guess). */
+  readonly guess: Steer;
+  /** Consecutive ticks it has owed inputs and none came (see OWED_TICKS). */
+  owedTicks: number;
   /** The steering its player last changed to (a change is activity: see PondSim.step). */
   steerAngle: number;
   steerThrust: number;
@@ -49,11 +64,25 @@ export interface SimSwimmer extends Placed {
 }
 
 /**
- * A client may bank this many fixed steps: enough to catch up after a burst of jitter
- * (inputs arriving two at a time), never enough to swim faster than the rules for long.
+ * A client may bank this many fixed steps (one a tick it did not step): enough to drain the
+ * largest cushion and the jitter above it once its link calms, never enough to swim faster
+ * than the rules for long (a step banked is a step it stood still first).
  */
-export const MAX_STEP_CREDIT = 4;
+export const MAX_STEP_CREDIT = 6;
 export { INPUT_CUSHION } from "./InputCushion.ts";
+/**
+ * A swimmer whose input is late swims on with the steering it had for at most this many ticks
+ * (300 ms at 20 Hz: a TCP retransmission, ~200 ms, and the link's spread); past that its
+ * player is not late but gone (a hidden tab, a dropped socket), and it waits for inputs again.
+ */
+export const MAX_GUESSES = 6;
+/**
+ * Owed inputs are not coming when none has come for this many ticks (a client that stopped:
+ * a hidden tab, a dead socket). They are forgiven (the guesses undone) and the cushion refilled.
+ * A client whose inputs come each a tick late, as after the step timer ran two steps at once,
+ * owes one for as long as that lasts and settles one every tick: that is not this.
+ */
+const OWED_TICKS = 20;
 /**
  * A swimmer holding more inputs than its cushion for this many ticks plays two in one tick to
  * shed the latency (a burst that passes on its own does not make it jump).
@@ -94,6 +123,9 @@ export class PondSim<E extends object = object> {
   onWake: ((swimmer: SimSwimmer & E) => void) | undefined;
   /** Fixed steps run so far: the clock idleness is measured on (see `activeTick`). */
   tick = 0;
+  /** Ticks played on a guess, and late inputs that turned out to differ from their guess, so far. */
+  guessed = 0;
+  missedGuesses = 0;
   private readonly ids = new IdPool(MAX_SWIMMERS);
   private readonly random: () => number;
   private readonly tickMs: number;
@@ -115,6 +147,7 @@ export class PondSim<E extends object = object> {
     const swimmer: SimSwimmer & E = {
       ...extra,
       key, id, body, inputs,
+      confirmed: { x: body.x, y: body.y, angle: body.angle, speed: body.speed },
       index: this.swimmers.length,
       stepCredit: 1,
       playing: false,
@@ -123,6 +156,10 @@ export class PondSim<E extends object = object> {
       played: 0,
       counted: inputs,
       excess: 0,
+      held: { angle: body.angle, thrust: 0 },
+      owed: 0,
+      guess: { angle: body.angle, thrust: 0 },
+      owedTicks: 0,
       // At rest, facing the way it spawned: what a client that does nothing sends.
       steerAngle: body.angle,
       steerThrust: 0,
@@ -161,56 +198,133 @@ export class PondSim<E extends object = object> {
    * arrive unevenly; none on a steady link), drains a lasting backlog one extra step per tick, and
    * never takes more steps than it has banked credit.
    *
-   * `catchUp`: this step runs right after another, in the same timer callback. The step timer
-   * fires a little late each time, so every few seconds its accumulator owes two steps at once,
-   * before the socket reads that would bring the second step's inputs (Node runs timers before
-   * I/O); a swimmer that runs dry there is not late and keeps playing.
+   * A swimmer whose input has not come by its tick swims on with the steering it had (most
+   * likely its player's hand has not moved), instead of standing still for everyone and then
+   * jumping two steps a tick to catch up. Its own client is still sent where its real inputs
+   * brought it (`confirmed`). When the late inputs come, the swimmer is re-stepped from there
+   * with them (the movement step is pure, and a tadpole's path depends on its inputs alone):
+   * a right guess changes nothing, a wrong one (the player turned meanwhile) moves it by the
+   * difference, which other clients smooth like any correction. Inputs are late because the
+   * link held them (jitter, a retransmission), or because the step timer owed two steps at once
+   * and ran the second before the socket reads (Node runs timers before I/O). After
+   * MAX_GUESSES the swimmer stops and waits to refill its cushion.
    *
    * An input is activity (`touch`) when its steering differs from the last change by more than
    * the wire's quantum, or when it swims (thrust) and the tadpole moved: an honest client sends
    * the same input every tick when its player does nothing, and a tadpole swimming across the
    * pond on a held key is not idle, while one pushing into a wall is.
    */
-  step(dt: number, catchUp = false): void {
+  step(dt: number): void {
     this.tick++;
     const swimmers = this.swimmers;
     for (let i = 0; i < swimmers.length; i++) {
       const s = swimmers[i];
       s.stepCredit = Math.min(MAX_STEP_CREDIT, s.stepCredit + 1);
       const inputs = s.inputs;
-      if (inputs !== s.counted) { s.counted = inputs; s.played = 0; }
+      if (inputs !== s.counted) { s.counted = inputs; s.played = 0; this.forgive(s); }
+      const grown = s.cushion;
+      const cushion = (s.cushion = s.arrivals.observe(s.played + inputs.size));
+      // A larger cushion is built by holding inputs back, once (a guess keeps the queue as it was).
+      if (cushion > grown) s.playing = false;
+      if (s.owed > 0 && inputs.size > 0) {
+        this.settle(s, inputs, dt);
+        s.owedTicks = 0;
+      }
       const queued = inputs.size;
-      const cushion = (s.cushion = s.arrivals.observe(s.played + queued));
       if (!s.playing && queued >= cushion) s.playing = true;
       if (s.playing) {
-        // A backlog two over the cushion (a burst), or one over it for a while (the cushion shrank,
-        // or the client's clock runs fast): drain it, one extra step a tick.
+        // A backlog over the cushion for a while (the cushion shrank, or the client's clock runs
+        // fast): drain it, one extra step a tick. A burst (inputs a stall held back) is not one:
+        // they took the place of guesses, or fill the ticks of silence that follow a bunch.
         s.excess = queued > cushion ? s.excess + 1 : 0;
         let steps = 1;
-        if (queued > cushion + 1 || s.excess >= EXCESS_TICKS) { steps = 2; s.excess = 0; }
+        if (s.excess >= EXCESS_TICKS) { steps = 2; s.excess = 0; }
+        let taken = 0;
         while (steps > 0 && s.stepCredit >= 1) {
-          const input = inputs.next();
+          let input = inputs.next();
+          const guessed = input === undefined;
           if (input === undefined) {
-            // Starved: refill the cushion before moving again. Not in a catch-up step: there the
-            // server runs ahead of the clock, not the input behind it, and a refill would stand
-            // a swimmer still for a whole tick more.
-            if (!catchUp) s.playing = false;
-            break;
+            // Late (only this tick's own step is guessed, never a drain's extra one); or gone.
+            if (taken > 0) break;
+            if (s.owed >= MAX_GUESSES) { s.playing = false; break; }
+            if (s.owed === 0) { s.guess.angle = s.held.angle; s.guess.thrust = s.held.thrust; }
+            s.owed++;
+            this.guessed++;
+            input = s.held;
+          } else {
+            s.played++;
+            s.held.angle = input.angle;
+            s.held.thrust = input.thrust;
           }
-          s.played++;
           const body = s.body;
           const x = body.x;
           const y = body.y;
           stepTadpole(body, input, dt);
-          if (steered(s, input) || (input.thrust > 0 && (body.x !== x || body.y !== y))) this.touch(s);
+          if (!guessed) copyPose(body, s.confirmed);
+          if (!guessed && (steered(s, input) || (input.thrust > 0 && (body.x !== x || body.y !== y)))) this.touch(s);
           s.stepCredit -= 1;
           steps--;
+          taken++;
         }
       }
+      if (s.owed === 0) s.owedTicks = 0;
+      else if (++s.owedTicks > OWED_TICKS) { this.forgive(s); s.playing = false; }
       const from = this.grid.update(s);
       if (from >= 0) this.onCellChange?.(s, from);
     }
   }
+
+  /**
+   * Late inputs came for ticks played on a guess: they take the place of as many guesses, the
+   * ones still owed are guessed again from the newest steering, and the swimmer is re-stepped
+   * from `confirmed` through both (at most MAX_GUESSES steps, and only when inputs were late).
+   */
+  private settle(s: SimSwimmer & E, inputs: InputSource, dt: number): void {
+    const confirmed = s.confirmed;
+    let input: Steer | undefined;
+    while (s.owed > 0 && (input = inputs.next()) !== undefined) {
+      s.played++;
+      s.owed--;
+      if (differs(input, s.guess)) this.missedGuesses++;
+      s.held.angle = input.angle;
+      s.held.thrust = input.thrust;
+      if (steered(s, input)) this.touch(s);
+      stepTadpole(confirmed, input, dt);
+    }
+    copyPose(confirmed, s.body);
+    s.guess.angle = s.held.angle;
+    s.guess.thrust = s.held.thrust;
+    for (let i = 0; i < s.owed; i++) stepTadpole(s.body, s.held, dt);
+  }
+
+  /**
+   * Its owner reconnected with a new input queue: inputs owed on the old one will not come. It
+   * goes back to where its inputs brought it (the body its client last heard of) and waits for
+   * the new connection's inputs, as a newcomer does, instead of guessing on.
+   */
+  requeue(s: SimSwimmer & E, inputs: InputSource): void {
+    s.inputs = inputs;
+    s.playing = false;
+    this.forgive(s);
+  }
+
+  /**
+   * Owed inputs that will not come (a new queue, or too long a wait): the guessed steps are
+   * undone. Only inputs move a tadpole for good, so its client never has to be corrected for
+   * a guess it did not make.
+   */
+  private forgive(s: SimSwimmer & E): void {
+    s.owed = 0;
+    s.owedTicks = 0;
+    copyPose(s.confirmed, s.body);
+  }
+}
+
+/** Whether two steerings differ by more than the wire's quantum (ANGLE_SLACK / THRUST_SLACK). */
+function differs(a: Steer, b: Steer): boolean {
+  const turn = angleDelta(a.angle, b.angle);
+  const push = a.thrust - b.thrust;
+  return turn > ANGLE_SLACK || turn < -ANGLE_SLACK || push > THRUST_SLACK || push < -THRUST_SLACK;
 }
 
 /** Whether `input` changes the swimmer's steering (beyond ANGLE_SLACK / THRUST_SLACK); if so it becomes the new reference. */

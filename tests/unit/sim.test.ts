@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { IdPool } from "../../server/sim/IdPool.ts";
-import { INPUT_CUSHION, MAX_STEP_CREDIT, PondSim, type InputSource } from "../../server/sim/PondSim.ts";
+import { INPUT_CUSHION, MAX_GUESSES, MAX_STEP_CREDIT, PondSim, type InputSource } from "../../server/sim/PondSim.ts";
 import { SpatialGrid, type Placed } from "../../server/sim/SpatialGrid.ts";
 import type { Steer } from "../../shared/input.ts";
 import { stepTadpole } from "../../shared/movement.ts";
@@ -49,15 +49,29 @@ describe("PondSim: the fixed step without sockets", () => {
     expect(s.body).toEqual(expected);
   });
 
-  it("stops and refills the cushion when it runs dry", () => {
+  it("swims on its last steering for at most MAX_GUESSES late ticks, then stops and refills the cushion", () => {
     const sim = new PondSim({ cellSize: 300, random: createRng(3) });
     const q = new Queue();
     const s = sim.spawn("a", q, body(), {});
     q.push(INPUT_CUSHION);
-    sim.step(DT);
-    sim.step(DT);
-    sim.step(DT); // the queue ran dry here
+    for (let i = 0; i < INPUT_CUSHION; i++) sim.step(DT);
+    const confirmed = { ...s.body };
+    const expected = { ...s.body };
+    for (let i = 0; i < MAX_GUESSES; i++) {
+      sim.step(DT);                     // nothing queued: swims on as it was steering
+      stepTadpole(expected, { angle: 0, thrust: 1 }, DT);
+      expect(s.body).toEqual(expected);
+    }
+    expect(sim.guessed).toBe(MAX_GUESSES);
+    sim.step(DT);                       // one more: its player is not late but gone
+    expect(s.body).toEqual(expected);
     expect(s.playing).toBe(false);
+    expect(s.confirmed, "its own client is still sent where its inputs brought it").toEqual(confirmed);
+    // Inputs that never come are forgiven: the guesses are undone, back to where its inputs brought it.
+    for (let i = 0; i < 30; i++) sim.step(DT);
+    expect(s.owed).toBe(0);
+    expect(s.body).toEqual(confirmed);
+    expect(s.confirmed).toEqual(confirmed);
     q.push(1);
     sim.step(DT);
     expect(q.size, "one input is not a cushion: it waits").toBe(1);
