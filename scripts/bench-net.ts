@@ -15,6 +15,7 @@
  * What the columns mean is written into the report itself (see describe()).
  */
 import { join } from "node:path";
+import { fetchMetrics } from "../kit/probes.ts";
 import { runLink, type LinkResult, type LinkSpec, type TraceSpec } from "./bench-net/measure.ts";
 import { pathSvg } from "./bench-net/plot.ts";
 import { REPO_ROOT } from "../kit/process.ts";
@@ -63,7 +64,7 @@ function row(r: LinkResult): string {
 
 function linkRow(r: LinkResult): string {
   const stalls = r.serverStalls.moving > 0 ? (100 * r.serverStalls.stalled) / r.serverStalls.moving : NaN;
-  return `| ${LABEL[r.link.name] ?? r.link.name} | ${f(r.rttMs.mean(), 0)} | ${f(r.pingMs.mean(), 0)} | ${f(r.reaction.mean(), 0)} / ${f(r.reaction.quantile(0.95), 0)} | ${f(r.jitterMs.mean(), 1)} | ${f(r.patchesPerSecond.mean(), 1)} | ${f(r.bytesPerSecondDown.mean(), 0)} | ${r.responseEvents.starts} / ${r.responseEvents.turns} | ${r.reaction.count} (${r.reactionMissed} missed) | ${r.predictionError.count} | ${r.remoteFrames} | ${f(stalls, 1)} % |`;
+  return `| ${LABEL[r.link.name] ?? r.link.name} | ${f(r.rttMs.mean(), 0)} | ${f(r.pingMs.mean(), 0)} | ${f(r.reaction.mean(), 0)} / ${f(r.reaction.quantile(0.95), 0)} | ${f(r.jitterMs.mean(), 1)} | ${f(r.patchesPerSecond.mean(), 1)} | ${f(r.bytesPerSecondDown.mean(), 0)} | ${r.responseEvents.starts} / ${r.responseEvents.turns} | ${r.reaction.count} (${r.reactionMissed} missed) | ${r.predictionError.count} | ${r.remoteFrames} | ${f(stalls, 1)} % | ${r.guesses.guessed} / ${r.guesses.corrected} (${f(r.guesses.correctedUnits / Math.max(1, r.guesses.corrected), 2)}) |`;
 }
 
 export function table(results: LinkResult[]): string {
@@ -72,8 +73,8 @@ export function table(results: LinkResult[]): string {
     "|---|---|---|---|---|---|---|---|---|",
     ...results.map(row),
     "",
-    "| link | round trip, ms | input → ack, ms | A's input → B's screen, ms (mean / p95) | jitter, ms | patches / s | bytes / s down | response events (starts / turns) | reaction events | acks checked | remote samples | server ticks a moving swimmer stood still |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "| link | round trip, ms | input → ack, ms | A's input → B's screen, ms (mean / p95) | jitter, ms | patches / s | bytes / s down | response events (starts / turns) | reaction events | acks checked | remote samples | server ticks a moving swimmer stood still | ticks guessed / corrected (mean correction, units) |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...results.map(linkRow),
   ].join("\n");
 }
@@ -109,9 +110,15 @@ function describe(): string {
   a sharp turn) to the first frame the observer draws it start to move or turn that way: the
   reaction latency other players see. [≤ 150 ms on a perfect link]
 - second table, otherwise: the observer's \`stats()\` averaged over the run; how many events each
-  metric saw; and how often the *server* left a moving swimmer in place for a tick because its
-  input had not arrived yet (uplink jitter/loss: the remote path itself stutters then, whatever the
-  client does). [0 % on clean links, ≤ 4.3 % on the lossy one]`;
+  metric saw; and how often the *server* left a moving swimmer in place for a tick (the remote
+  path itself stutters then, whatever the client does): the ticks in which a cushion that grew
+  was built by holding inputs back, or a swimmer's input stayed away past 6 guesses.
+  [0 % on clean links, ≤ 4.3 % on the lossy one]
+- **ticks guessed / corrected**: ticks in which the server, an input being late, swam a tadpole
+  on with its last steering; and how often, and how far on average, the late inputs then moved it
+  off the guessed path (what everyone else sees corrected; the truth client sees it too, so the
+  remote columns above do not count it). All six clients of the link, from the server's
+  \`/metrics\` (docs/netcode.md).`;
 }
 
 async function main(): Promise<void> {
@@ -137,9 +144,17 @@ async function main(): Promise<void> {
   try {
     for (const link of links) {
       console.log(`… ${LABEL[link.name] ?? link.name}`);
+      const before = await fetchMetrics(server.httpUrl);
       const result = await runLink(server.wsUrl, link, seconds, seed, link.name === PLOT_LINK ? TRACE : undefined);
+      // The room adds its guess counts to /metrics once a second.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const after = await fetchMetrics(server.httpUrl);
+      const delta = (name: string): number => after.sum(name) - before.sum(name);
+      result.guesses.guessed = delta("pond_input_guesses_total");
+      result.guesses.corrected = delta("pond_input_guess_correction_units_count");
+      result.guesses.correctedUnits = delta("pond_input_guess_correction_units_sum");
       results.push(result);
-      if (link.name === PLOT_LINK && plot !== "") {
+      if (write && link.name === PLOT_LINK && plot !== "") {
         const file = join(REPO_ROOT, `docs/benchmarks/net-path-${plot}.svg`);
         writeText(file, pathSvg(`${LABEL[link.name]}: the ${TRACE.kind} swimmer, ${TRACE.from}–${TRACE.to} s (${plot})`, result.trace));
         console.log(`wrote ${file}`);

@@ -79,9 +79,10 @@ export class PondMetrics {
     help: "Fixed steps a swimmer played on a guess (its steering held) because its input was late",
     registers: [this.registry],
   });
-  readonly missedGuesses = new Counter({
-    name: "pond_input_missed_guesses_total",
-    help: "Late inputs that differed from the guess played for their step (each costs its player a small correction)",
+  readonly guessCorrections = new Histogram({
+    name: "pond_input_guess_correction_units",
+    help: "How far late inputs moved a tadpole off the path it was guessed along (what other players see corrected), per correction",
+    buckets: [0.1, 0.5, 1, 2, 5, 10, 20, 50],
     registers: [this.registry],
   });
   readonly sockets = new Gauge({

@@ -106,6 +106,8 @@ export interface LinkResult {
   bytesPerSecondDown: Samples;
   /** Server ticks a moving swimmer did not move in (its input had not arrived). */
   serverStalls: { stalled: number; moving: number };
+  /** Ticks the server played on a guess for a late input; corrections late inputs made to a guessed path, and their total size (all clients, from /metrics). */
+  guesses: { guessed: number; corrected: number; correctedUnits: number };
   /** ms from a swimmer's steering change (start or sharp turn) to the observer drawing it. */
   reaction: Samples;
   /** Reaction events the observer never showed within 2 s (should be 0). */
@@ -160,7 +162,7 @@ export async function runLink(url: string, link: LinkSpec, seconds: number, seed
     predictionError: new Samples(), correctionsPerMinute: 0,
     remoteError: new Samples(), remoteJump: new Samples(), backwardSteps: 0, remoteFrames: 0, starvedShare: 0,
     delayMs: new Samples(), pingMs: new Samples(), jitterMs: new Samples(), patchesPerSecond: new Samples(), bytesPerSecondDown: new Samples(),
-    serverStalls: { stalled: 0, moving: 0 },
+    serverStalls: { stalled: 0, moving: 0 }, guesses: { guessed: 0, corrected: 0, correctedUnits: 0 },
     reaction: new Samples(), reactionMissed: 0, rttMs: new Samples(), trace: [],
   };
   for (const r of riders) r.conn.onAck = (_seq, error) => result.predictionError.add(error);

@@ -140,9 +140,8 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   /** stepsRun when the last patch went out. */
   private stepsPatched = 0;
   private tickCpu: NodeJS.CpuUsage | undefined;
-  /** The simulation's guess counters as last added to the metrics. */
+  /** The simulation's guess count as last added to the metrics. */
   private guessesCounted = 0;
-  private missesCounted = 0;
   private stepMs = 0;
   /** Fixed steps without food before hunger takes one mass (0: never). */
   private hungerTicks = 0;
@@ -166,6 +165,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
       tickMs: 1000 / tickRate,
     });
     this.hungerTicks = Math.round((options.hungerSeconds ?? HUNGER_SECONDS) * tickRate);
+    this.pond.sim.onGuessCorrected = (units) => metrics.guessCorrections.observe(units);
     // Every patch carries each client's position stream after the schema bytes.
     const serializer = new PondSerializer(pondTail(this.pond, (sessionId) => this.swimmers.get(sessionId)));
     serializer.reset(this.state);
@@ -320,6 +320,7 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
 
   override onDispose(): void {
     metrics.ponds.dec();
+    this.countGuesses();
   }
 
   /** Graceful shutdown: tell clients to go elsewhere (they rejoin through the matchmaker). */
@@ -523,13 +524,11 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
    * frees the seats of those idle for IDLE_TIMEOUT_SECONDS. A player who is away (its connection
    * dropped) is left to the reconnection grace, which ends sooner.
    */
-  /** Adds the steps the simulation guessed, and the guesses late inputs contradicted, since the last count. */
+  /** Adds the steps the simulation guessed since the last count. */
   private countGuesses(): void {
-    const sim = this.pond.sim;
-    if (sim.guessed > this.guessesCounted) metrics.guessedSteps.inc(sim.guessed - this.guessesCounted);
-    if (sim.missedGuesses > this.missesCounted) metrics.missedGuesses.inc(sim.missedGuesses - this.missesCounted);
-    this.guessesCounted = sim.guessed;
-    this.missesCounted = sim.missedGuesses;
+    const guessed = this.pond.sim.guessed;
+    if (guessed > this.guessesCounted) metrics.guessedSteps.inc(guessed - this.guessesCounted);
+    this.guessesCounted = guessed;
   }
 
   private checkIdle(): void {

@@ -126,6 +126,8 @@ export class PondSim<E extends object = object> {
   /** Ticks played on a guess, and late inputs that turned out to differ from their guess, so far. */
   guessed = 0;
   missedGuesses = 0;
+  /** Called when late inputs moved a swimmer off the path it was guessed along, with how far (units): what everyone else sees corrected. */
+  onGuessCorrected: ((units: number) => void) | undefined;
   private readonly ids = new IdPool(MAX_SWIMMERS);
   private readonly random: () => number;
   private readonly tickMs: number;
@@ -281,6 +283,8 @@ export class PondSim<E extends object = object> {
    */
   private settle(s: SimSwimmer & E, inputs: InputSource, dt: number): void {
     const confirmed = s.confirmed;
+    const guessedX = s.body.x;
+    const guessedY = s.body.y;
     let input: Steer | undefined;
     while (s.owed > 0 && (input = inputs.next()) !== undefined) {
       s.played++;
@@ -295,6 +299,8 @@ export class PondSim<E extends object = object> {
     s.guess.angle = s.held.angle;
     s.guess.thrust = s.held.thrust;
     for (let i = 0; i < s.owed; i++) stepTadpole(s.body, s.held, dt);
+    const off = Math.hypot(s.body.x - guessedX, s.body.y - guessedY);
+    if (off > 0) this.onGuessCorrected?.(off);
   }
 
   /**
@@ -316,7 +322,9 @@ export class PondSim<E extends object = object> {
   private forgive(s: SimSwimmer & E): void {
     s.owed = 0;
     s.owedTicks = 0;
+    const off = Math.hypot(s.body.x - s.confirmed.x, s.body.y - s.confirmed.y);
     copyPose(s.confirmed, s.body);
+    if (off > 0) this.onGuessCorrected?.(off);
   }
 }
 

@@ -173,6 +173,8 @@ describe("adaptive input cushion", () => {
     // Settled on a link whose inputs arrive 80 ms unevenly: a cushion of 2.
     drive(sim, s, q, 200, (i) => { s.arrivals.arrived(i * 50 + 25 + (i % 2 ? 40 : -40)); return 1; });
     expect(s.cushion).toBe(2);
+    const corrections: number[] = [];
+    sim.onGuessCorrected = (units) => corrections.push(units);
     while (q.size > 0) sim.step(DT);    // the cushion is spent (the step timer owed two steps at once, say)
     const at = { ...s.body };
     sim.step(DT);                       // nothing queued: a guess
@@ -189,8 +191,12 @@ describe("adaptive input cushion", () => {
     expect(s.confirmed).toEqual(truth);
     expect(s.owed).toBe(0);
     expect(q.size).toBe(0);
-    // The player turned meanwhile (0.05 rad an input): the guess was a miss.
+    // The player turned meanwhile (0.05 rad an input): the guess was a miss, and everyone else
+    // sees the tadpole corrected by a little.
     expect(sim.missedGuesses).toBe(1);
+    expect(corrections).toHaveLength(1);
+    expect(corrections[0]).toBeGreaterThan(0);
+    expect(corrections[0]).toBeLessThan(1);
   });
 
   it("is capped: a link that holds inputs for 300 ms at a time does not delay every input by that much", () => {

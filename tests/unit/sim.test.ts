@@ -68,7 +68,10 @@ describe("PondSim: the fixed step without sockets", () => {
     expect(s.playing).toBe(false);
     expect(s.confirmed, "its own client is still sent where its inputs brought it").toEqual(confirmed);
     // Inputs that never come are forgiven: the guesses are undone, back to where its inputs brought it.
+    const corrections: number[] = [];
+    sim.onGuessCorrected = (units) => corrections.push(units);
     for (let i = 0; i < 30; i++) sim.step(DT);
+    expect(corrections).toEqual([Math.hypot(expected.x - confirmed.x, expected.y - confirmed.y)]);
     expect(s.owed).toBe(0);
     expect(s.body).toEqual(confirmed);
     expect(s.confirmed).toEqual(confirmed);
