@@ -78,7 +78,7 @@ export { INPUT_CUSHION } from "./InputCushion.ts";
 export const MAX_GUESSES = 6;
 /**
  * Owed inputs are not coming when none has come for this many ticks (a client that stopped:
- * a hidden tab, a dead socket). They are forgiven (the guesses undone) and the cushion refilled.
+ * a hidden tab, a dead socket). They are forgiven (the guesses stand) and the cushion refilled.
  * A client whose inputs come each a tick late, as after the step timer ran two steps at once,
  * owes one for as long as that lasts and settles one every tick: that is not this.
  */
@@ -223,7 +223,7 @@ export class PondSim<E extends object = object> {
       const s = swimmers[i];
       s.stepCredit = Math.min(MAX_STEP_CREDIT, s.stepCredit + 1);
       const inputs = s.inputs;
-      if (inputs !== s.counted) { s.counted = inputs; s.played = 0; this.forgive(s); }
+      if (inputs !== s.counted) { s.counted = inputs; s.played = 0; this.forgive(s, true); }
       const grown = s.cushion;
       const cushion = (s.cushion = s.arrivals.observe(s.played + inputs.size));
       // A larger cushion is built by holding inputs back, once (a guess keeps the queue as it was).
@@ -270,7 +270,7 @@ export class PondSim<E extends object = object> {
         }
       }
       if (s.owed === 0) s.owedTicks = 0;
-      else if (++s.owedTicks > OWED_TICKS) { this.forgive(s); s.playing = false; }
+      else if (++s.owedTicks > OWED_TICKS) { this.forgive(s, false); s.playing = false; }
       const from = this.grid.update(s);
       if (from >= 0) this.onCellChange?.(s, from);
     }
@@ -311,17 +311,19 @@ export class PondSim<E extends object = object> {
   requeue(s: SimSwimmer & E, inputs: InputSource): void {
     s.inputs = inputs;
     s.playing = false;
-    this.forgive(s);
+    this.forgive(s, true);
   }
 
   /**
-   * Owed inputs that will not come (a new queue, or too long a wait): the guessed steps are
-   * undone. Only inputs move a tadpole for good, so its client never has to be corrected for
-   * a guess it did not make.
+   * Owed inputs that will not come. `undo`: the guessed steps are taken back (a reconnection:
+   * its client goes on from the body it last heard of). Otherwise they stand (a player gone
+   * quiet: its tadpole stays where others saw it swim to, and its client hears so and is
+   * corrected when it sends again, as after any time away).
    */
-  private forgive(s: SimSwimmer & E): void {
+  private forgive(s: SimSwimmer & E, undo: boolean): void {
     s.owed = 0;
     s.owedTicks = 0;
+    if (!undo) { copyPose(s.body, s.confirmed); return; }
     const off = Math.hypot(s.body.x - s.confirmed.x, s.body.y - s.confirmed.y);
     copyPose(s.confirmed, s.body);
     if (off > 0) this.onGuessCorrected?.(off);

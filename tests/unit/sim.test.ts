@@ -67,17 +67,27 @@ describe("PondSim: the fixed step without sockets", () => {
     expect(s.body).toEqual(expected);
     expect(s.playing).toBe(false);
     expect(s.confirmed, "its own client is still sent where its inputs brought it").toEqual(confirmed);
-    // Inputs that never come are forgiven: the guesses are undone, back to where its inputs brought it.
+    // Inputs that never come (its player went quiet) are forgiven: the guesses stand, and its own
+    // client is now told so.
+    for (let i = 0; i < 30; i++) sim.step(DT);
+    expect(s.owed).toBe(0);
+    expect(s.body).toEqual(expected);
+    expect(s.confirmed).toEqual(expected);
+    // A reconnection, by contrast, goes on from the body its client last heard of: guesses undone.
     const corrections: number[] = [];
     sim.onGuessCorrected = (units) => corrections.push(units);
-    for (let i = 0; i < 30; i++) sim.step(DT);
-    expect(corrections).toEqual([Math.hypot(expected.x - confirmed.x, expected.y - confirmed.y)]);
-    expect(s.owed).toBe(0);
-    expect(s.body).toEqual(confirmed);
-    expect(s.confirmed).toEqual(confirmed);
-    q.push(1);
+    q.push(INPUT_CUSHION);
+    for (let i = 0; i < INPUT_CUSHION + 2; i++) sim.step(DT);   // plays what came, then guesses twice
+    expect(s.owed).toBe(2);
+    const heard = { ...s.confirmed };
+    const fresh = new Queue();
+    sim.requeue(s, fresh);
+    expect(s.body).toEqual(heard);
+    expect(corrections).toHaveLength(1);
+    fresh.push(1);
     sim.step(DT);
-    expect(q.size, "one input is not a cushion: it waits").toBe(1);
+    expect(s.body, "no guessing on for the new connection").toEqual(heard);
+    expect(fresh.size, "one input is not a cushion: it waits").toBe(1);
   });
 
   it("never takes more steps than its banked credit, however many inputs arrive", () => {
