@@ -1,27 +1,14 @@
 /**
- * Client benchmark (`npm run bench:client`), writing docs/benchmarks/client.md in two sections
- * (each rewrites only its own markers' text, so `--cold-only` keeps the last full run's frames):
- *
- * - Cold load (bench-client/coldLoad.ts): fresh browser contexts load the game, unthrottled and
- *   on an emulated 1.6 Mbit/s, 150 ms link, --cold-runs times each: bytes over HTTP against the
- *   goal of < 400 KB, the requests, first paint, the time to a playable pond, the bundle sizes.
- * - Frames: the real server on a free loopback port, --bots bots (`npm run bots --orbit`) circling
- *   the page's tadpole within 300 units (all in view), the game in headless Chromium at 1280x720:
- *   every animation frame recorded for --seconds after a 5 s warm-up (bench-client/page.ts),
- *   then a 3 s trace of where a frame's time goes (bench-client/trace.ts).
- *
- *   npm run bench:client -- [--cold-only] [--cold-runs 3] [--bots 200] [--seconds 20] [--report PATH]
- *
- * `--cold-runs 0` skips the cold load; `--report PATH` updates PATH instead of the doc. Build the
- * client first (`npx vite build`). Chromium renders WebGL in software here (SwiftShader).
+ * `npm run bench:client`: the cold load (bench-client/coldLoad.ts) and the frames of a crowded pond
+ * (--bots bots circling the page's tadpole; bench-client/page.ts and trace.ts), each rewriting only
+ * its own section of docs/benchmarks/client.md (or of `--report PATH`), which says how each figure
+ * is measured. Build the client first (`npx vite build`).
  */
 import { join, resolve } from "node:path";
 import { spawnTs, REPO_ROOT, type ManagedProcess } from "../kit/process.ts";
-import type { ServerProcess } from "../kit/server.ts";
 import { delay } from "../kit/waitFor.ts";
-import { CHROMIUM_ARGS, CHROMIUM_PATH, DESKTOP, launchBrowser, type LaunchedBrowser } from "../kit/browser/launch.ts";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, DESKTOP } from "../kit/browser/launch.ts";
 import { openPond, saveScreenshot, snapshot, waitForPond } from "../kit/browser/pond.ts";
-import { copyBuiltClient, startGameServer, type ClientCopy } from "../kit/browser/builtClient.ts";
 import { commandLine, readFlags } from "../kit/args.ts";
 import { MAX_BOTS } from "../kit/player/botArgs.ts";
 import { cpuModel, loadAverage as load, nproc } from "./lib/machine.ts";
@@ -29,9 +16,10 @@ import { commandText, writeText } from "./lib/report.ts";
 import { updatedReport } from "./lib/sections.ts";
 import { measureTable } from "./lib/table.ts";
 import { runColdLoads } from "./bench-client/coldLoad.ts";
-import { coldLoadMarkdown, coldTable, verdict } from "./bench-client/coldReport.ts";
+import { coldLoadMarkdown, coldTable, verdict, type RunInfo } from "./bench-client/coldReport.ts";
 import { FRAME_MEASURES, INSTRUMENT, RENDERER, START, STOP, frames as measured, type Frames, type Recording } from "./bench-client/page.ts";
 import { TRACE_MEASURES, traceFrames, type FrameBreakdown } from "./bench-client/trace.ts";
+import { onStage } from "./bench-client/stage.ts";
 
 const USAGE = "usage: npm run bench:client -- [--cold-only] [--cold-runs 3] [--bots 200] [--seconds 20] [--report PATH]";
 const flags = commandLine("bench:client", USAGE, (argv) => readFlags(argv, {
@@ -42,27 +30,23 @@ const flags = commandLine("bench:client", USAGE, (argv) => readFlags(argv, {
   "cold-only": { type: "boolean" },
   report: { type: "string" },
 }));
-const bots = flags.bots ?? 200;
-const seconds = flags.seconds ?? 20;
-const coldRuns = flags["cold-runs"] ?? 3;
-const coldOnly = flags["cold-only"] ?? false;
+const { bots = 200, seconds = 20, "cold-runs": coldRuns = 3, "cold-only": coldOnly = false } = flags;
 if (coldOnly && coldRuns < 1) {
   console.error("bench:client: --cold-only needs --cold-runs of at least 1");
   process.exit(2);
 }
 /** The crowd circles the page's tadpole on rings up to this far out (all in view), after this warm-up; then a trace this long. */
-const SPREAD = 300;
-const WARMUP_S = 5;
-const TRACE_S = 3;
+const [SPREAD, WARMUP_S, TRACE_S] = [300, 5, 3];
 const { width, height } = DESKTOP.viewport!;
 const dpr = DESKTOP.deviceScaleFactor!;
 /** The report to update: docs/benchmarks/client.md, or `--report PATH` (to try a run without touching it). */
 const REPORT = flags.report ? resolve(flags.report) : join(REPO_ROOT, "docs", "benchmarks", "client.md");
 const command = commandText("bench:client");
 
-interface Machine { nproc: string; cpu: string; node: string; chromium: string; renderer: string; loadStart: string; loadEnd: string }
-
-const date = (): string => new Date().toISOString().replace(/\.\d+Z$/, "Z");
+/** Where and when a section was measured: the load average at `loadStart` and now. */
+const runInfo = (loadStart: string): RunInfo => ({
+  command, date: new Date().toISOString().replace(/\.\d+Z$/, "Z"), machine: `${nproc()} CPU (nproc), ${cpuModel()}; Node ${process.version}`, loadStart, loadEnd: load(), cores: Number(nproc()),
+});
 
 async function main(): Promise<void> {
   if (coldRuns > 0) {
@@ -71,8 +55,7 @@ async function main(): Promise<void> {
     const v = verdict(cold);
     console.log(`\n${coldTable(cold).join("\n")}\ngoal < 400 KB: ${v.met ? "met" : "missed"}. ${v.sentence}`);
     if (cold.problems.length) console.warn(`[bench:client] cold load warnings:\n  ${cold.problems.join("\n  ")}`);
-    const machine = `${nproc()} CPU (nproc), ${cpuModel()}; Node ${process.version}`;
-    writeReport({ cold: coldLoadMarkdown(cold, { command, date: date(), machine, loadStart, loadEnd: load(), cores: Number(nproc()) }) });
+    writeReport({ cold: coldLoadMarkdown(cold, runInfo(loadStart)) });
   }
   if (!coldOnly) await frames();
 }
@@ -88,23 +71,11 @@ function writeReport(updates: { cold?: string; frames?: string }): void {
 const template = (sections: Record<string, string>): string => `# Client benchmark\n\n${sections.cold}\n\n${sections.frames}\n`;
 const PLACEHOLDERS = { cold: "Not measured yet: run `npm run bench:client -- --cold-only`.", frames: "Not measured yet: run `npm run bench:client`." };
 
-async function frames(): Promise<void> {
+/** Bots and the page connect from 127.0.0.1, and all must share one pond. */
+function frames(): Promise<void> {
   const loadStart = load();
-  let client: ClientCopy | undefined;
-  let server: ServerProcess | undefined;
-  let botRun: ManagedProcess | undefined;
-  let chromium: LaunchedBrowser | undefined;
-  try {
-    // Bots and the page connect from 127.0.0.1, and all must share one pond.
-    // Serve a private copy of dist/ (a build running meanwhile must not swap the assets).
-    client = await copyBuiltClient();
-    server = await startGameServer({
-      clientDir: client.dir,
-      env: { MAX_CONNECTIONS_PER_IP: String(bots + 50), MAX_PLAYERS: String(bots + 50), LOG_LEVEL: "warn" },
-    });
+  return onStage({ MAX_CONNECTIONS_PER_IP: String(bots + 50), MAX_PLAYERS: String(bots + 50) }, async ({ server, chromium }) => {
     console.log(`[bench:client] server on ${server.httpUrl}`);
-
-    chromium = await launchBrowser();
     const context = await chromium.newContext(DESKTOP);
     await context.addInitScript(INSTRUMENT);
     // ?perf=1 asks the client to mark its scene update (performance.measure "pond:update").
@@ -113,56 +84,54 @@ async function frames(): Promise<void> {
     const renderer = String(await page.evaluate(RENDERER));
     const centre = player.joined.pose!;
     console.log(`[bench:client] page joined at (${centre.x.toFixed(0)}, ${centre.y.toFixed(0)}); WebGL: ${renderer}`);
+    let botRun: ManagedProcess | undefined;
+    try {
+      if (bots > 0) {
+        // `npm run bots` circling the page's tadpole, at the 30 Hz frame timer this benchmark has always used.
+        botRun = spawnTs("scripts/bots.ts", [
+          "--url", server.wsUrl, "--count", String(bots), `--orbit=${centre.x.toFixed(1)},${centre.y.toFixed(1)}`, "--spread", String(SPREAD),
+          "--frame-hz", "30", "--join-rate", "25", "--chat-every", "0", "--rename-share", "0", "--duration", String(Math.ceil(WARMUP_S + seconds + 600)),
+        ], { name: "bots" });
+        const ready = await botRun.waitForOutput(/\[bots\] ready (\d+)/, 60_000 + bots * 200);
+        console.log(`[bench:client] ${ready[1]}/${bots} bots joined`);
+        await waitForPond(page, (s) => s.count >= bots + 1, `the page to know ${bots} bots`, 60_000);
+      }
+      // Warm-up: let the bots spread onto their rings and the page settle (JIT, texture uploads).
+      await delay(WARMUP_S * 1000);
+      console.log(`[bench:client] recording ${seconds} s of frames with ${(await snapshot(page)).count} tadpoles known to the page…`);
+      await page.evaluate(START);
+      await delay(seconds * 1000);
+      const recording = measured((await page.evaluate(STOP)) as Recording);
+      const after = await snapshot(page);
+      await saveScreenshot(page, "bench-client");
+      // Then a short trace (tracing itself costs a little, so it is kept out of the recording).
+      console.log(`[bench:client] tracing ${TRACE_S} s to see where frame time goes…`);
+      const breakdown = await traceFrames(context, page, TRACE_S);
 
-    if (bots > 0) {
-      // `npm run bots` circling the page's tadpole, at the 30 Hz frame timer this benchmark has always used.
-      botRun = spawnTs("scripts/bots.ts", [
-        "--url", server.wsUrl, "--count", String(bots), `--orbit=${centre.x.toFixed(1)},${centre.y.toFixed(1)}`, "--spread", String(SPREAD),
-        "--frame-hz", "30", "--join-rate", "25", "--chat-every", "0", "--rename-share", "0", "--duration", String(Math.ceil(WARMUP_S + seconds + 600)),
-      ], { name: "bots" });
-      const ready = await botRun.waitForOutput(/\[bots\] ready (\d+)/, 60_000 + bots * 200);
-      console.log(`[bench:client] ${ready[1]}/${bots} bots joined`);
-      await waitForPond(page, (s) => s.count >= bots + 1, `the page to know ${bots} bots`, 60_000);
+      const problems = player.watch.unexpected();
+      if (!after.connected) problems.push("the page lost its connection during the run");
+      const section = framesMarkdown(recording, runInfo(loadStart), chromium.browser.version(), renderer, after.count, problems, breakdown);
+      // The console gets the section's tables.
+      console.log(`\n${section.split("\n").filter((line) => line.startsWith("|") || line.startsWith("###")).join("\n")}`);
+      if (problems.length) console.warn(`[bench:client] warnings:\n  ${problems.join("\n  ")}`);
+      writeReport({ frames: section });
+    } finally {
+      await botRun?.stop(8000);
     }
-    // Warm-up: let the bots spread onto their rings and the page settle (JIT, texture uploads).
-    await delay(WARMUP_S * 1000);
-    console.log(`[bench:client] recording ${seconds} s of frames with ${(await snapshot(page)).count} tadpoles known to the page…`);
-    await page.evaluate(START);
-    await delay(seconds * 1000);
-    const recording = measured((await page.evaluate(STOP)) as Recording);
-    const after = await snapshot(page);
-    await saveScreenshot(page, "bench-client");
-    // Then a short trace (tracing itself costs a little, so it is kept out of the recording).
-    console.log(`[bench:client] tracing ${TRACE_S} s to see where frame time goes…`);
-    const breakdown = await traceFrames(context, page, TRACE_S);
-
-    const machine: Machine = { nproc: nproc(), cpu: cpuModel(), node: process.version, chromium: chromium.browser.version(), renderer, loadStart, loadEnd: load() };
-    const problems = player.watch.unexpected();
-    if (!after.connected) problems.push("the page lost its connection during the run");
-    const section = framesMarkdown(recording, machine, after.count, problems, breakdown);
-    // The console gets the section's tables.
-    console.log(`\n${section.split("\n").filter((line) => line.startsWith("|") || line.startsWith("###")).join("\n")}`);
-    if (problems.length) console.warn(`[bench:client] warnings:\n  ${problems.join("\n  ")}`);
-    writeReport({ frames: section });
-  } finally {
-    await botRun?.stop(8000);
-    await chromium?.close();
-    await server?.stop();
-    client?.remove();
-  }
+  });
 }
 
 /** What makes this run less than the reference run (200 bots, 20 s, quiet machine). */
-function caveats(m: Machine): string[] {
+function caveats(m: RunInfo): string[] {
   const out: string[] = [];
   if (bots !== 200 || seconds < 20) out.push(`A validation run (${bots} bots, ${seconds} s), not the reference run (\`npm run bench:client\`: 200 bots, 20 s).`);
   const startLoad = Number(m.loadStart.split(" ")[0]);
-  if (startLoad >= Number(m.nproc)) out.push(`The machine was busy (1-minute load ${startLoad.toFixed(1)} on ${m.nproc} cores at the start): frame times are pessimistic even for SwiftShader.`);
+  if (startLoad >= m.cores) out.push(`The machine was busy (1-minute load ${startLoad.toFixed(1)} on ${m.cores} cores at the start): frame times are pessimistic even for SwiftShader.`);
   return out;
 }
 
 /** The frames section of docs/benchmarks/client.md (between its markers). */
-function framesMarkdown(f: Frames, m: Machine, tadpoles: number, problems: string[], t: FrameBreakdown): string {
+function framesMarkdown(f: Frames, m: RunInfo, chromium: string, renderer: string, tadpoles: number, problems: string[], t: FrameBreakdown): string {
   return `## Frames: a crowded pond
 
 How smoothly the browser client draws a crowded pond: ${bots} bots circling within ${SPREAD} units of
@@ -170,11 +139,11 @@ the player (all in view of a ${width}x${height} window at DPR ${dpr}), measured 
 
 ${caveats(m).map((c) => `> **Note.** ${c}\n`).join("\n")}
 - Command: \`${command}\` (this section)
-- Date: ${date()}
-- Machine: ${m.nproc} CPU (nproc), ${m.cpu}; Node ${m.node}; Chromium ${m.chromium}
+- Date: ${m.date}
+- Machine: ${m.machine}; Chromium ${chromium}
 - Load average (1/5/15 min): ${m.loadStart} at start, ${m.loadEnd} at end
 - Chromium flags: \`${CHROMIUM_ARGS.join(" ")}\` (executable \`${CHROMIUM_PATH}\`)
-- WebGL: \`${m.renderer}\` (no GPU: software, on ${m.nproc} cores shared with the server and the bots)
+- WebGL: \`${renderer}\` (no GPU: software, on ${m.cores} cores shared with the server and the bots)
 
 ### Frame times (${f.seconds.toFixed(1)} s recorded after ${WARMUP_S} s warm-up; ${tadpoles} tadpoles known to the page)
 

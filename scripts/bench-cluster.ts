@@ -1,13 +1,8 @@
 /**
- * Matchmaking across processes, measured (docs/benchmarks/cluster.md says what and how):
- *
- *   npm run bench:cluster -- [--joins 200] [--concurrency 10] [--processes 2] [--urls u,u] [--json FILE]
- *
- * Join phase: players join round robin over the processes, each with the game's own PondSession
- * (not the kit's player: the drain phase measures how a session moves to another process when its
- * own shuts down): joins/s, latency, where they landed. Drain phase (a started cluster of 2 or
- * more): SIGTERM the busiest process, time until its players are all connected elsewhere.
- * Prints the figures as JSON. Exit code 0 when every join succeeded and nobody was lost.
+ * `npm run bench:cluster`: joins round robin over the processes, each with the game's own
+ * PondSession (not the kit's player: the drain phase measures how a session moves when its process
+ * shuts down), then SIGTERM to the busiest process and the time until its players are back
+ * elsewhere; docs/benchmarks/cluster.md says what and how. Prints JSON; exit 0 if none failed or lost.
  */
 import { writeFileSync } from "node:fs";
 import { cpus, availableParallelism, loadavg } from "node:os";
@@ -32,8 +27,7 @@ const args = commandLine("bench:cluster", USAGE, (argv) => readFlags(argv, {
   urls: { type: "string" },
   json: { type: "string" },
 }));
-const joins = args.joins ?? 200;
-const concurrency = args.concurrency ?? 10;
+const { joins = 200, concurrency = 10 } = args;
 const MAX_PLAYERS = 20;
 const log = (message: string) => console.error(`bench:cluster: ${message}`);
 const round = (value: number, digits = 0) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -44,14 +38,10 @@ interface Node { url: string; port: number; pid?: number }
 /** Starts scripts/cluster.ts (private Redis) on a run of free ports; resolves once every process is ready. */
 async function startCluster(processes: number): Promise<{ proc: ManagedProcess; nodes: Node[] }> {
   for (let attempt = 1; ; attempt++) {
-    const proc = spawnTs("scripts/cluster.ts", [String(processes)], {
-      name: "cluster",
-      env: {
-        BASE_PORT: String(await freePort()), HOST: "127.0.0.1", CLIENT_DIR: "", LOG_LEVEL: "warn", MAX_PLAYERS: String(MAX_PLAYERS),
-        // Every bench player comes from 127.0.0.1: lift the per-address limit (default 20).
-        MAX_CONNECTIONS_PER_IP: "100000", PUBLIC_ADDRESS: undefined,
-      },
-    });
+    // Every bench player comes from 127.0.0.1: lift the per-address limit (default 20).
+    const proc = spawnTs("scripts/cluster.ts", [String(processes)], { name: "cluster", env: {
+      BASE_PORT: String(await freePort()), HOST: "127.0.0.1", CLIENT_DIR: "", LOG_LEVEL: "warn", MAX_PLAYERS: String(MAX_PLAYERS), MAX_CONNECTIONS_PER_IP: "100000", PUBLIC_ADDRESS: undefined,
+    } });
     try {
       await proc.waitForOutput(/Play at any of them/, 90_000);
     } catch (error) {
@@ -107,20 +97,13 @@ async function main(): Promise<number> {
         sessions.push(session);
         const t0 = performance.now();
         // start() retries failed attempts itself (counted below); a join slower than 30 s failed.
-        await withTimeout(session.start(), 30_000, `join ${i}`).then(() => latencies.push(performance.now() - t0), () => {
-          failures++;
-          log(`join ${i} via ${nodes[first].url} failed`);
-        });
+        await withTimeout(session.start(), 30_000, `join ${i}`).then(() => latencies.push(performance.now() - t0), () => { failures++; log(`join ${i} via ${nodes[first].url} failed`); });
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
     const seconds = (performance.now() - started) / 1000;
     results.join = {
-      joins: latencies.length,
-      failures,
-      retriedAttempts: sessions.reduce((sum, s) => sum + s.counts.failedAttempts, 0),
-      seconds: round(seconds, 2),
-      joinsPerSecond: round(latencies.length / seconds, 1),
+      joins: latencies.length, failures, retriedAttempts: sessions.reduce((sum, s) => sum + s.counts.failedAttempts, 0), seconds: round(seconds, 2), joinsPerSecond: round(latencies.length / seconds, 1),
       latencyMs: { p50: round(percentile(latencies, 50)), p95: round(percentile(latencies, 95)), p99: round(percentile(latencies, 99)), max: round(max(latencies)) },
     };
     if (failures > 0) ok = false;
@@ -129,12 +112,9 @@ async function main(): Promise<number> {
     await waitFor(async () => (await Promise.all(nodes.map((n) => metricsOf(n.url)))).reduce((sum, c) => sum + c.players, 0) === latencies.length,
       { timeoutMs: 10_000, intervalMs: 50, message: "the metrics to count every player" }).catch((error) => log(String(error)));
     const here = (n: Node) => sessions.filter((s) => portOf(s) === n.port);
-    results.perProcess = await Promise.all(nodes.map(async (n) => {
-      const m = await metricsOf(n.url);
-      return { url: n.url, players: m.players, ponds: m.rooms, socketsHere: here(n).length };
-    }));
-    const ponds = await fetchPonds(nodes[0].url);
-    results.ponds = { count: ponds.length, sizes: ponds.map((p) => p.clients).sort((a, b) => b - a) };
+    results.perProcess = await Promise.all(nodes.map(async (n) => metricsOf(n.url).then((m) => ({ url: n.url, players: m.players, ponds: m.rooms, socketsHere: here(n).length }))));
+    const ponds = (await fetchPonds(nodes[0].url)).map((p) => p.clients).sort((a, b) => b - a);
+    results.ponds = { count: ponds.length, sizes: ponds };
 
     // Phase 2: drain the busiest process; time until its players are back elsewhere.
     if (cluster && processes >= 2) {

@@ -1,12 +1,7 @@
 /**
- * Headless bots for load and soak testing:
- *
- *   npm run bots -- --count 50 --url ws://localhost:2567 [--duration 60] [--chat-every 20]
- *
- * Each bot is the kit's headless player (kit/player/) on the game's own net layer: it wanders
- * around the pond, chats now and then and may rename itself once. A summary line goes to
- * stdout every few seconds. Ctrl-C / SIGTERM (or the end of --duration) leaves the rooms and
- * exits 0; exit code 1 means no bot ever connected, 2 a bad command line.
+ * `npm run bots` (options: kit/player/botArgs.ts): headless bots, each the kit's player wandering,
+ * chatting and maybe renaming itself once, with a summary line every few seconds. Ctrl-C, SIGTERM
+ * or the end of --duration leaves the rooms and exits 0; 1 if no bot ever connected, 2 bad usage.
  */
 import { commandLine } from "../kit/args.ts";
 import { USAGE, parseBotArgs } from "../kit/player/botArgs.ts";

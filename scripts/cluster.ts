@@ -1,45 +1,34 @@
 /**
- * A local cluster: N game server processes sharing matchmaking through Redis.
- *
- *   npm run cluster                 # one process per core, ports 2567, 2568, ...
- *   npm run cluster -- 3            # three processes
- *   BASE_PORT=3000 REDIS_URL=redis://127.0.0.1:6379 npm run cluster -- --processes 2
- *
- * Each process gets PORT = BASE_PORT + i, REDIS_URL and PUBLIC_ADDRESS (default
- * `localhost:<port>`; a PUBLIC_ADDRESS containing `{port}` or `{index}` is a pattern, e.g.
- * `game.example.com/p{index}` behind a reverse proxy). Every other variable of
- * server/config.ts passes through unchanged (HOST defaults to 127.0.0.1 here: set HOST=0.0.0.0
- * to serve the LAN). Without REDIS_URL a private redis-server is started on a free loopback
- * port and stopped at the end.
- *
- * Ctrl-C or SIGTERM is forwarded once to every process (graceful shutdown: ponds close with
- * SERVER_SHUTDOWN and players move); a second Ctrl-C kills them. Stop one process alone
- * (`kill -TERM <pid>`) to watch its players move to the others. The script exits when every
- * process has exited: 0 if all exited cleanly, 1 otherwise; 2 for a bad command line.
+ * `npm run cluster`: N game server processes (PORT = BASE_PORT + i) sharing matchmaking through
+ * Redis, a private redis-server unless REDIS_URL is set. What it reads, prints and how it stops
+ * (Ctrl-C forwarded once, a second one kills; exit 0 clean, 1 not, 2 bad command line):
+ * docs/operations.md, "Quick start: a local cluster".
  */
 import { availableParallelism } from "node:os";
 import { createServer } from "node:net";
+import { parseArgs } from "node:util";
 import { freePort } from "../kit/ports.ts";
 import { ManagedProcess, spawnTs } from "../kit/process.ts";
 import { redisCommand } from "../kit/redis.ts";
 import { waitForHealth } from "../kit/server.ts";
 import { waitFor } from "../kit/waitFor.ts";
 import { ArgsError, commandLine, numberInRange } from "../kit/args.ts";
-import { parseArgs } from "node:util";
 
-interface Member {
-  index: number;
-  port: number;
-  publicAddress: string;
-  proc: ManagedProcess;
-}
+const USAGE = "usage: npm run cluster -- [N | --processes N]   (env: BASE_PORT, REDIS_URL, PUBLIC_ADDRESS, HOST, and every server setting)";
+const log = (message: string): void => console.error(`cluster: ${message}`);
 
 /** `npm run cluster -- 3`, `-n 3` or `--processes 3`; else CLUSTER_PROCESSES, else one per CPU. */
 function parseClusterArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { processes: number; basePort: number; help: boolean } {
-  const { values, positionals } = readCommand(argv);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { processes: { type: "string", short: "n" }, help: { type: "boolean", short: "h" } } });
+  } catch (error) {
+    throw new ArgsError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
   if (positionals.length > 1) throw new ArgsError(`unknown argument "${positionals[1]}"`);
   const given = values.processes ?? positionals[0] ?? env.CLUSTER_PROCESSES;
-  const processes = given === undefined ? availableParallelism() : count(given);
+  const processes = given === undefined ? availableParallelism() : numberInRange("the number of processes", given, 1, 64, true);
   const basePort = env.BASE_PORT ? Number(env.BASE_PORT) : 2567;
   if (!Number.isInteger(basePort) || basePort < 1 || basePort + processes - 1 > 65535) {
     throw new ArgsError(`BASE_PORT must be a port from 1 to ${65536 - processes}, got "${env.BASE_PORT}"`);
@@ -47,27 +36,9 @@ function parseClusterArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { pr
   return { processes, basePort, help: values.help ?? false };
 }
 
-function readCommand(argv: readonly string[]) {
-  try {
-    return parseArgs({ args: [...argv], allowPositionals: true, options: { processes: { type: "string", short: "n" }, help: { type: "boolean", short: "h" } } });
-  } catch (error) {
-    throw new ArgsError((error as Error).message);
-  }
-}
-
-function count(raw: string): number {
-  return numberInRange("the number of processes", raw, 1, 64, true);
-}
-
-const USAGE = "usage: npm run cluster -- [N | --processes N]   (env: BASE_PORT, REDIS_URL, PUBLIC_ADDRESS, HOST, and every server setting)";
-
-function log(message: string): void {
-  console.error(`cluster: ${message}`);
-}
-
 /** Throws if something already listens on `port` (a clear message beats N EADDRINUSE crashes). */
-async function ensureFree(port: number, host: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
+function ensureFree(port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     const probe = createServer();
     probe.once("error", (error: NodeJS.ErrnoException) => {
       reject(new ArgsError(error.code === "EADDRINUSE" ? `port ${port} is in use (set BASE_PORT)` : `cannot bind ${host}:${port}: ${error.message}`));
@@ -104,41 +75,28 @@ async function main(): Promise<number> {
   }
   const host = process.env.HOST?.trim() || "127.0.0.1";
   const pattern = process.env.PUBLIC_ADDRESS?.trim() || undefined;
-  const members: Member[] = [];
+  const ports = Array.from({ length: args.processes }, (_, i) => args.basePort + i);
   let redis: { url: string; proc: ManagedProcess } | undefined;
-
-  const stopRedis = async () => { await redis?.proc.stop(3000); };
-  // Never leave children behind, even if this script crashes: kit/process.ts kills them on exit.
-
+  let redisUrl = process.env.REDIS_URL?.trim() || undefined;
+  let addresses: string[];
   try {
-    const addresses = Array.from({ length: args.processes }, (_, i) => publicAddressFor(pattern, i, args.basePort + i, args.processes));
-    for (let i = 0; i < args.processes; i++) await ensureFree(args.basePort + i, host);
-
-    let redisUrl = process.env.REDIS_URL?.trim() || undefined;
+    addresses = ports.map((port, i) => publicAddressFor(pattern, i, port, args.processes));
+    for (const port of ports) await ensureFree(port, host);
     if (!redisUrl) {
       redis = await startPrivateRedis();
       redisUrl = redis.url;
       log(`started a private redis-server at ${redisUrl} (set REDIS_URL to use your own)`);
     }
-
-    for (let i = 0; i < args.processes; i++) {
-      const port = args.basePort + i;
-      // Its own process group: a terminal's Ctrl-C reaches only us, and we forward it exactly
-      // once (Colyseus shuts down gracefully on the first SIGINT/SIGTERM and dies on a second).
-      const proc = spawnTs("server/main.ts", [], {
-        name: `process ${i + 1}`,
-        inherit: true,
-        env: { PORT: String(port), HOST: host, REDIS_URL: redisUrl, PUBLIC_ADDRESS: addresses[i] },
-      });
-      const member: Member = { index: i, port, publicAddress: addresses[i], proc };
-      members.push(member);
-    }
   } catch (error) {
     log(error instanceof Error ? error.message : String(error));
-    await Promise.all(members.map((m) => m.proc.stop(60_000)));
-    await stopRedis();
     return error instanceof ArgsError ? 2 : 1;
   }
+  // Each in its own process group: a terminal's Ctrl-C reaches only us, and we forward it exactly
+  // once (Colyseus shuts down gracefully on the first SIGINT/SIGTERM and dies on a second). Never
+  // left behind, even if this script crashes: kit/process.ts kills them on exit.
+  const members = ports.map((port, i) => ({ index: i, port, publicAddress: addresses[i], proc: spawnTs("server/main.ts", [], {
+    name: `process ${i + 1}`, inherit: true, env: { PORT: String(port), HOST: host, REDIS_URL: redisUrl, PUBLIC_ADDRESS: addresses[i] },
+  }) }));
 
   let stopping = false;
   let firstSignalAt = 0;
@@ -154,8 +112,7 @@ async function main(): Promise<number> {
     log(force ? `killing ${running} remaining process(es)` : `${signal}: shutting down ${running} process(es) gracefully (again to force)`);
     for (const m of members) m.proc.signal(sent);
   };
-  process.on("SIGINT", () => forward("SIGINT"));
-  process.on("SIGTERM", () => forward("SIGTERM"));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => forward(signal));
 
   for (const m of members) {
     void m.proc.exited.then((exit) => {
@@ -171,7 +128,7 @@ async function main(): Promise<number> {
   }
 
   const exits = await Promise.all(members.map((m) => m.proc.exited));
-  await stopRedis();
+  await redis?.proc.stop(3000);
   const clean = exits.every((e) => e.code === 0);
   log(`all processes exited${clean ? "" : ": " + exits.map((e, i) => `${i + 1}=${e.code ?? e.signal}`).join(" ")}`);
   return clean ? 0 : 1;

@@ -1,11 +1,7 @@
 /**
- * `npm run dev`: the game server, restarted on every change to its sources (`tsx watch`), and the
- * client through Vite's dev server with hot module replacement. Open the Vite URL: Vite passes
- * /matchmake, /ponds, /health and the room sockets to the game server (vite.config.ts), so the
- * page talks to one origin as in production.
- *
- * DEV_PORT (default 5173) is the page's port, POND_SERVER_PORT (default 2567) the game server's;
- * every other variable goes to the game server as usual. Ctrl-C stops both.
+ * `npm run dev` (README, "Developing"): the game server under `tsx watch` on POND_SERVER_PORT, and
+ * the client through Vite's dev server on DEV_PORT, which passes the API and the room sockets to
+ * it (vite.config.ts). Every other variable goes to the game server as usual. Ctrl-C stops both.
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
@@ -26,10 +22,7 @@ const server = spawn(process.execPath, [tsx, "watch", "--clear-screen=false", "s
   env: { ...process.env, PORT: serverPort, HOST: "127.0.0.1", CLIENT_DIR: "" },
 });
 
-const vite = await createServer({
-  configFile: `${root}vite.config.ts`,
-  server: { port: devPort, strictPort: true, host },
-});
+const vite = await createServer({ configFile: `${root}vite.config.ts`, server: { port: devPort, strictPort: true, host } });
 await vite.listen();
 vite.printUrls();
 console.info(`game server on http://127.0.0.1:${serverPort} (restarts on change); open the page above`);
@@ -42,8 +35,7 @@ async function stop(code: number): Promise<void> {
   await vite.close();
   process.exit(code);
 }
-process.once("SIGINT", () => void stop(0));
-process.once("SIGTERM", () => void stop(0));
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void stop(0));
 server.once("exit", (code) => {
   if (!stopping) {
     console.error(`game server exited (${code}); stopping the dev server`);

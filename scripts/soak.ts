@@ -1,9 +1,7 @@
 /**
- * `npm run soak -- --minutes 30`: the real server on a free 127.0.0.1 port behind a cut proxy,
- * and bots (scripts/soak/bot.ts) that join, swim, chat, leave and come back while the soak cuts
- * random bots' sockets. A row per report period (COLUMNS: errors, whose goal is zero, patch-rate
- * dips, the server's memory and loop lag), then docs/benchmarks/soak.md's run section.
- * Exit code 1 if there was any error.
+ * `npm run soak`: the real server behind a cut proxy, and bots (soak/bot.ts) that join, swim, chat,
+ * leave and come back while their sockets are cut; a row per report period (COLUMNS), then the run
+ * section of docs/benchmarks/soak.md (which says what each column means). Exit 1 on any error.
  */
 import { cpus, totalmem, release, platform } from "node:os";
 import { resolve } from "node:path";
@@ -35,25 +33,14 @@ const args = commandLine("soak", USAGE, (argv) => readFlags(argv, {
   seed: { type: "number", min: 0, max: 2 ** 32 - 1, integer: true },
   out: { type: "string" },
 }));
-const minutes = args.minutes ?? 30;
-const botCount = args.bots ?? 40;
-const seed = args.seed ?? Date.now() >>> 0;
-const out = args.out ?? "docs/benchmarks/soak.md";
+const { minutes = 30, bots: botCount = 40, seed = Date.now() >>> 0, out = "docs/benchmarks/soak.md" } = args;
 const WINDOW_MS = 5000;
 
 /** What the bots did in one report period (differences of their life totals). */
 interface Counts { joins: number; leaves: number; drops: number; reconnects: number; chatsSent: number; chatsSeen: number }
 
-interface Row extends Counts {
-  minute: string;
-  bots: number;
-  cuts: number;
-  errors: number;
-  /** Sorted patches/s of every steady bot over each 5 s window of the period. */
-  rates: number[];
-  /** The server's /metrics at the end of the period (undefined if the read failed). */
-  metrics: MetricsSnapshot | undefined;
-}
+/** One report period: `rates` are the sorted patches/s of every steady bot over each 5 s window, `metrics` the server's at its end (undefined if the read failed). */
+interface Row extends Counts { minute: string; bots: number; cuts: number; errors: number; rates: number[]; metrics: MetricsSnapshot | undefined }
 
 const f = (n: number, d = 1) => fixed(n, d, "n/a");
 const rate = (r: Row, p: number) => f(r.rates.length ? percentile(r.rates, p) : NaN);
@@ -62,11 +49,7 @@ const metric = (name: string, sample: string, scale = 1, digits = 1): Column<Row
 const COLUMNS: Array<Column<Row>> = [
   { name: "min", cell: (r) => r.minute },
   { name: "bots in", cell: (r) => r.bots },
-  { name: "joins", cell: (r) => r.joins },
-  { name: "leaves", cell: (r) => r.leaves },
-  { name: "cuts", cell: (r) => r.cuts },
-  { name: "drops", cell: (r) => r.drops },
-  { name: "reconnects", cell: (r) => r.reconnects },
+  ...(["joins", "leaves", "cuts", "drops", "reconnects"] as const).map((key): Column<Row> => ({ name: key, cell: (r) => r[key] })),
   { name: "chat sent/seen", cell: (r) => `${r.chatsSent}/${r.chatsSeen}` },
   { name: "errors", cell: (r) => r.errors, met: (r) => r.errors === 0 },
   { name: "patches/s min (p5, median) over 5 s", cell: (r) => `${rate(r, 0)} (${rate(r, 5)}, ${rate(r, 50)}; ${r.rates.length} windows)` },
@@ -89,7 +72,7 @@ async function main(): Promise<void> {
     env: { LOG_LEVEL: "warn", MAX_CONNECTIONS_PER_IP: String(botCount * 3 + 20), JOIN_RATE_PER_IP: "10000" },
     onOutput: (text) => { for (const line of text.split("\n")) if (/"level":(50|60)/.test(line)) serverErrorLines++; },
   });
-  const httpUrl = server.httpUrl;
+  const { httpUrl } = server;
   // A hard stop well past the planned end, whatever happens.
   setTimeout(() => {
     console.error("[soak] hard stop: the run overran its time by 2 minutes");
@@ -138,13 +121,11 @@ async function main(): Promise<void> {
     }
   }, WINDOW_MS);
 
-  const totals = (): Counts & { cuts: number } => {
-    const sum = (of: (b: SoakBot) => number) => bots.reduce((n, b) => n + of(b), 0);
-    return {
-      joins: sum((b) => b.bot.counters.joins), leaves: sum((b) => b.leaves), drops: sum((b) => b.drops), reconnects: sum((b) => b.reconnects),
-      chatsSent: sum((b) => b.bot.counters.chatSent), chatsSeen: sum((b) => b.bot.counters.chatSeen), cuts,
-    };
-  };
+  const sumBots = (of: (b: SoakBot) => number) => bots.reduce((n, b) => n + of(b), 0);
+  const totals = (): Counts & { cuts: number } => ({
+    joins: sumBots((b) => b.bot.counters.joins), leaves: sumBots((b) => b.leaves), drops: sumBots((b) => b.drops), reconnects: sumBots((b) => b.reconnects),
+    chatsSent: sumBots((b) => b.bot.counters.chatSent), chatsSeen: sumBots((b) => b.bot.counters.chatSeen), cuts,
+  });
   const rows: Row[] = [];
   let last = totals();
   const report = async (minute: string) => {
@@ -157,8 +138,7 @@ async function main(): Promise<void> {
     const row: Row = { minute, bots: bots.filter((b) => b.in).length, ...delta, errors: periodErrors, rates: rates.sort((a, b) => a - b), metrics: metrics ?? undefined };
     rows.push(row);
     consoleRow(COLUMNS.map((c) => c.cell(row)));
-    periodErrors = 0;
-    rates = [];
+    [periodErrors, rates] = [0, []];
   };
   consoleRow(COLUMNS.map((c) => c.name));
   const elapsed = () => ((performance.now() - t0) / 60_000).toFixed(1);
@@ -168,24 +148,17 @@ async function main(): Promise<void> {
   clearInterval(reporter);
   await report(`${elapsed()} (end)`);
   stopping = true;
-  clearInterval(cutter);
-  clearInterval(windowTimer);
+  for (const timer of [cutter, windowTimer]) clearInterval(timer);
 
   // Everyone leaves; then the server must be empty again.
   await Promise.all(bots.map((b) => b.stop()));
   ticker.stop();
   let leftover = "";
   let notEmpty = 0;
-  await waitFor(async () => {
-    try {
-      const [ponds, health, m] = await Promise.all([fetchPonds(httpUrl), fetchHealth(httpUrl), fetchMetrics(httpUrl)]);
-      leftover = `ponds ${ponds.length}, players ${health.players}, pond_players ${m.sum("pond_players")}, heap ${(m.sum("nodejs_heap_size_used_bytes") / 1048576).toFixed(1)} MB`;
-      return ponds.length === 0 && health.players === 0 && m.sum("pond_players") === 0;
-    } catch (error) {
-      leftover = `check failed: ${(error as Error).message}`;
-      return false;
-    }
-  }, { timeoutMs: 30_000, intervalMs: 500, message: "the server to be empty" }).catch(() => {
+  await waitFor(() => Promise.all([fetchPonds(httpUrl), fetchHealth(httpUrl), fetchMetrics(httpUrl)]).then(([ponds, health, m]) => {
+    leftover = `ponds ${ponds.length}, players ${health.players}, pond_players ${m.sum("pond_players")}, heap ${(m.sum("nodejs_heap_size_used_bytes") / 1048576).toFixed(1)} MB`;
+    return ponds.length === 0 && health.players === 0 && m.sum("pond_players") === 0;
+  }, (error: Error) => void (leftover = `check failed: ${error.message}`)), { timeoutMs: 30_000, intervalMs: 500, message: "the server to be empty" }).catch(() => {
     notEmpty = 1;
     errors.push({ bot: -1, message: `server not empty 30 s after every bot left: ${leftover}` });
   });
@@ -194,13 +167,8 @@ async function main(): Promise<void> {
 
   const sum = (of: (r: Row) => number) => rows.reduce((n, r) => n + of(r), 0);
   const summary = {
-    totalErrors: sum((r) => r.errors) + notEmpty,
-    serverErrorLogLines: serverErrorLines,
-    totalCuts: cuts,
-    totalJoins: sum((r) => r.joins),
-    totalReconnects: sum((r) => r.reconnects),
-    worstRate: Math.min(...rows.flatMap((r) => r.rates.slice(0, 1))),
-    leftover,
+    totalErrors: sum((r) => r.errors) + notEmpty, serverErrorLogLines: serverErrorLines, totalCuts: cuts, totalJoins: sum((r) => r.joins),
+    totalReconnects: sum((r) => r.reconnects), worstRate: Math.min(...rows.flatMap((r) => r.rates.slice(0, 1))), leftover,
   };
   console.log(`[soak] done: ${JSON.stringify(summary)}`);
   if (out !== "-") {
@@ -214,9 +182,7 @@ async function main(): Promise<void> {
 /** The run's section of the report (between its markers; the text around it is written by hand). */
 function markdown(command: string, started: Date, rows: Row[], summary: object, errors: Array<{ bot: number; message: string }>): string {
   const cpu = cpus();
-  return [
-    `- Command: \`${command}\``,
-    `- Date: ${started.toISOString()}`,
+  return [`- Command: \`${command}\``, `- Date: ${started.toISOString()}`,
     `- Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${platform()} ${release()}, Node ${process.version} (shared with other work while it ran)`,
     `- Server: started by the soak (server/main.ts, LOG_LEVEL=warn); ${botCount} bots; seed ${seed}`,
     "",

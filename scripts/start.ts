@@ -1,25 +1,16 @@
 /**
- * `npm start`: build the browser client, then run the server. On a production install
- * (`npm ci --omit=dev`) the build tool is absent: the server then serves the client already built
- * into dist/ (run `npm run build` where dev dependencies are installed, e.g. a build stage), and
- * says so; with neither, it stops with what to do instead of serving a site without its page.
+ * `npm start` (README, "Running the dedicated server"): build the client, then run the server. On a
+ * production install (no vite) it serves the client already built into dist/, or stops with what
+ * to do instead of serving a site without its page.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 
-/** Vite's build API, or undefined where it is not installed (a production install). */
-async function vite(): Promise<typeof import("vite") | undefined> {
-  try {
-    return await import("vite");
-  } catch {
-    return undefined;
-  }
-}
-
 const clientDir = process.env.CLIENT_DIR ?? `${root}dist`;
-const builder = await vite();
+/** Vite's build API, or undefined where it is not installed (a production install). */
+const builder = await import("vite").catch(() => undefined);
 if (builder !== undefined) {
   await builder.build({ configFile: `${root}vite.config.ts` });
 } else if (clientDir !== "" && !existsSync(`${clientDir}/index.html`)) {

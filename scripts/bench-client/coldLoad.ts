@@ -7,11 +7,11 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { DESKTOP, launchBrowser, type LaunchedBrowser } from "../../kit/browser/launch.ts";
+import { DESKTOP, type LaunchedBrowser } from "../../kit/browser/launch.ts";
 import { PageWatch, waitForPond } from "../../kit/browser/pond.ts";
-import { copyBuiltClient, startGameServer, type ClientCopy } from "../../kit/browser/builtClient.ts";
-import type { ServerProcess } from "../../kit/server.ts";
+import { copyBuiltClient, type ClientCopy } from "../../kit/browser/builtClient.ts";
 import { delay, waitFor } from "../../kit/waitFor.ts";
+import { onStage } from "./stage.ts";
 
 /** A network link as Chromium emulates it (bytes per second; -1: not limited). */
 export interface Link { name: string; latency: number; downloadThroughput: number; uploadThroughput: number }
@@ -31,10 +31,7 @@ const PROBE = `(() => {
   const probe = { playableAt: undefined };
   Object.defineProperty(window, "__benchCold", { value: probe, configurable: true });
   const check = () => {
-    const pond = window.__pond;
-    try {
-      if (pond && pond.connected() && pond.selfPose() !== undefined) { probe.playableAt = performance.now(); return; }
-    } catch (e) {}
+    try { if (window.__pond?.connected() && window.__pond.selfPose() !== undefined) return void (probe.playableAt = performance.now()); } catch (e) {}
     setTimeout(check, 10);
   };
   check();
@@ -75,10 +72,8 @@ export async function coldLoad(chromium: LaunchedBrowser, baseUrl: string, link:
     const requests = new Map<string, RequestRecord & { done: boolean }>();
     let origin: number | undefined;
     const since = (timestamp: number): number => (timestamp - (origin ?? timestamp)) * 1000;
-    const finish = (id: string, timestamp: number, update: Partial<RequestRecord>) => {
-      const r = requests.get(id);
-      if (r) Object.assign(r, update, { finishedMs: since(timestamp), done: true });
-    };
+    const finish = (id: string, timestamp: number, update: Partial<RequestRecord>) =>
+      Object.assign(requests.get(id) ?? {}, update, { finishedMs: since(timestamp), done: true });
     cdp.on("Network.requestWillBeSent", (e) => {
       if (!/^https?:/.test(e.request.url)) return;
       if (origin === undefined && e.type === "Document") origin = e.timestamp;
@@ -87,12 +82,9 @@ export async function coldLoad(chromium: LaunchedBrowser, baseUrl: string, link:
         wireBytes: 0, bodyBytes: 0, sentMs: since(e.timestamp), finishedMs: undefined, done: false,
       });
     });
-    cdp.on("Network.responseReceived", (e) => {
-      const r = requests.get(e.requestId);
-      if (!r) return;
-      r.status = e.response.status;
-      r.encoding = Object.entries(e.response.headers).find(([key]) => key.toLowerCase() === "content-encoding")?.[1] ?? "none";
-    });
+    cdp.on("Network.responseReceived", (e) => Object.assign(requests.get(e.requestId) ?? {}, {
+      status: e.response.status, encoding: Object.entries(e.response.headers).find(([key]) => key.toLowerCase() === "content-encoding")?.[1] ?? "none",
+    }));
     cdp.on("Network.dataReceived", (e) => { const r = requests.get(e.requestId); if (r) r.bodyBytes += e.dataLength; });
     cdp.on("Network.loadingFinished", (e) => finish(e.requestId, e.timestamp, { wireBytes: e.encodedDataLength }));
     cdp.on("Network.loadingFailed", (e) => finish(e.requestId, e.timestamp, { failed: e.canceled ? "canceled" : e.errorText }));
@@ -101,8 +93,7 @@ export async function coldLoad(chromium: LaunchedBrowser, baseUrl: string, link:
     let handshakeMs: number | undefined;
     cdp.on("Network.webSocketWillSendHandshakeRequest", (e) => handshakes.set(e.requestId, e.timestamp));
     cdp.on("Network.webSocketHandshakeResponseReceived", (e) => {
-      const sent = handshakes.get(e.requestId);
-      if (sent !== undefined && handshakeMs === undefined) handshakeMs = (e.timestamp - sent) * 1000;
+      if (handshakes.has(e.requestId)) handshakeMs ??= (e.timestamp - handshakes.get(e.requestId)!) * 1000;
     });
     cdp.on("Network.webSocketFrameReceived", ({ timestamp, response: f }) => frames.push({
       at: since(timestamp), bytes: f.opcode === 1 ? Buffer.byteLength(f.payloadData, "utf8") : Buffer.from(f.payloadData, "base64").length,
@@ -143,23 +134,15 @@ export async function coldLoad(chromium: LaunchedBrowser, baseUrl: string, link:
     return {
       // Page times, then milestones: the last script downloaded, the matchmaking request sent
       // (the scene is up) and answered, the first WebSocket frame received.
-      fcpMs: final.fcp,
-      domContentLoadedMs: final.domContentLoaded,
-      loadMs: final.load,
-      playableMs,
-      scriptsDoneMs: scripts.length ? Math.max(...scripts) : undefined,
-      matchmakeSentMs: matchmake?.sentMs,
-      matchmakeDoneMs: matchmake?.finishedMs,
-      firstFrameMs: frames[0]?.at,
+      fcpMs: final.fcp, domContentLoadedMs: final.domContentLoaded, loadMs: final.load, playableMs,
+      scriptsDoneMs: scripts.length ? Math.max(...scripts) : undefined, matchmakeSentMs: matchmake?.sentMs, matchmakeDoneMs: matchmake?.finishedMs, firstFrameMs: frames[0]?.at,
       /** HTTP(S) requests (not data: URLs, not WebSockets), in the order they were sent. */
       requests: records,
       httpBytes: sum(records.map((r) => r.wireBytes)),
       /** Requests that finished after the pond was playable (in httpBytes too), and their bytes. */
-      afterPlayable: late.length,
-      afterPlayableBytes: sum(late.map((r) => r.wireBytes)),
+      afterPlayable: late.length, afterPlayableBytes: sum(late.map((r) => r.wireBytes)),
       /** The first WebSocket's handshake (request to response), and its payload received until playable. */
-      handshakeMs,
-      socketBytes: sum(frames.filter((f) => f.at <= playableMs).map((f) => f.bytes)),
+      handshakeMs, socketBytes: sum(frames.filter((f) => f.at <= playableMs).map((f) => f.bytes)),
       problems,
     };
   } finally {
@@ -179,14 +162,8 @@ export function assetSizes(distDir: string): AssetSize[] {
   });
 }
 
-export interface ColdLoadResult {
-  runs: number;
-  links: Array<{ link: Link; loads: ColdLoad[] }>;
-  /** The build that was served. */
-  assets: AssetSize[];
-  chromium: string;
-  problems: string[];
-}
+/** The loads per link, the build that was served (assets), the browser, and what went wrong. */
+export type ColdLoadResult = Awaited<ReturnType<typeof runColdLoads>>;
 
 /**
  * Starts a game server of its own on a copy of dist/ (RECONNECT_GRACE_SECONDS=0, so the
@@ -194,14 +171,8 @@ export interface ColdLoadResult {
  * unthrottled load that is not counted (it warms the server: JIT, first pond), then `runs`
  * loads per link, the links taking turns so that a busy spell of the machine hits both.
  */
-export async function runColdLoads(runs: number, links = [UNTHROTTLED, SLOW_LINK]): Promise<ColdLoadResult> {
-  let client: ClientCopy | undefined;
-  let server: ServerProcess | undefined;
-  let chromium: LaunchedBrowser | undefined;
-  try {
-    client = await compressedCopy();
-    server = await startGameServer({ clientDir: client.dir, env: { RECONNECT_GRACE_SECONDS: "0", LOG_LEVEL: "warn" } });
-    chromium = await launchBrowser();
+export function runColdLoads(runs: number, links = [UNTHROTTLED, SLOW_LINK]) {
+  return onStage({ RECONNECT_GRACE_SECONDS: "0" }, async ({ client, server, chromium }) => {
     console.log(`[bench:client] cold load: server on ${server.httpUrl}; one warm-up load, then ${runs} per link`);
     await coldLoad(chromium, server.httpUrl, UNTHROTTLED);
     const results = links.map((link) => ({ link, loads: [] as ColdLoad[] }));
@@ -215,11 +186,7 @@ export async function runColdLoads(runs: number, links = [UNTHROTTLED, SLOW_LINK
     }
     const problems = [...new Set(results.flatMap((r) => r.loads.flatMap((l) => l.problems.map((p) => `${r.link.name}: ${p}`))))];
     return { runs, links: results, assets: assetSizes(client.dir), chromium: chromium.browser.version(), problems };
-  } finally {
-    await chromium?.close();
-    await server?.stop();
-    client?.remove();
-  }
+  }, compressedCopy);
 }
 
 /**

@@ -34,14 +34,7 @@ const MEASURES: Array<Column<Loads>> = [
   measure("WebSocket payload received until playable", (l) => l.socketBytes, bytes),
 ];
 
-const path = (url: string): string => {
-  try {
-    const u = new URL(url);
-    return u.pathname + u.search;
-  } catch {
-    return url;
-  }
-};
+const path = (url: string): string => (URL.canParse(url) ? new URL(url).pathname + new URL(url).search : url);
 
 /** The request table of one load, heaviest first. */
 const requestColumns = (playable: number): Array<Column<RequestRecord>> => [

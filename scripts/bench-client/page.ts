@@ -1,16 +1,8 @@
 /**
- * In-page instrumentation for the client benchmark, added from the outside (an init script that
- * runs before the game's own code; nothing in client/ changes):
- *
- * - every requestAnimationFrame callback is timed, grouped by the frame's timestamp, so each
- *   frame yields its interval since the previous frame AND the main-thread time its callbacks
- *   took (Phaser's game step: the scene's update plus the renderer building and submitting
- *   WebGL commands);
- * - long tasks (> 50 ms) are counted through PerformanceObserver;
- * - `performance.measure` entries named `pond:update` are collected (the client marks its scene
- *   update so when opened with `?perf=1`).
- *
- * Written as a plain string: the page must not depend on how this file was transpiled.
+ * In-page instrumentation for the client benchmark, an init script added from outside (client/ is
+ * unchanged): each animation frame's interval and main-thread cost, long tasks, and the client's
+ * `pond:update` measures (docs/benchmarks/client.md, "How the frames are measured"). A plain
+ * string: the page must not depend on how this file was transpiled.
  */
 import { fixed } from "../lib/report.ts";
 import { max, mean, percentile } from "../lib/stats.ts";
@@ -20,28 +12,21 @@ export const INSTRUMENT = `(() => {
   const raf = window.requestAnimationFrame.bind(window);
   const state = { recording: false, frames: [], current: -1, cost: 0, longTasks: 0, updates: [] };
   Object.defineProperty(window, "__benchFrames", { value: state, configurable: true });
-  function close() {
-    if (state.current >= 0 && state.recording) state.frames.push([state.current, state.cost]);
-  }
   window.requestAnimationFrame = function (callback) {
     return raf(function (t) {
-      if (t !== state.current) { close(); state.current = t; state.cost = 0; }
+      if (t !== state.current) {
+        if (state.current >= 0 && state.recording) state.frames.push([state.current, state.cost]);
+        state.current = t; state.cost = 0;
+      }
       const start = performance.now();
       try { callback(t); } finally { state.cost += performance.now() - start; }
     });
   };
-  try {
-    new PerformanceObserver(function (list) {
-      if (!state.recording) return;
-      state.longTasks += list.getEntries().length;
-    }).observe({ type: "longtask", buffered: false });
-  } catch (e) {}
-  try {
-    new PerformanceObserver(function (list) {
-      if (!state.recording) return;
-      for (const e of list.getEntries()) if (e.name === "pond:update") state.updates.push(e.duration);
-    }).observe({ type: "measure", buffered: false });
-  } catch (e) {}
+  const observe = (type, take) => {
+    try { new PerformanceObserver((list) => { if (state.recording) take(list.getEntries()); }).observe({ type, buffered: false }); } catch (e) {}
+  };
+  observe("longtask", (entries) => { state.longTasks += entries.length; });
+  observe("measure", (entries) => { for (const e of entries) if (e.name === "pond:update") state.updates.push(e.duration); });
 })();`;
 
 /** Starts recording (drops anything recorded before). */

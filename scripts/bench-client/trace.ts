@@ -3,11 +3,9 @@ import { fixed } from "../lib/report.ts";
 import type { Column } from "../lib/table.ts";
 
 /**
- * Where a frame's time goes, from a short Chromium trace, per committed frame (ms): the page's
- * main thread running the game (requestAnimationFrame callbacks), the same thread waiting in the
- * commit for the WebGL canvas to be read back (without a GPU the compositor is software, so every
- * frame the canvas is copied out of SwiftShader with ReadPixels, which waits until the frame is
- * rendered), and the GPU process executing the WebGL commands (SwiftShader, on the CPU).
+ * Where a frame's time goes, from a short Chromium trace, per committed frame (ms): the game's JS,
+ * the commit waiting for the WebGL canvas readback (software compositing: ReadPixels waits for
+ * SwiftShader), and the GPU process running the WebGL commands (docs/benchmarks/client.md).
  */
 export type FrameBreakdown = Awaited<ReturnType<typeof traceFrames>>;
 
@@ -16,9 +14,7 @@ interface TraceEvent { name: string; ph: string; pid: number; tid: number; dur?:
 export async function traceFrames(context: BrowserContext, page: Page, seconds: number) {
   const cdp = await context.newCDPSession(page);
   const events: TraceEvent[] = [];
-  cdp.on("Tracing.dataCollected", (e) => {
-    for (const event of e.value as unknown as TraceEvent[]) events.push(event);
-  });
+  cdp.on("Tracing.dataCollected", (e) => events.push(...(e.value as unknown as TraceEvent[])));
   const complete = new Promise<void>((resolve) => cdp.once("Tracing.tracingComplete", () => resolve()));
   await cdp.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline,toplevel,blink,gpu,cc", transferMode: "ReportEvents" });
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));

@@ -1,6 +1,6 @@
 import { Bot } from "../../kit/player/bot.ts";
 import type { Player } from "../../kit/player/player.ts";
-import { withTimeout } from "../../kit/waitFor.ts";
+import { waitFor, withTimeout } from "../../kit/waitFor.ts";
 import { between, type Rng } from "../../shared/rng.ts";
 
 /**
@@ -37,18 +37,10 @@ export class SoakBot {
     };
   }
 
-  get in(): boolean {
-    return this.bot.status === "connected";
-  }
-
-  get sessionId(): string | undefined {
-    return this.in ? this.bot.player?.id : undefined;
-  }
-
+  get in(): boolean { return this.bot.status === "connected"; }
+  get sessionId(): string | undefined { return this.in ? this.bot.player?.id : undefined; }
   /** In, not dropped, and connected for at least `ms`. */
-  steadyFor(now: number, ms: number): boolean {
-    return this.in && this.dropAt === undefined && now - this.steadySince >= ms;
-  }
+  steadyFor(now: number, ms: number): boolean { return this.in && this.dropAt === undefined && now - this.steadySince >= ms; }
 
   /** Called every frame (~60 Hz) by the soak's ticker. */
   frame(now: number, stopping: boolean): void {
@@ -131,7 +123,6 @@ export class SoakBot {
   /** Ends the bot: leaves now, or as soon as a join under way completes (at most 10 s). */
   async stop(): Promise<void> {
     await withTimeout(this.bot.leave(), 5000, "the leave").catch(() => undefined);
-    const deadline = performance.now() + 10_000;
-    while (this.busy && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => !this.busy, { timeoutMs: 10_000, intervalMs: 50, message: "the join under way" }).catch(() => undefined);
   }
 }
