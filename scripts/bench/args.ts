@@ -74,15 +74,15 @@ export function parseBenchArgs(argv: readonly string[]) {
   };
 }
 
+/** What each word of --interest stands for. */
+const MODES = new Map<string, Mode[]>([["on", ["on"]], ["off", ["off"]], ["const", ["const"]], ["both", ["on", "off"]], ["all", ["on", "off", "const"]]]);
+
 function parseModes(list: string): Mode[] {
-  const modes = new Set<Mode>();
-  for (const part of list.split(",").map((s) => s.trim())) {
-    const expanded: Mode[] = part === "both" ? ["on", "off"] : part === "all" ? ["on", "off", "const"]
-      : part === "on" || part === "off" || part === "const" ? [part] : [];
-    if (expanded.length === 0) throw new ArgsError(`--interest takes on, off, const, both or all, got "${part}"`);
-    for (const m of expanded) modes.add(m);
-  }
-  return [...modes];
+  return [...new Set(list.split(",").map((s) => s.trim()).flatMap((part) => {
+    const modes = MODES.get(part);
+    if (!modes) throw new ArgsError(`--interest takes on, off, const, both or all, got "${part}"`);
+    return modes;
+  }))];
 }
 
 /** Pinning needs 2+ CPUs, Linux and taskset. */

@@ -2,6 +2,7 @@ import type { DataChange } from "@colyseus/schema";
 import { InputEncoder } from "@colyseus/schema/input";
 import type { PondConnection } from "../../client/net/PondConnection.ts";
 import { Player } from "../../kit/player/player.ts";
+import { delay } from "../../kit/waitFor.ts";
 import { CODE_MASK, Code, RawPeer, TIMED, reserveSeat, seatUrl } from "../../kit/rawPeer.ts";
 import { WORLD_HALF } from "../../shared/constants.ts";
 import { POSITION_GRID } from "../../shared/grids.ts";
@@ -13,12 +14,10 @@ import { fromCode } from "../../shared/stream/codes.ts";
 import { SELF_PRESENT } from "../../shared/stream/format.ts";
 
 /**
- * The benchmark's two bots, both steered by the same navigator and counting every frame alike:
- * - `full`: the game's own net layer (kit Player → PondConnection: schema, position stream,
- *   prediction, interpolation), which is what a browser runs;
- * - `raw`: a wire bot over a bare `ws` socket that reserves a seat, sends one encoded input per
- *   server tick and reads each patch only as far as its own body (the stream's self section), so
- *   a thousand fit on one core. What decoding costs a client is measured by the `full` ones.
+ * The benchmark's two bots, steered by one navigator and counting every frame alike: `full` runs
+ * the game's own net layer (kit Player → PondConnection), as a browser does; `raw` speaks the
+ * protocol over a bare `ws` socket and reads each patch only as far as its own body, so a
+ * thousand fit on one core. What decoding costs a client is measured by the `full` ones.
  */
 export type BotKind = "full" | "raw";
 
@@ -32,11 +31,10 @@ const RADAR_PREFIX = Uint8Array.from([Code.ROOM_DATA_BYTES, 0xa0 | MessageType.r
 const STEP_MS = 50;
 
 /**
- * Monotonic per-bot counters. frames/bytes: every incoming message (wireBytes adds its WebSocket
- * header); patchFrames/patchBytes: the timed ROOM_STATE_PATCH ones; emptyPatches: patches with no
- * schema bytes; radar*: the radar messages; patches: onStateChange calls (full) or patch frames
- * (raw). Full bots only: positionUpdates (other tadpoles held, summed over patches), otherChanges
- * (schema changes), adds/removes, and once-a-second samples of the tadpoles held (visibleSum/Samples).
+ * Monotonic per-bot counters: every incoming frame (wireBytes with its WebSocket header), the timed
+ * patches, those without schema bytes, the radar; patches are onStateChange calls (full) or patch
+ * frames (raw). Full bots only: positionUpdates (others held, summed over patches), schema changes,
+ * adds/removes, and once-a-second samples of the tadpoles held (visibleSum/Samples).
  */
 export function emptyTotals() {
   return {
@@ -45,9 +43,6 @@ export function emptyTotals() {
   };
 }
 export type BotTotals = ReturnType<typeof emptyTotals>;
-
-/** Server patch intervals (from the patches' sNow stamps), 1 ms bins up to 2 s. */
-export const intervalBins = (): Float64Array => new Float64Array(2001);
 
 export abstract class BenchBot {
   abstract readonly kind: BotKind;
@@ -79,25 +74,20 @@ export abstract class BenchBot {
     this.status = "joining";
     const generation = ++this.generation;
     const started = performance.now();
-    try {
-      await this.connect();
-      if (generation !== this.generation) {
-        void this.disconnect(true);
-        throw new Error("join completed after it was abandoned");
-      }
-    } catch (error) {
-      if (generation === this.generation) this.status = "failed";
-      throw error;
+    await this.connect(); // on failure the worker abandons this join and retries
+    if (generation !== this.generation) {
+      void this.disconnect(true);
+      throw new Error("join completed after it was abandoned");
     }
     this.joinMs = performance.now() - started;
     this.status = "connected";
   }
 
-  /** Gives up on a join in flight (timed out): if it completes later, it leaves at once. */
+  /** Gives up on a join that failed or is still in flight (timed out): if it completes later, it leaves at once. */
   abandon(): void {
     this.generation++;
     void this.disconnect(false);
-    if (this.status === "joining") this.status = "idle";
+    this.status = "idle";
   }
 
   async leave(): Promise<void> {
@@ -108,9 +98,8 @@ export abstract class BenchBot {
 
   /** Sample the visible count into the totals (the worker calls this once a second). */
   sampleVisible(): void {
-    const v = this.visible;
-    if (v === undefined || this.status !== "connected") return;
-    this.totals.visibleSum += v;
+    if (this.visible === undefined || this.status !== "connected") return;
+    this.totals.visibleSum += this.visible;
     this.totals.visibleSamples++;
   }
 
@@ -160,8 +149,7 @@ class FullBot extends BenchBot {
   }
 
   get position(): { x: number; y: number } | undefined {
-    const self = this.conn?.self;
-    return self ? { x: self.x, y: self.y } : undefined;
+    return this.conn?.self; // a tadpole has x and y
   }
 
   protected async connect(): Promise<void> {
@@ -215,12 +203,9 @@ class WireBot extends BenchBot {
   private readonly input = new TadpoleInput();
   private readonly encoder = new InputEncoder(this.input);
   private readonly reader = new ByteReader();
-  private body: { x: number; y: number } | undefined;
+  /** Our own body, as the last patch placed it. */
+  position: { x: number; y: number } | undefined;
   private nextInputAt = 0;
-
-  get position(): { x: number; y: number } | undefined {
-    return this.body;
-  }
 
   protected async connect(): Promise<void> {
     const seat = await reserveSeat(this.url.replace(/^ws/, "http"), { name: `bench${this.index}` }, { timeoutMs: 10_000 });
@@ -233,16 +218,12 @@ class WireBot extends BenchBot {
   }
 
   frame(now: number): void {
-    if (this.status !== "connected" || !this.body || !this.peer) return;
+    if (this.status !== "connected" || !this.position || !this.peer) return;
     // One input per server tick; never bank more than a few after a stall.
     if (now - this.nextInputAt > 4 * STEP_MS) this.nextInputAt = now - 4 * STEP_MS;
     for (; now >= this.nextInputAt; this.nextInputAt += STEP_MS) {
-      Object.assign(this.input, this.navigate(this.body.x, this.body.y));
-      const body = this.encoder.encode();
-      const frame = new Uint8Array(1 + body.length);
-      frame[0] = Code.ROOM_INPUT_RELIABLE;
-      frame.set(body, 1);
-      this.peer.sendRaw(frame);
+      Object.assign(this.input, this.navigate(this.position.x, this.position.y));
+      this.peer.sendRaw(Uint8Array.of(Code.ROOM_INPUT_RELIABLE, ...this.encoder.encode()));
     }
   }
 
@@ -251,7 +232,7 @@ class WireBot extends BenchBot {
     if (!peer) return;
     if (consented) {
       peer.leave();
-      await Promise.race([peer.closed, new Promise((resolve) => setTimeout(resolve, 2000))]);
+      await Promise.race([peer.closed, delay(2000)]);
     }
     peer.kill();
   }
@@ -269,7 +250,7 @@ class WireBot extends BenchBot {
     const x = r.u16();
     const y = r.u16();
     r.u16(); // heading: we steer by position alone
-    if (!r.bad) this.body = { x: fromCode(POSITION_GRID, x), y: fromCode(POSITION_GRID, y) };
+    if (!r.bad) this.position = { x: fromCode(POSITION_GRID, x), y: fromCode(POSITION_GRID, y) };
   }
 }
 

@@ -29,10 +29,10 @@ type Extras = { steer: Steer; client: Client };
  * bytesPerClientPerTick: schema and stream without the 9-byte timing header; the radar as the
  * room sends it (message + WebSocket header, per client per second) and its build time (ms).
  */
-export function modelTick(size: number, interest: boolean, viewRadius: number, options: { seed?: number; maxTicks?: number; maxMs?: number; food?: number } = {}) {
-  const rng = createRng(options.seed ?? 7);
+export function modelTick(size: number, interest: boolean, viewRadius: number,
+  { seed = 7, maxTicks = 120, maxMs = 6000, food = DEFAULT_FOOD_COUNT }: { seed?: number; maxTicks?: number; maxMs?: number; food?: number } = {}) {
+  const rng = createRng(seed);
   const state = new PondState();
-  const food = options.food ?? DEFAULT_FOOD_COUNT;
   const pond = new Pond<Extras>(state, { viewRadius, interest, random: rng, food });
   const members = new Map<string, Member<Extras>>();
   const serializer = new PondSerializer(pondTail(pond, (sessionId) => members.get(sessionId)));
@@ -62,8 +62,6 @@ export function modelTick(size: number, interest: boolean, viewRadius: number, o
     const totals: number[] = [];
     let move = 0, eat = 0, sweep = 0, encode = 0, cpu = 0, bytes = 0, foodBytes = 0, ticks = 0, inView = 0;
     const started = performance.now();
-    const maxTicks = options.maxTicks ?? 120;
-    const maxMs = options.maxMs ?? 6000;
     for (let tick = 0; ; tick++) {
       const warm = tick >= 20;
       const c0 = process.cpuUsage();
@@ -111,9 +109,7 @@ export function modelTick(size: number, interest: boolean, viewRadius: number, o
       food, foodMs: eat / ticks, foodBytesPerClientPerSecond: (foodBytes / ticks / size) * MODEL_TICK_RATE,
       moveMs: move / ticks, sweepMs: sweep / ticks, encodeMs: encode / ticks,
       totalP50Ms: percentile(totals, 50), totalP99Ms: percentile(totals, 99),
-      cpuMs: cpu / ticks,
-      bytesPerClientPerTick: bytes / ticks / size,
-      inView: inView / ticks / size,
+      cpuMs: cpu / ticks, bytesPerClientPerTick: bytes / ticks / size, inView: inView / ticks / size,
     };
   } finally {
     console.warn = warn;

@@ -6,15 +6,11 @@
  * `npx tsx scripts/bench/profile.ts <file.cpuprofile>`.
  */
 import { readFileSync } from "node:fs";
+import type { Profiler } from "node:inspector";
 import { fileURLToPath } from "node:url";
 
-export interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string }; children?: number[] }>;
-  samples: number[];
-  timeDeltas: number[];
-  startTime: number;
-  endTime: number;
-}
+/** What V8's profiler writes (the server's POST /debug/profile/stop answers one). */
+export type CpuProfile = Profiler.Profile;
 type Rule = { name: string; test: (fn: string, url: string) => boolean };
 
 /**
@@ -67,10 +63,10 @@ export function summarizeProfile(profile: CpuProfile): ProfileSummary {
     return undefined;
   };
   const totals = new Map<string, number>();
-  profile.samples.forEach((id, i) => {
+  profile.samples?.forEach((id, i) => {
     let name = category.get(id);
     if (name === undefined) category.set(id, name = match(id, STACK_RULES) ?? match(id, RULES) ?? "other");
-    totals.set(name, (totals.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+    totals.set(name, (totals.get(name) ?? 0) + (profile.timeDeltas?.[i] ?? 0) / 1000);
   });
   totals.delete("idle");
   const busyMs = [...totals.values()].reduce((n, ms) => n + ms, 0);

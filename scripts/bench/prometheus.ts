@@ -2,8 +2,8 @@ import type { MetricsSnapshot } from "../../kit/probes.ts";
 import { parseValue } from "../../kit/prometheus.ts";
 
 /**
- * A histogram of the server's /metrics (parsed by the kit), and its percentiles between two
- * scrapes (what happened between them, not since the process started).
+ * A histogram of the server's /metrics (parsed by the kit) between two scrapes (what happened
+ * between them, not since the process started), and its percentiles.
  */
 export interface Histogram {
   /** Upper bounds in ascending order (the last one is +Inf), with cumulative counts. */
@@ -13,22 +13,17 @@ export interface Histogram {
   count: number;
 }
 
-export function histogram(metrics: MetricsSnapshot, name: string): Histogram | undefined {
-  const buckets = metrics.samples
-    .filter((s) => s.name === `${name}_bucket` && s.labels.le !== undefined)
-    .map((s) => ({ le: parseValue(s.labels.le), count: s.value }))
-    .sort((a, b) => a.le - b.le);
-  if (buckets.length === 0) return undefined;
-  return { bounds: buckets.map((b) => b.le), cumulative: buckets.map((b) => b.count), sum: metrics.sum(`${name}_sum`), count: metrics.sum(`${name}_count`) };
-}
-
-/** What the histogram recorded between two scrapes (`after` minus `before`). */
-export function histogramDelta(before: Histogram, after: Histogram): Histogram {
+/** Histogram `name` as recorded between the scrapes `before` and `after`; undefined when /metrics lacks it. */
+export function histogramBetween(before: MetricsSnapshot, after: MetricsSnapshot, name: string): Histogram | undefined {
+  const buckets = (m: MetricsSnapshot) => m.samples.filter((s) => s.name === `${name}_bucket` && s.labels.le !== undefined)
+    .map((s) => ({ le: parseValue(s.labels.le), count: s.value })).sort((a, b) => a.le - b.le);
+  const [from, to] = [buckets(before), buckets(after)];
+  if (from.length === 0 || to.length === 0) return undefined;
   return {
-    bounds: after.bounds,
-    cumulative: after.cumulative.map((c, i) => c - (before.cumulative[i] ?? 0)),
-    sum: after.sum - before.sum,
-    count: after.count - before.count,
+    bounds: to.map((b) => b.le),
+    cumulative: to.map((b, i) => b.count - (from[i]?.count ?? 0)),
+    sum: after.sum(`${name}_sum`) - before.sum(`${name}_sum`),
+    count: after.sum(`${name}_count`) - before.sum(`${name}_count`),
   };
 }
 

@@ -110,11 +110,7 @@ export function modelTable(models: ModelResult[], tickRate: number): string[] {
   ], models);
 }
 
-export interface Verdict {
-  goal: string;
-  status: "met" | "missed" | "not measured";
-  evidence: string;
-}
+export type Verdict = { goal: string; status: "met" | "missed" | "not measured"; evidence: string };
 
 /**
  * Downstream per client scaled to exactly `view` tadpoles in view and `tickRate` patches/s: the
@@ -131,36 +127,30 @@ function scaledDownstream({ window: w }: Run, tickRate: number, view = 40): numb
 export function verdicts(results: RunResult[], tickRate: number, models: ModelResult[] = []): Verdict[] {
   const ok = measured(results);
   const byMode = (m: string) => ok.filter((r) => r.plan.mode === m).sort((a, b) => a.plan.size - b.plan.size);
-  const at = (size: number) => byMode("const").find((r) => r.plan.size === size) ?? byMode("on").find((r) => r.plan.size === size);
+  /** The run at `size` (const density first, else interest on), as a list of none or one. */
+  const at = (size: number) => [byMode("const").find((r) => r.plan.size === size) ?? byMode("on").find((r) => r.plan.size === size)].filter((r) => r !== undefined);
   const judged = (goal: string, met: boolean, evidence: string): Verdict => ({ goal, status: met ? "met" : "missed", evidence });
-  const unmeasured = (goal: string, evidence: string): Verdict => ({ goal, status: "not measured", evidence });
-  const where = (r: Run) => `${mode(r)}, ${f(r.window.inView, 1)} in view`;
+  /** Judged from `runs` when there are any, else "not measured" with `none` as the evidence. */
+  const over = <T>(goal: string, runs: T[], none: string, met: (r: T[]) => boolean, evidence: (r: T[]) => string): Verdict =>
+    runs.length ? judged(goal, met(runs), evidence(runs)) : { goal, status: "not measured", evidence: none };
   const mode = (r: Run) => modeName(r.plan);
-  const out: Verdict[] = [];
-
-  const big = at(1000);
+  const where = (r: Run) => `${mode(r)}, ${f(r.window.inView, 1)} in view`;
   const minPatches = tickRate * 0.975;
-  if (!big) out.push(unmeasured("1,000 tadpoles in one pond: tick p99 < 25 ms, every client ≥ 19.5 patches/s, server CPU < 60 %, RSS < 250 MB", "no 1,000-tadpole run with interest on"));
-  else {
-    const w = big.window;
-    out.push(judged(`1,000 tadpoles in one pond: tick p99 < 25 ms, every client ≥ ${f(minPatches, 1)} patches/s, server CPU < 60 %, RSS < 250 MB`,
-      (w.tickP99.exact ? w.tickP99.ms < 25 : w.tickP99.hiMs <= 25) && w.patchesPerSecond.min >= minPatches && w.serverCpuPercent < 60 && w.rssMaxMb < 250,
-      `${big.plan.size} tadpoles, interest ${where(big)}: tick p99 ${quantile(w.tickP99)} ms; patches/s per client mean ${f(w.patchesPerSecond.mean, 1)},`
-        + ` min ${f(w.patchesPerSecond.min, 1)}; server CPU ${f(w.serverCpuPercent)} %; RSS max ${f(w.rssMaxMb)} MB`));
-  }
-
-  const mid = at(500);
-  const cpuGoal = "500 tadpoles: server CPU < 20 % of one core";
-  out.push(mid ? judged(cpuGoal, mid.window.serverCpuPercent < 20, `${f(mid.window.serverCpuPercent)} % (${where(mid)})`) : unmeasured(cpuGoal, "no 500-tadpole run with interest on"));
-
-  const joins = ok.filter((r) => r.plan.size >= 1000 && r.join);
-  const joinGoal = "1,000 joining at once: all in < 5 s";
-  out.push(joins.length === 0 ? unmeasured(joinGoal, "no 1,000-tadpole run")
-    : judged(joinGoal, joins.every((r) => r.join!.seconds < 5), joins.map((r) => `${mode(r)}: ${f(r.join!.seconds, 1)} s (${f(r.join!.perSecond)} joins/s)`).join("; ")));
+  const out = [
+    over(`1,000 tadpoles in one pond: tick p99 < 25 ms, every client ≥ ${f(minPatches, 1)} patches/s, server CPU < 60 %, RSS < 250 MB`, at(1000),
+      "no 1,000-tadpole run with interest on",
+      ([{ window: w }]) => (w.tickP99.exact ? w.tickP99.ms < 25 : w.tickP99.hiMs <= 25) && w.patchesPerSecond.min >= minPatches && w.serverCpuPercent < 60 && w.rssMaxMb < 250,
+      ([r]) => `${r.plan.size} tadpoles, interest ${where(r)}: tick p99 ${quantile(r.window.tickP99)} ms; patches/s per client mean ${f(r.window.patchesPerSecond.mean, 1)},`
+        + ` min ${f(r.window.patchesPerSecond.min, 1)}; server CPU ${f(r.window.serverCpuPercent)} %; RSS max ${f(r.window.rssMaxMb)} MB`),
+    over("500 tadpoles: server CPU < 20 % of one core", at(500), "no 500-tadpole run with interest on",
+      ([r]) => r.window.serverCpuPercent < 20, ([r]) => `${f(r.window.serverCpuPercent)} % (${where(r)})`),
+    over("1,000 joining at once: all in < 5 s", ok.filter((r) => r.plan.size >= 1000 && r.join), "no 1,000-tadpole run", (runs) => runs.every((r) => r.join!.seconds < 5),
+      (runs) => runs.map((r) => `${mode(r)}: ${f(r.join!.seconds, 1)} s (${f(r.join!.perSecond)} joins/s)`).join("; ")),
+  ];
 
   // Judged at exactly 40 in view and the full patch rate (see scaledDownstream), measured figures alongside.
   const constant = byMode("const");
-  if (constant.length === 0) out.push(unmeasured("per-client downstream < 4 KB/s with ~40 in view, flat from 100 to 1,000", "no run in mode const (--interest const or all)"));
+  if (constant.length === 0) out.push({ goal: "per-client downstream < 4 KB/s with ~40 in view, flat from 100 to 1,000", status: "not measured", evidence: "no run in mode const (--interest const or all)" });
   else {
     const rates = constant.map((r) => scaledDownstream(r, tickRate));
     const spread = Math.max(...rates) / Math.min(...rates);
@@ -180,25 +170,22 @@ export function verdicts(results: RunResult[], tickRate: number, models: ModelRe
   const radarGoal = "radar ≤ 1 KB/s (1,000 B/s, with WS framing) per client with 1,000 tadpoles";
   const radarRuns = ok.filter((r) => r.plan.size >= 1000 && Number.isFinite(r.window.radarBytesPerSecond) && r.window.radarPerSecond > 0);
   const radarModels = models.filter((m) => m.size >= 1000 && m.radarBytesPerClientPerSecond !== undefined);
-  if (radarRuns.length > 0) {
-    out.push(judged(radarGoal, radarRuns.every((r) => r.window.radarBytesPerSecond <= 1000), radarRuns.map((r) => `${r.plan.size}, ${mode(r)}: ${f(r.window.radarBytesPerSecond)} B/s`
-      + ` (${f(r.window.radarPerSecond, 2)} radars/s, ${f(r.window.radarBytesPerSecond / r.window.radarPerSecond)} B each)`).join("; ")));
-  } else if (radarModels.length > 0) {
-    out.push(judged(radarGoal, radarModels.every((m) => m.radarBytesPerClientPerSecond! <= 1000),
+  out.push(radarRuns.length || !radarModels.length
+    ? over(radarGoal, radarRuns, "no 1,000-tadpole run that received the radar", (runs) => runs.every((r) => r.window.radarBytesPerSecond <= 1000),
+      (runs) => runs.map((r) => `${r.plan.size}, ${mode(r)}: ${f(r.window.radarBytesPerSecond)} B/s`
+        + ` (${f(r.window.radarPerSecond, 2)} radars/s, ${f(r.window.radarBytesPerSecond / r.window.radarPerSecond)} B each)`).join("; "))
+    : judged(radarGoal, radarModels.every((m) => m.radarBytesPerClientPerSecond <= 1000),
       `no live run; the tick model (the server's radar over ${radarModels[0].size} spread tadpoles): ${f(radarModels[0].radarBytesPerClientPerSecond)} B/s`));
-  } else out.push(unmeasured(radarGoal, "no 1,000-tadpole run that received the radar"));
 
-  const updates = ok.filter((r) => r.plan.mode !== "off" && Number.isFinite(r.window.bytesPerPositionUpdate));
-  if (updates.length === 0) out.push(unmeasured("≤ 5 bytes per position update", "no run with decoding bots and interest on"));
-  else {
-    const bpu = (r: Run) => r.window.bytesPerPositionUpdate;
-    const worst = updates.reduce((a, b) => (bpu(a) > bpu(b) ? a : b));
-    const best = updates.reduce((a, b) => (bpu(a) < bpu(b) ? a : b));
-    const bodies = updates.map((r) => r.window.schemaBytesPerPositionUpdate);
-    out.push(judged("≤ 5 bytes per position update", bpu(worst) <= 5,
-      `all downstream bytes ÷ position updates: ${f(bpu(best), 2)} (${best.plan.size}, ${mode(best)}) to ${f(bpu(worst), 2)} (${worst.plan.size}, ${mode(worst)});`
-        + ` patch bodies alone ${f(Math.min(...bodies), 2)}–${f(Math.max(...bodies), 2)}`));
-  }
+  const bpu = (r: Run) => r.window.bytesPerPositionUpdate;
+  out.push(over("≤ 5 bytes per position update", ok.filter((r) => r.plan.mode !== "off" && Number.isFinite(bpu(r))), "no run with decoding bots and interest on",
+    (runs) => runs.every((r) => bpu(r) <= 5), (runs) => {
+      const worst = runs.reduce((a, b) => (bpu(a) > bpu(b) ? a : b));
+      const best = runs.reduce((a, b) => (bpu(a) < bpu(b) ? a : b));
+      const bodies = runs.map((r) => r.window.schemaBytesPerPositionUpdate);
+      return `all downstream bytes ÷ position updates: ${f(bpu(best), 2)} (${best.plan.size}, ${mode(best)}) to ${f(bpu(worst), 2)} (${worst.plan.size}, ${mode(worst)});`
+        + ` patch bodies alone ${f(Math.min(...bodies), 2)}–${f(Math.max(...bodies), 2)}`;
+    }));
   return out;
 }
 

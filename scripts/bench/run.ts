@@ -11,7 +11,7 @@ import { binCount, binMax, binPercentile, mean, min, percentile } from "../lib/s
 import type { BenchArgs, Mode } from "./args.ts";
 import { TIMED_HEADER_BYTES, type BotKind } from "./bots.ts";
 import { formatSummary, summarizeProfile, type CpuProfile, type ProfileSummary } from "./profile.ts";
-import { bucketQuantile, histogram, histogramDelta } from "./prometheus.ts";
+import { bucketQuantile, histogramBetween } from "./prometheus.ts";
 import type { WorkerMethods } from "./worker.ts";
 import { BotWorker } from "./workers.ts";
 
@@ -62,14 +62,13 @@ export interface RunResult {
 interface TickSamples { next: number; totalMs: number[]; stepMs?: number[]; cpuMs?: number[] }
 /** One read of /metrics, stamped with when it was read (performance.now()). */
 interface Scrape { at: number; metrics: MetricsSnapshot }
-type Log = (line: string) => void;
 type Collected = ReturnType<WorkerMethods["collect"]>;
 
 /**
  * One run: a fresh server, `size` bots in one pond, a spread-out phase, a measured window, and a
  * clean stop. Everything it starts is stopped before it returns, on success or not.
  */
-export async function runOnce(plan: RunPlan, args: BenchArgs, log: Log): Promise<RunResult> {
+export async function runOnce(plan: RunPlan, args: BenchArgs, log: (line: string) => void): Promise<RunResult> {
   const result: RunResult = { plan, ok: false, warnings: [] };
   const env: Record<string, string> = {
     LOG_LEVEL: "warn", TICK_RATE: String(args.tickRate), INTEREST: plan.mode === "off" ? "off" : "on", FOOD_COUNT: String(args.food),
@@ -129,8 +128,7 @@ export async function runOnce(plan: RunPlan, args: BenchArgs, log: Log): Promise
     const joinSeconds = (performance.now() - joinStarted) / 1000;
     if (args.cpuProf) result.joinProfile = await saveProfile("-joins", "the joins");
     const all = [first, ...reports];
-    const joined = all.reduce((n, r) => n + r.joined, 0);
-    const failures = all.reduce((n, r) => n + r.failures, 0);
+    const [joined, failures] = [all.reduce((n, r) => n + r.joined, 0), all.reduce((n, r) => n + r.failures, 0)];
     const latencies = all.flatMap((r) => r.latenciesMs);
     const ponds = await fetchPonds(s.httpUrl, 10_000);
     result.join = {
@@ -195,10 +193,10 @@ export async function runOnce(plan: RunPlan, args: BenchArgs, log: Log): Promise
   return result;
 }
 
+/** The process's resident memory from /proc (0 when it cannot be read). */
 function rssMb(pid: number): number {
   try {
-    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
-    return kb ? Number(kb) / 1024 : 0;
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
   } catch {
     return 0;
   }
@@ -207,17 +205,13 @@ function rssMb(pid: number): number {
 /** The window's figures (docs/benchmarks/load.md, "What each number means"). */
 function summarize(plan: RunPlan, before: Scrape, after: Scrape, exact: TickSamples | undefined, collected: Collected[], rssMax: number) {
   const seconds = (after.at - before.at) / 1000;
-  const hBefore = histogram(before.metrics, "pond_tick_duration_seconds");
-  const hAfter = histogram(after.metrics, "pond_tick_duration_seconds");
-  if (!hBefore || !hAfter) throw new Error("the server's /metrics has no pond_tick_duration_seconds histogram");
-  const ticks = histogramDelta(hBefore, hAfter);
+  const ticks = histogramBetween(before.metrics, after.metrics, "pond_tick_duration_seconds");
+  if (!ticks) throw new Error("the server's /metrics has no pond_tick_duration_seconds histogram");
   const q = (p: number): Quantile => {
-    if (exact && exact.totalMs.length > 0) {
-      const ms = percentile(exact.totalMs, p * 100);
-      return { ms, loMs: ms, hiMs: ms, exact: true };
-    }
-    const b = bucketQuantile(ticks, p);
-    return b ? { ms: b.estimate * 1000, loMs: b.lower * 1000, hiMs: b.upper * 1000, exact: false } : { ms: NaN, loMs: NaN, hiMs: NaN, exact: false };
+    const ms = exact?.totalMs.length ? percentile(exact.totalMs, p * 100) : undefined;
+    if (ms !== undefined) return { ms, loMs: ms, hiMs: ms, exact: true };
+    const b = bucketQuantile(ticks, p); // NaN when the window recorded no tick
+    return { ms: (b?.estimate ?? NaN) * 1000, loMs: (b?.lower ?? NaN) * 1000, hiMs: (b?.upper ?? NaN) * 1000, exact: false };
   };
   const exactP = (list: number[] | undefined, p: number) => (list?.length ? percentile(list, p) : undefined);
   const delta = (name: string) => after.metrics.sum(name) - before.metrics.sum(name);
@@ -237,21 +231,14 @@ function summarize(plan: RunPlan, before: Scrape, after: Scrape, exact: TickSamp
   const byteRates = rate((b) => b.delta.bytes);
 
   return {
-    seconds,
-    ticks: ticks.count,
-    ticksPerSecond: ticks.count / seconds,
-    tickMeanMs: ticks.count > 0 ? (ticks.sum / ticks.count) * 1000 : NaN,
-    tickP50: q(0.5),
-    tickP99: q(0.99),
+    seconds, ticks: ticks.count, ticksPerSecond: ticks.count / seconds,
+    tickMeanMs: ticks.count > 0 ? (ticks.sum / ticks.count) * 1000 : NaN, tickP50: q(0.5), tickP99: q(0.99),
     tickMaxMs: exact?.totalMs.length ? Math.max(...exact.totalMs) : undefined,
     // From the tick hook: the simulation + interest part alone (wall), and process CPU per tick (not inflated by other processes).
-    stepP50Ms: exactP(exact?.stepMs, 50),
-    stepP99Ms: exactP(exact?.stepMs, 99),
-    tickCpuP50Ms: exactP(exact?.cpuMs, 50),
-    tickCpuP99Ms: exactP(exact?.cpuMs, 99),
+    stepP50Ms: exactP(exact?.stepMs, 50), stepP99Ms: exactP(exact?.stepMs, 99),
+    tickCpuP50Ms: exactP(exact?.cpuMs, 50), tickCpuP99Ms: exactP(exact?.cpuMs, 99),
     serverCpuPercent: (delta("process_cpu_seconds_total") / seconds) * 100,
-    rssMb: after.metrics.sum("process_resident_memory_bytes") / 2 ** 20,
-    rssMaxMb: rssMax,
+    rssMb: after.metrics.sum("process_resident_memory_bytes") / 2 ** 20, rssMaxMb: rssMax,
     heapUsedMb: after.metrics.sum("nodejs_heap_size_used_bytes") / 2 ** 20,
     serverBytesPerClientPerSecond: delta("pond_bytes_sent_total") / seconds / plan.size,
     /** Bots connected for the whole window; the rates below are over them. */
@@ -260,8 +247,7 @@ function summarize(plan: RunPlan, before: Scrape, after: Scrape, exact: TickSamp
     emptyPatchesPerSecond: mean(rate((b) => b.delta.emptyPatches)),
     bytesPerSecond: { mean: mean(byteRates), p95: percentile(byteRates, 95), max: Math.max(...byteRates) },
     wireBytesPerSecond: mean(rate((b) => b.delta.wireBytes)),
-    radarPerSecond: mean(rate((b) => b.delta.radarFrames)),
-    radarBytesPerSecond: mean(rate((b) => b.delta.radarWireBytes)),
+    radarPerSecond: mean(rate((b) => b.delta.radarFrames)), radarBytesPerSecond: mean(rate((b) => b.delta.radarWireBytes)),
     /** From here on, decoding bots only. */
     decoders: decoders.length,
     inView: sum(decoders, (b) => b.delta.visibleSum) / Math.max(1, sum(decoders, (b) => b.delta.visibleSamples)),
@@ -271,8 +257,7 @@ function summarize(plan: RunPlan, before: Scrape, after: Scrape, exact: TickSamp
     patchBytesPerPositionUpdate: per(sum(decoders, (b) => b.delta.patchBytes)),
     schemaBytesPerPositionUpdate: per(sum(decoders, (b) => b.delta.patchBytes - TIMED_HEADER_BYTES * b.delta.patchFrames)),
     schemaChangesPerPositionUpdate: per(sum(decoders, (b) => b.delta.otherChanges)),
-    entersPerSecond: perDecoderSecond(sum(decoders, (b) => b.delta.adds)),
-    leavesPerSecond: perDecoderSecond(sum(decoders, (b) => b.delta.removes)),
+    entersPerSecond: perDecoderSecond(sum(decoders, (b) => b.delta.adds)), leavesPerSecond: perDecoderSecond(sum(decoders, (b) => b.delta.removes)),
     patchIntervalMs: { p50: binPercentile(merged, 50), p99: binPercentile(merged, 99), max: binMax(merged), samples: binCount(merged) },
     bots: collected.map(({ health: h }) => ({ cpuPercent: h.cpuPercent, loopDelayP99Ms: h.loopDelayP99Ms, loopDelayMaxMs: h.loopDelayMaxMs, rssMb: h.rssBytes / 2 ** 20 })),
   };

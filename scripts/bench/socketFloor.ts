@@ -21,12 +21,9 @@ const USAGE = "Usage: tsx scripts/bench/socketFloor.ts [--clients 1000] [--secon
 const f = commandLine("socketFloor", USAGE, (argv) => readFlags(argv, FLAGS));
 const o = { clients: f.clients ?? 1000, seconds: f.seconds ?? 15, down: f.down ?? 230, up: f.up ?? 12, rate: f.rate ?? 20 };
 
+/** Pins `pid` to `cpu` if it can: without taskset, or on one CPU, unpinned figures are still figures, just noisier. */
 function pin(pid: number, cpu: string): void {
-  try {
-    execFileSync("taskset", ["-pc", cpu, String(pid)], { stdio: "ignore" });
-  } catch {
-    // No taskset, or one CPU: unpinned figures are still figures, just noisier.
-  }
+  try { execFileSync("taskset", ["-pc", cpu, String(pid)], { stdio: "ignore" }); } catch { /* not pinned */ }
 }
 
 /** The clients' side: N sockets, one shared timer sending each an input per tick. */

@@ -8,13 +8,14 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { FrameTicker } from "../../kit/player/ticker.ts";
 import { delay, withTimeout } from "../../kit/waitFor.ts";
 import { createRng } from "../../shared/rng.ts";
+import { mean } from "../lib/stats.ts";
 import type { BenchBot, BotKind, BotTotals } from "./bots.ts";
 
 // Before the SDK loads (hence the dynamic import below): with BENCH_WS=ws (the default) hide
 // Node's built-in WebSocket so @colyseus/sdk falls back to the `ws` package (its transport picks
 // `globalThis.WebSocket || ws` on load). The server cannot tell; `ws` costs the bots less CPU.
 if ((process.env.BENCH_WS ?? "ws") === "ws") Reflect.deleteProperty(globalThis, "WebSocket");
-const { createBot, emptyTotals, intervalBins } = await import("./bots.ts");
+const { createBot, emptyTotals } = await import("./bots.ts");
 
 if (!process.send) {
   console.error("scripts/bench/worker.ts is started by the benchmark (it needs an IPC channel)");
@@ -23,7 +24,8 @@ if (!process.send) {
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const send = (message: object): void => { if (process.connected) process.send!(message); };
-const intervals = intervalBins();
+/** Server patch intervals (from the patches' sNow stamps), 1 ms bins up to 2 s. */
+const intervals = new Float64Array(2001);
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 let bots: BenchBot[] = [];
 let ticker: FrameTicker | undefined;
@@ -44,8 +46,7 @@ const methods = {
     lifeTimer = setTimeout(() => {
       console.error(`[bench worker ${process.pid}] maximum lifetime reached; exiting`);
       void methods.stop(3);
-    }, o.maxLifeMs);
-    lifeTimer.unref();
+    }, o.maxLifeMs).unref();
     loopDelay.enable();
   },
 
@@ -64,7 +65,6 @@ const methods = {
           report.failures++;
           if (report.errors.length < 5) report.errors.push(describe(error));
           bot.abandon();
-          bot.status = "idle";
           await delay(100 * attempt);
         }
       }
@@ -79,17 +79,9 @@ const methods = {
 
   /** Connected bots, those that reached a first target, and their mean distance from the centre. */
   status() {
-    let connected = 0, arrived = 0, radius = 0, known = 0;
-    for (const bot of bots) {
-      if (bot.status === "connected") connected++;
-      if (bot.arrived) arrived++;
-      const p = bot.position;
-      if (p && bot.status === "connected") {
-        radius += Math.hypot(p.x, p.y);
-        known++;
-      }
-    }
-    return { connected, arrived, meanRadius: known ? radius / known : 0 };
+    const connected = bots.filter((b) => b.status === "connected");
+    const radii = connected.flatMap((b) => { const p = b.position; return p ? [Math.hypot(p.x, p.y)] : []; });
+    return { connected: connected.length, arrived: bots.filter((b) => b.arrived).length, meanRadius: radii.length ? mean(radii) : 0 };
   },
 
   /** Start of the measured window: snapshot every counter. */
@@ -117,10 +109,8 @@ const methods = {
       bots: reports,
       intervals: Array.from(intervals),
       health: {
-        cpuPercent: ((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100,
-        loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
-        loopDelayMaxMs: loopDelay.max / 1e6,
-        rssBytes: process.memoryUsage.rss(),
+        cpuPercent: ((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100, rssBytes: process.memoryUsage.rss(),
+        loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6,
       },
     };
   },

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { ManagedProcess } from "../../kit/process.ts";
-import { delay } from "../../kit/waitFor.ts";
+import { withTimeout } from "../../kit/waitFor.ts";
 import type { WorkerMethods } from "./worker.ts";
 
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
@@ -21,46 +21,34 @@ export class BotWorker {
     const [command, ...args] = cpus ? ["taskset", "-c", cpus, ...node] : node;
     this.proc = new ManagedProcess(command, args, { name: `bot worker ${id}`, env, ipc: true, keepChars: 10_000 });
     this.proc.child.on("message", (m: { id?: number; result?: unknown; error?: string }) => {
-      const waiter = m.id === undefined ? undefined : this.waiting.get(m.id);
+      const waiter = this.waiting.get(m.id ?? -1);
       if (!waiter) {
         if (m.error && this.errors.length < 20) this.errors.push(m.error);
-        return;
-      }
-      this.waiting.delete(m.id!);
-      if (m.error !== undefined) waiter.reject(new Error(`bot worker ${id}: ${m.error}`));
+      } else if (m.error !== undefined) waiter.reject(new Error(`bot worker ${id}: ${m.error}`));
       else waiter.resolve(m.result);
     });
     void this.proc.exited.then(() => {
       for (const w of this.waiting.values()) w.reject(new Error(`bot worker ${id} exited:\n${this.proc.tail(2000)}`));
-      this.waiting.clear();
     });
   }
 
   /** Calls the worker's `method` and resolves with its result, or rejects after `timeoutMs`. */
-  call<M extends keyof WorkerMethods>(method: M, arg: Parameters<WorkerMethods[M]>[0], timeoutMs: number): Promise<Result<M>> {
-    if (this.proc.hasExited) return Promise.reject(new Error(`bot worker ${this.id} has exited:\n${this.proc.tail(2000)}`));
+  async call<M extends keyof WorkerMethods>(method: M, arg: Parameters<WorkerMethods[M]>[0], timeoutMs: number): Promise<Result<M>> {
+    if (this.proc.hasExited) throw new Error(`bot worker ${this.id} has exited:\n${this.proc.tail(2000)}`);
     const id = this.nextId++;
-    return new Promise<Result<M>>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(id);
-        reject(new Error(`bot worker ${this.id} did not answer ${method} within ${timeoutMs} ms:\n${this.proc.tail(2000)}`));
-      }, timeoutMs);
-      this.waiting.set(id, {
-        resolve: (result) => { clearTimeout(timer); resolve(result as Result<M>); },
-        reject: (error) => { clearTimeout(timer); reject(error); },
-      });
-      this.proc.child.send({ id, method, arg });
-    });
+    const answer = new Promise((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    this.proc.child.send({ id, method, arg });
+    try {
+      return (await withTimeout(answer, timeoutMs, `bot worker ${this.id} to answer ${method}`)) as Result<M>;
+    } finally {
+      this.waiting.delete(id);
+    }
   }
 
   /** Asks the worker to leave and exit; kills it if it has not within `graceMs`. */
   async stop(graceMs = 8000): Promise<void> {
     if (this.proc.hasExited) return;
     try { this.proc.child.send({ id: -1, method: "stop" }); } catch { /* channel gone */ }
-    const gone = await Promise.race([this.proc.exited.then(() => true), delay(graceMs).then(() => false)]);
-    if (!gone) {
-      this.proc.signal("SIGKILL");
-      await Promise.race([this.proc.exited, delay(3000)]);
-    }
+    await this.proc.waitForExit(graceMs).catch(() => this.proc.stop(0));
   }
 }
