@@ -139,6 +139,8 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
   private tickStarted = 0;
   /** stepsRun when the last patch went out. */
   private stepsPatched = 0;
+  /** When the last fixed step started (performance.now()). */
+  private lastStepAt = -Infinity;
   private tickCpu: NodeJS.CpuUsage | undefined;
   /** The simulation's guess count as last added to the metrics. */
   private guessesCounted = 0;
@@ -372,7 +374,10 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
       this.tickStarted = started;
       this.tickCpu = process.cpuUsage();
     }
-    this.pond.step(ctx.dt);
+    // Two steps in one timer callback: the second is a catch-up step (PondSim.step).
+    const catchUp = started - this.lastStepAt < ctx.dtMs / 2;
+    this.lastStepAt = started;
+    this.pond.step(ctx.dt, catchUp);
     this.stepsRun++;
     this.stepMs += performance.now() - started;
   }
@@ -519,11 +524,6 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     }
   }
 
-  /**
-   * Once a second: marks the tadpoles of players idle for IDLE_FADE_SECONDS (they fade), and
-   * frees the seats of those idle for IDLE_TIMEOUT_SECONDS. A player who is away (its connection
-   * dropped) is left to the reconnection grace, which ends sooner.
-   */
   /** Adds the steps the simulation guessed since the last count. */
   private countGuesses(): void {
     const guessed = this.pond.sim.guessed;
@@ -531,6 +531,11 @@ export class PondRoom extends Room<{ state: PondState; input: TadpoleInput }> {
     this.guessesCounted = guessed;
   }
 
+  /**
+   * Once a second: marks the tadpoles of players idle for IDLE_FADE_SECONDS (they fade), and
+   * frees the seats of those idle for IDLE_TIMEOUT_SECONDS. A player who is away (its connection
+   * dropped) is left to the reconnection grace, which ends sooner.
+   */
   private checkIdle(): void {
     this.pond.checkIdle(this.idleFadeTicks, this.idleKickTicks, (swimmer) => {
       if (swimmer.kicked || swimmer.tadpole.away) return;

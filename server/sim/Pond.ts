@@ -126,10 +126,10 @@ export class Pond<E extends object = object> {
 
   /**
    * One fixed step of the simulation, then every tadpole eats what its head touches, then a
-   * quarter of the members' watched cells are swept.
+   * quarter of the members' watched cells are swept. `catchUp`: see PondSim.step.
    */
-  step(dt: number): void {
-    this.sim.step(dt);
+  step(dt: number, catchUp = false): void {
+    this.sim.step(dt, catchUp);
     this.eat();
     this.sweep();
   }

@@ -206,17 +206,22 @@ export class PondSim<E extends object = object> {
    * brought it (`confirmed`). When the late inputs come, the swimmer is re-stepped from there
    * with them (the movement step is pure, and a tadpole's path depends on its inputs alone):
    * a right guess changes nothing, a wrong one (the player turned meanwhile) moves it by the
-   * difference, which other clients smooth like any correction. Inputs are late because the
-   * link held them (jitter, a retransmission), or because the step timer owed two steps at once
-   * and ran the second before the socket reads (Node runs timers before I/O). After
-   * MAX_GUESSES the swimmer stops and waits to refill its cushion.
+   * difference, which other clients smooth like any correction. After MAX_GUESSES the swimmer
+   * stops and waits to refill its cushion.
+   *
+   * `catchUp`: this step runs right after another, in the same timer callback. The step timer
+   * fires a little late each time, so every few seconds it owes two steps at once and runs the
+   * second before the socket reads that bring its inputs (Node runs timers before I/O). That
+   * input is not late: a swimmer whose queue is empty there skips the step (and keeps playing).
+   * A guess would put the server one step ahead of a steady client for good: each input would
+   * settle the guess before it and the tick after it would be guessed again, every tick.
    *
    * An input is activity (`touch`) when its steering differs from the last change by more than
    * the wire's quantum, or when it swims (thrust) and the tadpole moved: an honest client sends
    * the same input every tick when its player does nothing, and a tadpole swimming across the
    * pond on a held key is not idle, while one pushing into a wall is.
    */
-  step(dt: number): void {
+  step(dt: number, catchUp = false): void {
     this.tick++;
     const swimmers = this.swimmers;
     for (let i = 0; i < swimmers.length; i++) {
@@ -247,7 +252,7 @@ export class PondSim<E extends object = object> {
           const guessed = input === undefined;
           if (input === undefined) {
             // Late (only this tick's own step is guessed, never a drain's extra one); or gone.
-            if (taken > 0) break;
+            if (taken > 0 || catchUp) break;
             if (s.owed >= MAX_GUESSES) { s.playing = false; break; }
             if (s.owed === 0) { s.guess.angle = s.held.angle; s.guess.thrust = s.held.thrust; }
             s.owed++;

@@ -199,6 +199,24 @@ describe("adaptive input cushion", () => {
     expect(corrections[0]).toBeLessThan(1);
   });
 
+  it("a catch-up step (two in one timer callback) that finds nothing queued skips the swimmer: no guess that would put the server a step ahead for good", () => {
+    const { sim, s, q } = setup();
+    drive(sim, s, q, 200, () => 1);     // a clean link: no cushion
+    expect(s.cushion).toBe(1);
+    q.push(1);
+    sim.step(DT);
+    const at = { ...s.body };
+    sim.step(DT, true);                 // the timer owed a second step: its input is not here yet
+    expect(s.body).toEqual(at);
+    expect(s.playing).toBe(true);
+    expect(s.owed).toBe(0);
+    // The input comes with the socket reads after, and plays at the next tick as any other.
+    const guessed = sim.guessed;
+    const run = drive(sim, s, q, 100, () => 1);
+    expect(sim.guessed - guessed, "no guess after it: the server stayed in step with the client").toBe(0);
+    expect(run.standStills).toEqual([]);
+  });
+
   it("is capped: a link that holds inputs for 300 ms at a time does not delay every input by that much", () => {
     const { sim, s, q } = setup();
     // Every 20 ticks, six inputs held and delivered together (a TCP retransmission).
