@@ -48,10 +48,8 @@ export interface SimSwimmer extends Placed {
   excess: number;
   /** The steering it last played or learnt of (what a guess repeats). */
   readonly held: Steer;
-  /** Ticks played on a guess whose inputs have not come yet (the steps `body` is ahead of `confirmed`). */
+  /** Ticks played on a guess whose inputs have not come yet (the steps `body` is ahead of `confirmed`), each with `held`. */
   owed: number;
-  /** The steering the guesses under way repeat (a late input that differs was a missed guess). */
-  readonly guess: Steer;
   /** Consecutive ticks it has owed inputs and none came (see OWED_TICKS). */
   owedTicks: number;
   /** The steering its player last changed to (a change is activity: see PondSim.step). */
@@ -123,9 +121,8 @@ export class PondSim<E extends object = object> {
   onWake: ((swimmer: SimSwimmer & E) => void) | undefined;
   /** Fixed steps run so far: the clock idleness is measured on (see `activeTick`). */
   tick = 0;
-  /** Ticks played on a guess, and late inputs that turned out to differ from their guess, so far. */
+  /** Ticks played on a guess so far. */
   guessed = 0;
-  missedGuesses = 0;
   /** Called when late inputs moved a swimmer off the path it was guessed along, with how far (units): what everyone else sees corrected. */
   onGuessCorrected: ((units: number) => void) | undefined;
   private readonly ids = new IdPool(MAX_SWIMMERS);
@@ -160,7 +157,6 @@ export class PondSim<E extends object = object> {
       excess: 0,
       held: { angle: body.angle, thrust: 0 },
       owed: 0,
-      guess: { angle: body.angle, thrust: 0 },
       owedTicks: 0,
       // At rest, facing the way it spawned: what a client that does nothing sends.
       steerAngle: body.angle,
@@ -254,7 +250,6 @@ export class PondSim<E extends object = object> {
             // Late (only this tick's own step is guessed, never a drain's extra one); or gone.
             if (taken > 0 || catchUp) break;
             if (s.owed >= MAX_GUESSES) { s.playing = false; break; }
-            if (s.owed === 0) { s.guess.angle = s.held.angle; s.guess.thrust = s.held.thrust; }
             s.owed++;
             this.guessed++;
             input = s.held;
@@ -294,15 +289,12 @@ export class PondSim<E extends object = object> {
     while (s.owed > 0 && (input = inputs.next()) !== undefined) {
       s.played++;
       s.owed--;
-      if (differs(input, s.guess)) this.missedGuesses++;
       s.held.angle = input.angle;
       s.held.thrust = input.thrust;
       if (steered(s, input)) this.touch(s);
       stepTadpole(confirmed, input, dt);
     }
     copyPose(confirmed, s.body);
-    s.guess.angle = s.held.angle;
-    s.guess.thrust = s.held.thrust;
     for (let i = 0; i < s.owed; i++) stepTadpole(s.body, s.held, dt);
     const off = Math.hypot(s.body.x - guessedX, s.body.y - guessedY);
     if (off > 0) this.onGuessCorrected?.(off);
@@ -333,13 +325,6 @@ export class PondSim<E extends object = object> {
     copyPose(s.confirmed, s.body);
     if (off > 0) this.onGuessCorrected?.(off);
   }
-}
-
-/** Whether two steerings differ by more than the wire's quantum (ANGLE_SLACK / THRUST_SLACK). */
-function differs(a: Steer, b: Steer): boolean {
-  const turn = angleDelta(a.angle, b.angle);
-  const push = a.thrust - b.thrust;
-  return turn > ANGLE_SLACK || turn < -ANGLE_SLACK || push > THRUST_SLACK || push < -THRUST_SLACK;
 }
 
 /** Whether `input` changes the swimmer's steering (beyond ANGLE_SLACK / THRUST_SLACK); if so it becomes the new reference. */

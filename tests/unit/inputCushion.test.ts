@@ -193,7 +193,6 @@ describe("adaptive input cushion", () => {
     expect(q.size).toBe(0);
     // The player turned meanwhile (0.05 rad an input): the guess was a miss, and everyone else
     // sees the tadpole corrected by a little.
-    expect(sim.missedGuesses).toBe(1);
     expect(corrections).toHaveLength(1);
     expect(corrections[0]).toBeGreaterThan(0);
     expect(corrections[0]).toBeLessThan(1);
