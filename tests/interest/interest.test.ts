@@ -2,12 +2,9 @@ import { describe, expect, it } from "vitest";
 import { POSITION_GRID } from "../../shared/grids.ts";
 import { quantum, snap } from "../../shared/quantize.ts";
 import { PondProbe } from "../helpers/pondClient.ts";
-import { joinAndSpawn, usePondServer } from "../helpers/pondFixture.ts";
-import type { InProcessPond } from "../helpers/pondServer.ts";
 import { waitFor } from "../../kit/waitFor.ts";
-import { CellRule } from "./support/cells.ts";
-import { ServerSide } from "./support/server.ts";
 import { distance, park, steerTo, type Point } from "./support/swim.ts";
+import { viewPond } from "./support/viewPond.ts";
 
 /**
  * Interest management against the real server on 127.0.0.1, played through the game's own net
@@ -19,21 +16,8 @@ import { distance, park, steerTo, type Point } from "./support/swim.ts";
  * holds against the server's own positions (the simulation's bodies: the state has none).
  */
 const VIEW = 300;
-const rule = new CellRule(VIEW);
+const { rule, at, join, serverSide, probes, pond } = viewPond(VIEW);
 const LEAVE = rule.leave;
-/**
- * Places are given relative to the middle of the cell at the pond's centre, so that tadpoles
- * parked there (within 25 units) sit well inside a cell and swims along a row stay in it.
- */
-const HOME = rule.centreOf({ x: 0, y: 0 });
-const at = (dx: number, dy = 0): Point => ({ x: HOME.x + dx, y: HOME.y + dy });
-
-let pond: InProcessPond;
-const probes: PondProbe[] = [];
-
-const join = (name: string): Promise<PondProbe> => joinAndSpawn(pond.wsUrl, probes, name);
-
-const serverSide = new ServerSide(() => pond);
 const server = (probe: PondProbe, id = probe.id) => serverSide.body(probe, id);
 const serverAt = (probe: PondProbe, id = probe.id): Point => serverSide.at(probe, id);
 const parkAt = (probe: PondProbe, target: Point, still = false) => serverSide.parkAt(probe, target, still);
@@ -52,7 +36,7 @@ function seenBy(probe: PondProbe): string[] {
 function expectViewMatchesServer(probe: PondProbe): void {
   const me = serverAt(probe);
   const held = new Set(seenBy(probe));
-  const room = pond.room(probe.room.roomId);
+  const room = pond().room(probe.room.roomId);
   for (const id of room.state.tadpoles.keys()) {
     if (id === probe.id) continue;
     const other = serverAt(probe, id);
@@ -77,7 +61,6 @@ function recordEvents(probe: PondProbe, id: string) {
   return { events, stop };
 }
 
-usePondServer({ viewRadius: VIEW, maxPlayers: 50 }, probes, (started) => { pond = started; });
 
 describe("interest management (by grid cell)", () => {
   it("a tadpole that swims out of range disappears from a client, and comes back when it returns", async () => {
@@ -155,7 +138,7 @@ describe("interest management (by grid cell)", () => {
     expect(newcomer.added).not.toContain(east.id);
     expect(newcomer.added).not.toContain(west.id);
     // Not even their positions were sent: the stream never named them.
-    const streamId = (probe: PondProbe) => pond.room(probe.room.roomId).state.tadpoles.get(probe.id)!.id;
+    const streamId = (probe: PondProbe) => pond().room(probe.room.roomId).state.tadpoles.get(probe.id)!.id;
     expect(newcomer.conn.stream.entities.has(streamId(near))).toBe(true);
     expect(newcomer.conn.stream.entities.has(streamId(east))).toBe(false);
     expect(newcomer.conn.stream.entities.has(streamId(west))).toBe(false);
@@ -187,7 +170,7 @@ describe("interest management (by grid cell)", () => {
     expect(rule.mustNotSee(serverAt(far), leaverAt)).toBe(true);
     for (const probe of [left, right, far]) expectViewMatchesServer(probe);
     expect(far.tadpole(leaver.id)).toBeUndefined();
-    const leaverStreamId = pond.room(leaver.room.roomId).state.tadpoles.get(leaver.id)!.id;
+    const leaverStreamId = pond().room(leaver.room.roomId).state.tadpoles.get(leaver.id)!.id;
     expect(far.conn.stream.entities.has(leaverStreamId)).toBe(false);
     const farRemovalsBefore = far.removed.filter((id) => id === leaver.id).length;
 
@@ -197,7 +180,7 @@ describe("interest management (by grid cell)", () => {
       await waitFor(() => watcher.removed.includes(leaver.id), { timeoutMs: 5000, message: `${watcher.id} to see Leaver removed` });
       expect(watcher.tadpole(leaver.id)).toBeUndefined();
     }
-    const room = pond.room(left.room.roomId);
+    const room = pond().room(left.room.roomId);
     expect(room.state.tadpoles.has(leaver.id)).toBe(false);
     expect(room.bodyOf(leaver.id)).toBeUndefined();
     // Far, which never held it, gets no removal for it (checked after it received later patches).
@@ -212,7 +195,7 @@ describe("interest management (by grid cell)", () => {
 
     // Record the mover's server position at every patch the room sends, starting with where it
     // spawned (it has not moved yet, so that is what both clients hold until the next patch)...
-    const room = pond.room(watcher.room.roomId);
+    const room = pond().room(watcher.room.roomId);
     const sent: Point[] = [serverAt(mover)];
     const broadcast = room.broadcastPatch.bind(room);
     room.broadcastPatch = () => {

@@ -1,13 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { MessageType } from "../../shared/protocol.ts";
 import { RADAR_COLS, RADAR_INTERVAL_MS, decodeRadar, radarCellOf } from "../../shared/radar.ts";
-import type { PondProbe } from "../helpers/pondClient.ts";
-import { joinAndSpawn, usePondServer } from "../helpers/pondFixture.ts";
-import type { InProcessPond } from "../helpers/pondServer.ts";
 import { waitFor } from "../../kit/waitFor.ts";
-import { CellRule } from "./support/cells.ts";
-import { ServerSide } from "./support/server.ts";
-import type { Point } from "./support/swim.ts";
+import { viewPond } from "./support/viewPond.ts";
 
 /**
  * The radar against the real server on 127.0.0.1, through the game's own net layer: once a
@@ -16,16 +11,7 @@ import type { Point } from "./support/swim.ts";
  * swims short (the radar does not depend on it).
  */
 const VIEW = 300;
-const rule = new CellRule(VIEW);
-const HOME = rule.centreOf({ x: 0, y: 0 });
-const at = (dx: number, dy = 0): Point => ({ x: HOME.x + dx, y: HOME.y + dy });
-
-let pond: InProcessPond;
-const probes: PondProbe[] = [];
-const join = (name: string): Promise<PondProbe> => joinAndSpawn(pond.wsUrl, probes, name);
-const serverSide = new ServerSide(() => pond);
-
-usePondServer({ viewRadius: VIEW, maxPlayers: 50 }, probes, (started) => { pond = started; });
+const { rule, at, join, serverSide } = viewPond(VIEW);
 
 describe("the radar", () => {
   it("reaches a client far from another tadpole once a second, with that tadpole's cell counted", async () => {
