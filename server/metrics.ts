@@ -73,7 +73,6 @@ export class PondMetrics {
     help: "Specks of food eaten by tadpoles (each is born again elsewhere at once)",
     registers: [this.registry],
   });
-  /** Open WebSockets (server/sockets.ts): `seated` are players' sockets, `seatless` the rest (joining, refused, or never meant to join). */
   readonly guessedSteps = new Counter({
     name: "pond_input_guesses_total",
     help: "Fixed steps a swimmer played on a guess (its steering held) because its input was late",
@@ -85,6 +84,7 @@ export class PondMetrics {
     buckets: [0.1, 0.5, 1, 2, 5, 10, 20, 50],
     registers: [this.registry],
   });
+  /** Open WebSockets (server/sockets.ts): `seated` are players' sockets, `seatless` the rest (joining, refused, or never meant to join). */
   readonly sockets = new Gauge({
     name: "pond_sockets",
     help: "Open WebSockets, by state: seated (bound to a player in a pond) or seatless",

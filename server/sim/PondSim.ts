@@ -77,7 +77,7 @@ export const MAX_GUESSES = 6;
 /**
  * Owed inputs are not coming when none has come for this many ticks (a client that stopped:
  * a hidden tab, a dead socket). They are forgiven (the guesses stand) and the cushion refilled.
- * A client whose inputs come each a tick late, as after the step timer ran two steps at once,
+ * A client whose inputs come each a tick late for a while (its sends drifting past our tick)
  * owes one for as long as that lasts and settles one every tick: that is not this.
  */
 const OWED_TICKS = 20;
