@@ -35,7 +35,16 @@ describe("food and growth", () => {
     const room = pond.room(eater.room.roomId);
     const internals = room as unknown as RoomInternals;
     watcher.drive({ angle: 0, thrust: 0 });
-    eater.drive({ angle: 0.3, thrust: 1 });
+    // The eater circles the watcher (steered from the server's bodies), so it stays in the
+    // watcher's small view: in a straight line it could swim out of the view before it had eaten
+    // enough, as spawn points lie up to 400 apart.
+    const body = (probe: PondProbe) => internals.pond.members.find((m) => m.key === probe.id)!.body;
+    eater.drive({ thrust: 1 }, (_now, player) => {
+      const from = body(eater);
+      const to = body(watcher);
+      const toward = Math.atan2(to.y - from.y, to.x - from.x);
+      player.steer.angle = toward + (Math.hypot(to.x - from.x, to.y - from.y) > 100 ? 0.3 : Math.PI / 2);
+    });
 
     // Grows, as the watcher sees it.
     await waitFor(() => (watcher.tadpole(eater.id)?.level ?? 0) >= 2, {
