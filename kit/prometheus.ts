@@ -30,7 +30,7 @@ export function parseSamples(text: string): Sample[] {
 }
 
 /** A sample value; Prometheus spells the infinities +Inf and -Inf (histogram `le` labels too). */
-export function parseValue(text: string): number {
+function parseValue(text: string): number {
   if (text === "+Inf") return Infinity;
   if (text === "-Inf") return -Infinity;
   return Number(text);

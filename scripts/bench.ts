@@ -55,7 +55,7 @@ for (const plan of args.modelOnly ? [] : runs) {
   results.push(result);
   const w = result.window;
   if (w) {
-    log(`  tick p50 ${w.tickP50.ms.toFixed(2)} ms p99 ${w.tickP99.ms.toFixed(2)} ms · CPU ${w.serverCpuPercent.toFixed(0)}% · RSS ${w.rssMb.toFixed(0)} MB`
+    log(`  tick p50 ${w.tickP50Ms.toFixed(2)} ms p99 ${w.tickP99Ms.toFixed(2)} ms · CPU ${w.serverCpuPercent.toFixed(0)}% · RSS ${w.rssMb.toFixed(0)} MB`
       + ` · ${w.patchesPerSecond.mean.toFixed(1)} patches/s (min ${w.patchesPerSecond.min.toFixed(1)}) · ${w.bytesPerSecond.mean.toFixed(0)} B/s per client`
       + ` · ${w.inView.toFixed(1)} in view · ${w.bytesPerPositionUpdate.toFixed(2)} B/update`);
   }

@@ -6,7 +6,7 @@ import { table, type Column } from "../lib/table.ts";
 import { hasSection, replaceSection, section } from "../lib/sections.ts";
 import type { BenchArgs } from "./args.ts";
 import type { ModelResult } from "./model.ts";
-import type { Quantile, RunResult } from "./run.ts";
+import type { RunResult } from "./run.ts";
 
 /** The tables, goals and doc section of `npm run bench`; docs/benchmarks/load.md says what each column means. */
 
@@ -30,14 +30,6 @@ export function describeMachine() {
 }
 export type Machine = ReturnType<typeof describeMachine>;
 
-/** Exact: to 2 decimals; from the histogram: the interpolated value and its bucket, e.g. `13 (10–15)`. */
-function quantile(q: Quantile | undefined): string {
-  if (!q || !Number.isFinite(q.ms)) return "–";
-  if (q.exact) return f(q.ms, 2);
-  const hi = Number.isFinite(q.hiMs) ? f(q.hiMs, q.hiMs < 1 ? 1 : 0) : "∞";
-  return `${f(q.ms, q.ms < 10 ? 1 : 0)} (${f(q.loMs, q.loMs < 1 ? 1 : 0)}–${hi})`;
-}
-
 const modeName = (m: { mode: string }) => (m.mode === "off" ? "off" : m.mode === "const" ? "on, ~const density" : "on");
 const radius = (m: { mode: string; viewRadius?: number }) => (m.mode === "off" ? "∞" : String(m.viewRadius ?? 1200));
 const both = (a: string, b: string) => `${a} / ${b}`;
@@ -52,8 +44,8 @@ function mainColumns(tickRate: number): Array<Column<Run>> {
     { name: "interest", cell: (r) => modeName(r.plan) },
     { name: "view radius", cell: (r) => radius(r.plan) },
     { name: "in view (avg)", cell: (r) => f(r.window.inView, 1) },
-    { name: "tick p50 ms", cell: (r) => quantile(r.window.tickP50) },
-    { name: "tick p99 ms", cell: (r) => quantile(r.window.tickP99) },
+    { name: "tick p50 ms", cell: (r) => f(r.window.tickP50Ms, 2) },
+    { name: "tick p99 ms", cell: (r) => f(r.window.tickP99Ms, 2) },
     { name: "server CPU %", cell: (r) => f(r.window.serverCpuPercent) },
     { name: "RSS MB", cell: (r) => f(r.window.rssMb) },
     { name: `patches/s per client (mean / min; goal ${tickRate})`, cell: ({ window: w }) => both(f(w.patchesPerSecond.mean, 1), f(w.patchesPerSecond.min, 1)) },
@@ -139,8 +131,8 @@ export function verdicts(results: RunResult[], tickRate: number, models: ModelRe
   const out = [
     over(`1,000 tadpoles in one pond: tick p99 < 25 ms, every client ≥ ${f(minPatches, 1)} patches/s, server CPU < 60 %, RSS < 250 MB`, at(1000),
       "no 1,000-tadpole run with interest on",
-      ([{ window: w }]) => (w.tickP99.exact ? w.tickP99.ms < 25 : w.tickP99.hiMs <= 25) && w.patchesPerSecond.min >= minPatches && w.serverCpuPercent < 60 && w.rssMaxMb < 250,
-      ([r]) => `${r.plan.size} tadpoles, interest ${where(r)}: tick p99 ${quantile(r.window.tickP99)} ms; patches/s per client mean ${f(r.window.patchesPerSecond.mean, 1)},`
+      ([{ window: w }]) => w.tickP99Ms < 25 && w.patchesPerSecond.min >= minPatches && w.serverCpuPercent < 60 && w.rssMaxMb < 250,
+      ([r]) => `${r.plan.size} tadpoles, interest ${where(r)}: tick p99 ${f(r.window.tickP99Ms, 2)} ms; patches/s per client mean ${f(r.window.patchesPerSecond.mean, 1)},`
         + ` min ${f(r.window.patchesPerSecond.min, 1)}; server CPU ${f(r.window.serverCpuPercent)} %; RSS max ${f(r.window.rssMaxMb)} MB`),
     over("500 tadpoles: server CPU < 20 % of one core", at(500), "no 500-tadpole run with interest on",
       ([r]) => r.window.serverCpuPercent < 20, ([r]) => `${f(r.window.serverCpuPercent)} % (${where(r)})`),

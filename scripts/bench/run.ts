@@ -7,11 +7,10 @@ import { delay } from "../../kit/waitFor.ts";
 import { CELLS_PER_VIEW_RADIUS, LEAVE_FACTOR } from "../../server/sim/Pond.ts";
 import { WORLD_HALF } from "../../shared/constants.ts";
 import { writeText } from "../lib/report.ts";
-import { binCount, binMax, binPercentile, mean, min, percentile } from "../lib/stats.ts";
+import { binCount, binMax, binPercentile, max, mean, min, percentile } from "../lib/stats.ts";
 import type { BenchArgs, Mode } from "./args.ts";
 import { TIMED_HEADER_BYTES, type BotKind } from "./bots.ts";
 import { formatSummary, summarizeProfile, type CpuProfile, type ProfileSummary } from "./profile.ts";
-import { bucketQuantile, histogramBetween } from "./prometheus.ts";
 import type { WorkerMethods } from "./worker.ts";
 import { BotWorker } from "./workers.ts";
 
@@ -42,9 +41,6 @@ export function planRun(size: number, mode: Mode, args: BenchArgs) {
 }
 export type RunPlan = ReturnType<typeof planRun>;
 
-/** A tick percentile: exact (from the server's hook) or the histogram bucket that holds it (ms). */
-export interface Quantile { ms: number; loMs: number; hiMs: number; exact: boolean }
-
 export interface RunResult {
   plan: RunPlan;
   ok: boolean;
@@ -59,7 +55,7 @@ export interface RunResult {
 }
 
 /** The server hook (BENCH_HOOKS=on, GET /debug/ticks): raw tick durations since a cursor (ms; step = sim + interest). */
-interface TickSamples { next: number; totalMs: number[]; stepMs?: number[]; cpuMs?: number[] }
+interface TickSamples { next: number; totalMs: number[]; stepMs: number[]; cpuMs: number[] }
 /** One read of /metrics, stamped with when it was read (performance.now()). */
 interface Scrape { at: number; metrics: MetricsSnapshot }
 type Collected = ReturnType<WorkerMethods["collect"]>;
@@ -84,14 +80,13 @@ export async function runOnce(plan: RunPlan, args: BenchArgs, log: (line: string
     server = await startServer({ env, cpus: args.pin ? "0" : undefined, nodeFlags: SERVER_NODE_FLAGS });
     const s = server;
     log(`server pid ${s.proc.pid} on ${s.httpUrl} (INTEREST=${env.INTEREST}${env.VIEW_RADIUS ? ` VIEW_RADIUS=${env.VIEW_RADIUS}` : ""})`);
-    const debug = async <T>(route: string, method = "GET"): Promise<T | undefined> => {
+    const debug = async <T>(route: string, method = "GET"): Promise<T> => {
       const response = await fetch(`${s.httpUrl}${route}`, { method, signal: AbortSignal.timeout(60_000) });
-      if (response.status === 404 && method === "GET") return undefined; // a server without the hook
       if (!response.ok) throw new Error(`${method} ${route} answered ${response.status}: ${await response.text()}`);
       return (await response.json()) as T;
     };
     const saveProfile = async (name: string, what: string): Promise<ProfileSummary> => {
-      const profile = (await debug<CpuProfile>("/debug/profile/stop", "POST"))!;
+      const profile = await debug<CpuProfile>("/debug/profile/stop", "POST");
       const file = path.join(args.cpuProf, `server-${plan.size}-${plan.mode}${name}.cpuprofile`);
       writeText(file, JSON.stringify(profile));
       const summary = summarizeProfile(profile);
@@ -157,7 +152,7 @@ export async function runOnce(plan: RunPlan, args: BenchArgs, log: (line: string
     log(`spread for ${result.spread.seconds.toFixed(1)} s: ${(arrivedFraction * 100).toFixed(0)}% reached a first target, mean distance from centre ${meanRadius.toFixed(0)}`);
 
     // The measured window: /metrics and every bot's counters at both ends.
-    const tickHook = await debug<{ next: number }>("/debug/ticks").catch(() => undefined);
+    const tickHook = await debug<{ next: number }>("/debug/ticks");
     if (args.cpuProf) await debug("/debug/profile/start", "POST");
     const before = { at: performance.now(), metrics: await fetchMetrics(s.httpUrl, 10_000) };
     await Promise.all(workers.map((w) => w.call("mark", undefined, 10_000)));
@@ -170,9 +165,9 @@ export async function runOnce(plan: RunPlan, args: BenchArgs, log: (line: string
     const collected = await Promise.all(workers.map((w) => w.call("collect", undefined, 30_000)));
     const after = { at: performance.now(), metrics: await fetchMetrics(s.httpUrl, 10_000) };
     if (args.cpuProf) result.profile = await saveProfile("", "the window");
-    const exact = tickHook ? await debug<TickSamples>(`/debug/ticks?since=${tickHook.next}`) : undefined;
+    const ticks = await debug<TickSamples>(`/debug/ticks?since=${tickHook.next}`);
     rssMax = Math.max(rssMax, guard());
-    const w = result.window = summarize(plan, before, after, exact, collected, rssMax);
+    const w = result.window = summarize(plan, before, after, ticks, collected, rssMax);
     for (const worker of workers) for (const e of worker.errors) result.warnings.push(`bot worker ${worker.id}: ${e}`);
     const botCores = args.pin ? Math.max(1, cpus - 1) : cpus;
     const botCpu = w.bots.reduce((n, b) => n + b.cpuPercent, 0);
@@ -203,17 +198,8 @@ function rssMb(pid: number): number {
 }
 
 /** The window's figures (docs/benchmarks/load.md, "What each number means"). */
-function summarize(plan: RunPlan, before: Scrape, after: Scrape, exact: TickSamples | undefined, collected: Collected[], rssMax: number) {
+function summarize(plan: RunPlan, before: Scrape, after: Scrape, ticks: TickSamples, collected: Collected[], rssMax: number) {
   const seconds = (after.at - before.at) / 1000;
-  const ticks = histogramBetween(before.metrics, after.metrics, "pond_tick_duration_seconds");
-  if (!ticks) throw new Error("the server's /metrics has no pond_tick_duration_seconds histogram");
-  const q = (p: number): Quantile => {
-    const ms = exact?.totalMs.length ? percentile(exact.totalMs, p * 100) : undefined;
-    if (ms !== undefined) return { ms, loMs: ms, hiMs: ms, exact: true };
-    const b = bucketQuantile(ticks, p); // NaN when the window recorded no tick
-    return { ms: (b?.estimate ?? NaN) * 1000, loMs: (b?.lower ?? NaN) * 1000, hiMs: (b?.upper ?? NaN) * 1000, exact: false };
-  };
-  const exactP = (list: number[] | undefined, p: number) => (list?.length ? percentile(list, p) : undefined);
   const delta = (name: string) => after.metrics.sum(name) - before.metrics.sum(name);
 
   type Bot = Collected["bots"][number];
@@ -231,12 +217,11 @@ function summarize(plan: RunPlan, before: Scrape, after: Scrape, exact: TickSamp
   const byteRates = rate((b) => b.delta.bytes);
 
   return {
-    seconds, ticks: ticks.count, ticksPerSecond: ticks.count / seconds,
-    tickMeanMs: ticks.count > 0 ? (ticks.sum / ticks.count) * 1000 : NaN, tickP50: q(0.5), tickP99: q(0.99),
-    tickMaxMs: exact?.totalMs.length ? Math.max(...exact.totalMs) : undefined,
-    // From the tick hook: the simulation + interest part alone (wall), and process CPU per tick (not inflated by other processes).
-    stepP50Ms: exactP(exact?.stepMs, 50), stepP99Ms: exactP(exact?.stepMs, 99),
-    tickCpuP50Ms: exactP(exact?.cpuMs, 50), tickCpuP99Ms: exactP(exact?.cpuMs, 99),
+    seconds, ticks: ticks.totalMs.length, ticksPerSecond: ticks.totalMs.length / seconds,
+    tickMeanMs: mean(ticks.totalMs), tickP50Ms: percentile(ticks.totalMs, 50), tickP99Ms: percentile(ticks.totalMs, 99), tickMaxMs: max(ticks.totalMs),
+    // The simulation + interest part alone (wall), and process CPU per tick (not inflated by other processes).
+    stepP50Ms: percentile(ticks.stepMs, 50), stepP99Ms: percentile(ticks.stepMs, 99),
+    tickCpuP50Ms: percentile(ticks.cpuMs, 50), tickCpuP99Ms: percentile(ticks.cpuMs, 99),
     serverCpuPercent: (delta("process_cpu_seconds_total") / seconds) * 100,
     rssMb: after.metrics.sum("process_resident_memory_bytes") / 2 ** 20, rssMaxMb: rssMax,
     heapUsedMb: after.metrics.sum("nodejs_heap_size_used_bytes") / 2 ** 20,
