@@ -11,12 +11,12 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, DESKTOP } from "../kit/browser/launch.ts"
 import { openPond, saveScreenshot, snapshot, waitForPond } from "../kit/browser/pond.ts";
 import { commandLine, readFlags } from "../kit/args.ts";
 import { MAX_BOTS } from "../kit/player/botArgs.ts";
-import { cpuModel, loadAverage as load, nproc } from "./lib/machine.ts";
+import { describeMachine, loadAverage, type Machine } from "./lib/machine.ts";
 import { commandText, writeText } from "./lib/report.ts";
 import { updatedReport } from "./lib/sections.ts";
 import { measureTable } from "./lib/table.ts";
 import { runColdLoads } from "./bench-client/coldLoad.ts";
-import { coldLoadMarkdown, coldTable, verdict, type RunInfo } from "./bench-client/coldReport.ts";
+import { coldLoadMarkdown, coldTable, runHeader, verdict, type RunInfo } from "./bench-client/coldReport.ts";
 import { FRAME_MEASURES, INSTRUMENT, RENDERER, START, STOP, frames as measured, type Frames, type Recording } from "./bench-client/page.ts";
 import { TRACE_MEASURES, traceFrames, type FrameBreakdown } from "./bench-client/trace.ts";
 import { onStage } from "./bench-client/stage.ts";
@@ -43,19 +43,17 @@ const dpr = DESKTOP.deviceScaleFactor!;
 const REPORT = flags.report ? resolve(flags.report) : join(REPO_ROOT, "docs", "benchmarks", "client.md");
 const command = commandText("bench:client");
 
-/** Where and when a section was measured: the load average at `loadStart` and now. */
-const runInfo = (loadStart: string): RunInfo => ({
-  command, date: new Date().toISOString().replace(/\.\d+Z$/, "Z"), machine: `${nproc()} CPU (nproc), ${cpuModel()}; Node ${process.version}`, loadStart, loadEnd: load(), cores: Number(nproc()),
-});
+/** Where and when a section was measured: the machine as it was at the start, and the load now. */
+const runInfo = (machine: Machine): RunInfo => ({ command, machine, loadEnd: loadAverage() });
 
 async function main(): Promise<void> {
   if (coldRuns > 0) {
-    const loadStart = load();
+    const machine = describeMachine();
     const cold = await runColdLoads(coldRuns);
     const v = verdict(cold);
     console.log(`\n${coldTable(cold).join("\n")}\ngoal < 400 KB: ${v.met ? "met" : "missed"}. ${v.sentence}`);
     if (cold.problems.length) console.warn(`[bench:client] cold load warnings:\n  ${cold.problems.join("\n  ")}`);
-    writeReport({ cold: coldLoadMarkdown(cold, runInfo(loadStart)) });
+    writeReport({ cold: coldLoadMarkdown(cold, runInfo(machine)) });
   }
   if (!coldOnly) await frames();
 }
@@ -73,7 +71,7 @@ const PLACEHOLDERS = { cold: "Not measured yet: run `npm run bench:client -- --c
 
 /** Bots and the page connect from 127.0.0.1, and all must share one pond. */
 function frames(): Promise<void> {
-  const loadStart = load();
+  const machine = describeMachine();
   return onStage({ MAX_CONNECTIONS_PER_IP: String(bots + 50), MAX_PLAYERS: String(bots + 50) }, async ({ server, chromium }) => {
     console.log(`[bench:client] server on ${server.httpUrl}`);
     const context = await chromium.newContext(DESKTOP);
@@ -110,7 +108,7 @@ function frames(): Promise<void> {
 
       const problems = player.watch.unexpected();
       if (!after.connected) problems.push("the page lost its connection during the run");
-      const section = framesMarkdown(recording, runInfo(loadStart), chromium.browser.version(), renderer, after.count, problems, breakdown);
+      const section = framesMarkdown(recording, runInfo(machine), chromium.browser.version(), renderer, after.count, problems, breakdown);
       // The console gets the section's tables.
       console.log(`\n${section.split("\n").filter((line) => line.startsWith("|") || line.startsWith("###")).join("\n")}`);
       if (problems.length) console.warn(`[bench:client] warnings:\n  ${problems.join("\n  ")}`);
@@ -121,15 +119,6 @@ function frames(): Promise<void> {
   });
 }
 
-/** What makes this run less than the reference run (200 bots, 20 s, quiet machine). */
-function caveats(m: RunInfo): string[] {
-  const out: string[] = [];
-  if (bots !== 200 || seconds < 20) out.push(`A validation run (${bots} bots, ${seconds} s), not the reference run (\`npm run bench:client\`: 200 bots, 20 s).`);
-  const startLoad = Number(m.loadStart.split(" ")[0]);
-  if (startLoad >= m.cores) out.push(`The machine was busy (1-minute load ${startLoad.toFixed(1)} on ${m.cores} cores at the start): frame times are pessimistic even for SwiftShader.`);
-  return out;
-}
-
 /** The frames section of docs/benchmarks/client.md (between its markers). */
 function framesMarkdown(f: Frames, m: RunInfo, chromium: string, renderer: string, tadpoles: number, problems: string[], t: FrameBreakdown): string {
   return `## Frames: a crowded pond
@@ -137,13 +126,9 @@ function framesMarkdown(f: Frames, m: RunInfo, chromium: string, renderer: strin
 How smoothly the browser client draws a crowded pond: ${bots} bots circling within ${SPREAD} units of
 the player (all in view of a ${width}x${height} window at DPR ${dpr}), measured in headless Chromium.
 
-${caveats(m).map((c) => `> **Note.** ${c}\n`).join("\n")}
-- Command: \`${command}\` (this section)
-- Date: ${m.date}
-- Machine: ${m.machine}; Chromium ${chromium}
-- Load average (1/5/15 min): ${m.loadStart} at start, ${m.loadEnd} at end
+${bots !== 200 || seconds < 20 ? `> **Note.** A validation run (${bots} bots, ${seconds} s), not the reference run (\`npm run bench:client\`: 200 bots, 20 s).\n\n` : ""}${runHeader(m, `Chromium ${chromium}`, "frame times are pessimistic even for SwiftShader.")}
 - Chromium flags: \`${CHROMIUM_ARGS.join(" ")}\` (executable \`${CHROMIUM_PATH}\`)
-- WebGL: \`${renderer}\` (no GPU: software, on ${m.cores} cores shared with the server and the bots)
+- WebGL: \`${renderer}\` (no GPU: software, on ${m.machine.cpus} cores shared with the server and the bots)
 
 ### Frame times (${f.seconds.toFixed(1)} s recorded after ${WARMUP_S} s warm-up; ${tadpoles} tadpoles known to the page)
 

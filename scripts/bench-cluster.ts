@@ -5,7 +5,6 @@
  * elsewhere; docs/benchmarks/cluster.md says what and how. Prints JSON; exit 0 if none failed or lost.
  */
 import { writeFileSync } from "node:fs";
-import { cpus, availableParallelism, loadavg } from "node:os";
 import { PondSession } from "../client/net/PondSession.ts";
 import { commandLine, readFlags } from "../kit/args.ts";
 import { fetchMetrics, fetchPonds } from "../kit/probes.ts";
@@ -13,6 +12,7 @@ import { freePort } from "../kit/ports.ts";
 import { spawnTs, type ManagedProcess } from "../kit/process.ts";
 import { waitFor, withTimeout } from "../kit/waitFor.ts";
 import { max, percentile } from "./lib/stats.ts";
+import { describeMachine, loadAverage } from "./lib/machine.ts";
 
 const USAGE = `Usage: npm run bench:cluster -- [options]
   --joins <n>          players to join (default 200)
@@ -73,8 +73,7 @@ async function main(): Promise<number> {
   // Ctrl-C: leave and stop the cluster rather than orphan it.
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void stop().finally(() => process.exit(1)));
   const results: Record<string, unknown> = {
-    date: new Date().toISOString(),
-    machine: { nproc: availableParallelism(), cpu: cpus()[0]?.model ?? "unknown", node: process.version, loadAverageAtStart: loadavg().map((l) => round(l, 2)) },
+    machine: describeMachine(),
     args: { joins, concurrency, processes: urls?.length ?? processes, maxPlayers: urls ? "server's" : MAX_PLAYERS },
   };
   let ok = true;
@@ -138,7 +137,7 @@ async function main(): Promise<number> {
     await stop();
   }
 
-  (results.machine as Record<string, unknown>).loadAverageAtEnd = loadavg().map((l) => round(l, 2));
+  results.loadAverageAtEnd = loadAverage();
   console.log(JSON.stringify(results, null, 2));
   if (args.json) writeFileSync(args.json, JSON.stringify(results, null, 2) + "\n");
   return ok ? 0 : 1;

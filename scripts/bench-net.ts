@@ -3,7 +3,8 @@
  * a bad one. Starts the real server (`node --import tsx server/main.ts` on 127.0.0.1, a free port, no page),
  * then for each link runs scripted swimmers and an observer through the network simulator
  * (client/net/netsim.ts) plus a truth client on a perfect link, frames at 60 fps from one timer,
- * and prints a table that it also writes to docs/benchmarks/net.md.
+ * and prints a table that it also writes into docs/benchmarks/net.md between its bench markers
+ * (the page's text around them, which says what each column measures, is written by hand).
  *
  *   npm run bench:net -- [--seconds=20] [--seed=7] [--links=perfect,100ms,train,150ms,ocean] [--no-write] [--plot=after]
  *
@@ -12,7 +13,6 @@
  * before Netcode II).
  *
  * `--links` also takes ad-hoc links as netsim queries, e.g. `--links=perfect,lag=80&jitter=40`.
- * What the columns mean is written into the report itself (see describe()).
  */
 import { join } from "node:path";
 import { fetchMetrics } from "../kit/probes.ts";
@@ -21,8 +21,9 @@ import { pathSvg } from "./bench-net/plot.ts";
 import { REPO_ROOT } from "../kit/process.ts";
 import { SERVER_NODE_FLAGS, startServer } from "../kit/server.ts";
 import { commandLine, readFlags } from "../kit/args.ts";
-import { cpuModel, loadAverage, nproc } from "./lib/machine.ts";
+import { describeMachine, machineText } from "./lib/machine.ts";
 import { commandText, fixed, writeText } from "./lib/report.ts";
+import { updatedReport } from "./lib/sections.ts";
 
 const LINKS: LinkSpec[] = [
   { name: "perfect", query: "" },
@@ -47,10 +48,6 @@ const FLAGS = {
   seconds: { type: "number", min: 0.1, max: 3600 }, seed: { type: "number", min: 0, max: 2 ** 32 - 1, integer: true },
   links: { type: "string" }, "no-write": { type: "boolean" }, plot: { type: "string" },
 } as const;
-
-function machine(): string {
-  return `${nproc()} CPU (nproc), ${cpuModel()}, Node ${process.version}, load average at start ${loadAverage()}`;
-}
 
 const f = fixed;
 
@@ -79,48 +76,6 @@ export function table(results: LinkResult[]): string {
   ].join("\n");
 }
 
-function describe(): string {
-  return `What the columns measure (goals in brackets):
-
-- **own response**: frames (60 fps) from a steering change to visible motion of our own predicted
-  pose: a start from rest (first frame the position changes) or a sharp turn (first frame the
-  heading moves toward the new direction). [0]
-- **prediction error**: distance between where the client predicted its tadpole after input N and
-  where the server put it when it acknowledged N. [< 1 unit without loss; the step is deterministic
-  and quantized, so 0 is expected on every link]
-- **corrections / min**: reconciles that had to move the prediction (per swimmer).
-- **remote error**: distance between where the observer draws a swimmer and the swimmer's true
-  server path (from a client on a perfect link) at the instant the observer renders. Late or
-  retransmitted patches show up here (extrapolation, then converging). [p99 < 6 units at
-  150 ms ±30 ms, 5 % loss]
-- **remote jump**: per frame, |rendered step − true step|: how much the drawn motion jerks
-  compared with the real motion. [p99 < 3 units at 150 ms ±30 ms, 5 % loss]
-- **backward steps**: frames where a moving swimmer, as drawn, stepped backward along its true
-  direction of motion. [0, also at 5 % loss]
-- **interp. delay**: how far behind the freshest data remote tadpoles are drawn (adaptive: to
-  jitter and to the stalls the link has, up to 400 ms).
-- **starved frames**: observer frames (after the first second) in which some moving swimmer was
-  past the newest patch (carried on by the shared step, or held after the 150 ms cap).
-  [< 2 % at 150 ms ±30 ms, 5 % loss]
-- **round trip**: the observer's ping (answered by the server at once), smoothed.
-- **input → ack**: the observer's time from sending an input to the patch acknowledging it: the
-  round trip plus the wait for the server's tick (0–50 ms) and its input cushion. [≤ 60 ms on a
-  perfect link]
-- **A's input → B's screen**: from the frame a swimmer changes its steering (a start from rest or
-  a sharp turn) to the first frame the observer draws it start to move or turn that way: the
-  reaction latency other players see. [≤ 150 ms on a perfect link]
-- second table, otherwise: the observer's \`stats()\` averaged over the run; how many events each
-  metric saw; and how often the *server* left a moving swimmer in place for a tick (the remote
-  path itself stutters then, whatever the client does): the ticks in which a cushion that grew
-  was built by holding inputs back, or a swimmer's input stayed away past 6 guesses.
-  [0 % on clean links, ≤ 4.3 % on the lossy one]
-- **ticks guessed / corrected**: ticks in which the server, an input being late, swam a tadpole
-  on with its last steering; and how often, and how far on average, the late inputs then moved it
-  off the guessed path (what everyone else sees corrected; the truth client sees it too, so the
-  remote columns above do not count it). All six clients of the link, from the server's
-  \`/metrics\` (docs/netcode.md).`;
-}
-
 async function main(): Promise<void> {
   const flags = commandLine("bench:net", USAGE, (argv) => readFlags(argv, FLAGS));
   const seconds = flags.seconds ?? 20;
@@ -133,7 +88,8 @@ async function main(): Promise<void> {
   const plot = flags.plot ?? "after";
   if (links.length === 0) throw new Error(USAGE);
 
-  const host = machine();
+  const machine = describeMachine();
+  const host = `${machineText(machine)}; load average at start ${machine.loadAverage.join(" ")}`;
   console.log(`bench:net — ${links.length} link(s) × ${seconds} s, seed ${seed}\n${host}`);
   // Quiet logs, and never a Redis from the caller's environment: one standalone server.
   const server = await startServer({ env: { LOG_LEVEL: "warn", REDIS_URL: undefined }, timeoutMs: 60_000, nodeFlags: SERVER_NODE_FLAGS });
@@ -167,23 +123,10 @@ async function main(): Promise<void> {
   const out = table(results);
   console.log(`\n${out}\n`);
   if (write) {
-    const doc = `# Netcode benchmark
-
-Command: \`${commandText("bench:net")}\` (scripts/bench-net.ts)
-Date: ${new Date().toISOString()}
-Machine: ${host}
-
-Each link: the real server process on 127.0.0.1 (tick 20 Hz), 4 scripted swimmers (two tours
-with full stops, a zigzag, a circler crossing the 0/2π seam) and an observer, all through the
-network simulator with that link's settings in both directions, plus a truth client on a perfect
-link; ${seconds} s of 60 fps frames each (the first second not measured). Simulator seeds derive
-from seed ${seed}.
-
-${out}
-
-${describe()}
-`;
-    writeText(join(REPO_ROOT, "docs/benchmarks/net.md"), doc);
+    const path = join(REPO_ROOT, "docs/benchmarks/net.md");
+    const section = [`- Command: \`${commandText("bench:net")}\` (scripts/bench-net.ts)`, `- Date: ${machine.date}; commit ${machine.commit}`, `- Machine: ${host}`,
+      `- ${seconds} s of frames per link; simulator seeds derived from seed ${seed}`, "", out].join("\n");
+    writeText(path, updatedReport(path, [""], { "": section }, {}, (sections) => `# Netcode benchmark\n\n${sections[""]}\n`).text);
     console.log("wrote docs/benchmarks/net.md");
   }
   process.exit(0);

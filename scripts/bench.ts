@@ -15,7 +15,8 @@ import { commandLine } from "../kit/args.ts";
 import { commandText } from "./lib/report.ts";
 import { USAGE, parseBenchArgs } from "./bench/args.ts";
 import { modelTick, type ModelResult } from "./bench/model.ts";
-import { describeMachine, detailTable, mainTable, modelTable, resultsMarkdown, updateDoc, verdicts } from "./bench/report.ts";
+import { describeMachine, machineText } from "./lib/machine.ts";
+import { detailTable, mainTable, modelTable, resultsMarkdown, updateDoc, verdicts } from "./bench/report.ts";
 import { planRun, runOnce, type RunResult } from "./bench/run.ts";
 
 const args = commandLine("bench", USAGE, parseBenchArgs);
@@ -27,8 +28,8 @@ if (args.help) {
 const command = commandText("bench", true);
 const machine = describeMachine();
 const log = (line: string) => console.log(`[bench] ${line}`);
-log(`${machine.date} · ${machine.cpus} CPUs (${machine.cpuModel}) · Node ${machine.node} · load ${machine.loadAverageAtStart.join(" ")}`);
-if (machine.loadAverageAtStart[0] > 0.5) log(`note: the machine is not idle (load ${machine.loadAverageAtStart[0]}); numbers will be pessimistic`);
+log(`${machine.date} · ${machineText(machine)} · load ${machine.loadAverage.join(" ")}`);
+if (machine.loadAverage[0] > 0.5) log(`note: the machine is not idle (load ${machine.loadAverage[0]}); numbers will be pessimistic`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     log(`${signal}: stopping (servers and bot workers are killed on exit)`);

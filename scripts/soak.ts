@@ -3,7 +3,6 @@
  * leave and come back while their sockets are cut; a row per report period (COLUMNS), then the run
  * section of docs/benchmarks/soak.md (which says what each column means). Exit 1 on any error.
  */
-import { cpus, totalmem, release, platform } from "node:os";
 import { resolve } from "node:path";
 import { SoakBot } from "./soak/bot.ts";
 import { FrameTicker } from "../kit/player/ticker.ts";
@@ -14,6 +13,7 @@ import { startServer } from "../kit/server.ts";
 import { REPO_ROOT } from "../kit/process.ts";
 import { waitFor } from "../kit/waitFor.ts";
 import { commandLine, readFlags } from "../kit/args.ts";
+import { describeMachine, machineText, type Machine } from "./lib/machine.ts";
 import { commandText, fixed, writeText } from "./lib/report.ts";
 import { percentile } from "./lib/stats.ts";
 import { missed, table, type Column } from "./lib/table.ts";
@@ -63,7 +63,7 @@ const consoleRow = (cells: Array<string | number>) => console.log(`[soak] ${cell
 
 async function main(): Promise<void> {
   const command = commandText("soak");
-  const started = new Date();
+  const machine = describeMachine();
   const durationMs = minutes * 60_000;
   const rng = createRng(seed);
 
@@ -173,17 +173,16 @@ async function main(): Promise<void> {
   console.log(`[soak] done: ${JSON.stringify(summary)}`);
   if (out !== "-") {
     const path = resolve(REPO_ROOT, out);
-    writeText(path, updatedReport(path, [""], { "": markdown(command, started, rows, summary, errors) }, {}, (s) => `# Soak test\n\n${s[""]}\n`).text);
+    writeText(path, updatedReport(path, [""], { "": markdown(command, machine, rows, summary, errors) }, {}, (s) => `# Soak test\n\n${s[""]}\n`).text);
     console.log(`[soak] wrote ${out}`);
   }
   process.exitCode = missed(COLUMNS, rows).length > 0 || notEmpty ? 1 : 0;
 }
 
 /** The run's section of the report (between its markers; the text around it is written by hand). */
-function markdown(command: string, started: Date, rows: Row[], summary: object, errors: Array<{ bot: number; message: string }>): string {
-  const cpu = cpus();
-  return [`- Command: \`${command}\``, `- Date: ${started.toISOString()}`,
-    `- Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${platform()} ${release()}, Node ${process.version} (shared with other work while it ran)`,
+function markdown(command: string, machine: Machine, rows: Row[], summary: object, errors: Array<{ bot: number; message: string }>): string {
+  return [`- Command: \`${command}\``, `- Date: ${machine.date}; commit ${machine.commit}`,
+    `- Machine: ${machineText(machine)}; load average at start ${machine.loadAverage.join(" ")}`,
     `- Server: started by the soak (server/main.ts, LOG_LEVEL=warn); ${botCount} bots; seed ${seed}`,
     "",
     ...table(COLUMNS, rows),

@@ -1,10 +1,20 @@
 import { CHROMIUM_PATH } from "../../kit/browser/launch.ts";
+import { machineText, type Machine } from "../lib/machine.ts";
 import { percentile } from "../lib/stats.ts";
 import { bytes, measureTable, missed, ms, table, type Column } from "../lib/table.ts";
 import { AFTER_PLAYABLE_MS, COLD_VIEWPORT, GOAL_BYTES, type AssetSize, type ColdLoad, type ColdLoadResult, type Link, type RequestRecord } from "./coldLoad.ts";
 
-/** Where and when a report was made (bench-client.ts fills it in). */
-export interface RunInfo { command: string; date: string; machine: string; loadStart: string; loadEnd: string; cores: number }
+/** Where and when a section was measured (bench-client.ts fills it in): the machine at the start, and the load average at the end. */
+export interface RunInfo { command: string; machine: Machine; loadEnd: number[] }
+
+/** The run's header lines (after a note when the machine was busy, as then the times are pessimistic). */
+export function runHeader({ command, machine: m, loadEnd }: RunInfo, browser: string, busy: string): string {
+  const [start, end] = [m.loadAverage[0], loadEnd[0]];
+  return `${Math.max(start, end) >= m.cpus ? `> **Note.** The machine was busy (1-minute load ${start.toFixed(1)} at the start, ${end.toFixed(1)} at the end, on ${m.cpus} cores): ${busy}\n\n` : ""}- Command: \`${command}\` (this section)
+- Date: ${m.date}; commit ${m.commit}
+- Machine: ${machineText(m)}; ${browser}
+- Load average (1/5/15 min): ${m.loadAverage.join(" ")} at start, ${loadEnd.join(" ")} at end`;
+}
 
 type Loads = ColdLoad[];
 const kib = (n: number): string => `${(n / 1024).toFixed(1)} KiB`;
@@ -95,7 +105,6 @@ export function coldLoadMarkdown(result: ColdLoadResult, info: RunInfo): string 
   const handshake = known(slow.loads.map((l) => l.handshakeMs));
   const scripts = typical.requests.filter((q) => q.type === "Script");
   const brotli = scripts.length > 0 && scripts.every((q) => q.encoding === "br");
-  const [start, end] = [info.loadStart, info.loadEnd].map((l) => Number(l.split(" ")[0]));
   const assetTotal = (pick: (a: AssetSize) => number | undefined) => result.assets.reduce((n, a) => n + (pick(a) ?? a.raw), 0);
   const total: AssetSize = { name: "**total**", raw: assetTotal((a) => a.raw), gzip: assetTotal((a) => a.gzip), brotli: assetTotal((a) => a.brotli) };
   return `## Cold load: bytes and time to a playable pond
@@ -103,17 +112,9 @@ export function coldLoadMarkdown(result: ColdLoadResult, info: RunInfo): string 
 What a first visit costs. **Goal: less than 400 KB transferred on a cold load: ${v.met ? "met" : "missed"}.** ${v.sentence}
 Time to a playable pond on the ${slow.link.name} link (${linkSettings(slow.link)}): **${ms(median(slow))}** (median of ${result.runs}; ${ms(Math.min(...slow.loads.map((l) => l.playableMs)))} at best)${fast ? `; unthrottled, ${ms(median(fast))}: the link adds ${ms(median(slow) - median(fast))}; the unthrottled time is this machine's CPU (parsing the scripts, starting Phaser on SwiftShader's software WebGL, joining)` : ""}.
 
-${Math.max(start, end) >= info.cores ? `> **Note.** The machine was busy (1-minute load ${start.toFixed(1)} at the start, ${end.toFixed(1)} at the end, on ${info.cores} cores): the times are pessimistic (the page's scripts wait for the CPU); the bytes are not affected.\n\n` : ""}- Command: \`${info.command}\` (this section)
-- Date: ${info.date}
-- Machine: ${info.machine}; Chromium ${result.chromium} (\`${CHROMIUM_PATH}\`)
-- Load average (1/5/15 min): ${info.loadStart} at start, ${info.loadEnd} at end
-- Each load: a fresh browser context (no cache, no storage) with the HTTP cache disabled too
-  (CDP \`Network.setCacheDisabled\`), ${COLD_VIEWPORT.viewport!.width}x${COLD_VIEWPORT.viewport!.height} at DPR ${COLD_VIEWPORT.deviceScaleFactor},
-  opening \`/\` on the game server (loopback, serving a copy of dist/ with its brotli and gzip copies; a
-  server of its own, with \`RECONNECT_GRACE_SECONDS=0\` so every load joins an empty pond).
-  One unthrottled load first warms the server up and is not counted; then ${result.runs} load${result.runs === 1 ? "" : "s"} per link, taking turns.
-${links.map((r) => `- Link **${r.link.name}**: ${r.link.latency > 0 ? `Chromium's network emulation (CDP \`Network.emulateNetworkConditions\`): ${linkSettings(r.link)}` : linkSettings(r.link)}`).join("\n")}
-- The CPU is not throttled.
+${runHeader(info, `Chromium ${result.chromium} (\`${CHROMIUM_PATH}\`)`, "the times are pessimistic (the page's scripts wait for the CPU); the bytes are not affected.")}
+- Each load at ${COLD_VIEWPORT.viewport!.width}x${COLD_VIEWPORT.viewport!.height}, DPR ${COLD_VIEWPORT.deviceScaleFactor}; ${result.runs} load${result.runs === 1 ? "" : "s"} per link after one to warm up (below, "How the cold load is measured")
+${links.map((r) => `- Link **${r.link.name}**: ${linkSettings(r.link)}`).join("\n")}
 
 ${coldTable(result).join("\n")}
 

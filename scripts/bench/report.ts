@@ -1,6 +1,5 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { machineText, type Machine } from "../lib/machine.ts";
 import { fixed as f, markdownTable } from "../lib/report.ts";
 import { table, type Column } from "../lib/table.ts";
 import { hasSection, replaceSection, section } from "../lib/sections.ts";
@@ -10,25 +9,6 @@ import type { RunResult } from "./run.ts";
 
 /** The tables, goals and doc section of `npm run bench`; docs/benchmarks/load.md says what each column means. */
 
-export function describeMachine() {
-  const git = (...args: string[]) => execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-  let commit = "unknown";
-  try {
-    commit = git("rev-parse", "--short", "HEAD");
-    if (git("status", "--porcelain", "--untracked-files=no")) commit += " (with uncommitted changes)";
-  } catch { /* not a checkout */ }
-  return {
-    date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
-    cpus: os.availableParallelism(),
-    cpuModel: os.cpus()[0]?.model ?? "unknown",
-    memoryGb: Math.round(os.totalmem() / 2 ** 30),
-    node: process.version,
-    platform: `${os.type()} ${os.release()}`,
-    loadAverageAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
-    commit,
-  };
-}
-export type Machine = ReturnType<typeof describeMachine>;
 
 const modeName = (m: { mode: string }) => (m.mode === "off" ? "off" : m.mode === "const" ? "on, ~const density" : "on");
 const radius = (m: { mode: string; viewRadius?: number }) => (m.mode === "off" ? "∞" : String(m.viewRadius ?? 1200));
@@ -187,7 +167,7 @@ export function resultsMarkdown(results: RunResult[], models: ModelResult[], arg
   lines.push(
     `- Command: \`${command}\``,
     `- Date: ${machine.date}; commit ${machine.commit}`,
-    `- Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGb} GB, ${machine.platform}; Node ${machine.node}; load average at start ${machine.loadAverageAtStart.join(" / ")}`,
+    `- Machine: ${machineText(machine)}; load average at start ${machine.loadAverage.join(" / ")}`,
     `- Server: TICK_RATE=${args.tickRate}, one pond, fresh process per run${args.pin ? ", pinned to CPU 0 (bots on the others)" : ", sharing the CPUs with the bots"};`
       + ` ${args.workers} bot worker processes, frame timer ${args.frameHz} Hz; window ${args.seconds} s after a spread-out phase of up to ${args.spreadSeconds} s`,
   );

@@ -2,9 +2,29 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 
-/** The machine a benchmark ran on, as its report names it. */
+/** The machine and checkout a benchmark ran on, as every report states them. */
+export function describeMachine() {
+  return {
+    date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    commit: commit(),
+    /** CPUs this process may use (what `nproc` counts). */
+    cpus: os.availableParallelism(),
+    cpuModel: cpuModel(),
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+    loadAverage: loadAverage(),
+  };
+}
+export type Machine = ReturnType<typeof describeMachine>;
 
-export function cpuModel(): string {
+/** The machine in one line of a report. */
+export const machineText = (m: Machine): string => `${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGb} GB, ${m.platform}; Node ${m.node}`;
+
+/** The 1, 5 and 15 minute load averages, to two decimals. */
+export const loadAverage = (): number[] => os.loadavg().map((l) => Math.round(l * 100) / 100);
+
+function cpuModel(): string {
   try {
     return /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1]?.trim() ?? os.cpus()[0]?.model ?? "unknown";
   } catch {
@@ -12,13 +32,12 @@ export function cpuModel(): string {
   }
 }
 
-/** CPUs this process may use, as `nproc` counts them. */
-export function nproc(): string {
+/** HEAD's short hash, marked when tracked files have changes; "unknown" outside a checkout. */
+function commit(): string {
+  const git = (...args: string[]) => execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   try {
-    return execFileSync("nproc", { encoding: "utf8" }).trim();
+    return git("rev-parse", "--short", "HEAD") + (git("status", "--porcelain", "--untracked-files=no") ? " (with uncommitted changes)" : "");
   } catch {
-    return String(os.availableParallelism());
+    return "unknown";
   }
 }
-
-export const loadAverage = (): string => os.loadavg().map((l) => l.toFixed(2)).join(" ");
