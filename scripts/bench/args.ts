@@ -20,7 +20,6 @@ export const USAGE = `Usage: npm run bench -- [options]
   --interest <modes>     on | off | const | both (= on,off) | all (= on,off,const); comma lists allowed (default all)
   --seconds <s>          measurement window per run (default 30)
   --spread <s>           longest spread-out phase before measuring (default 20)
-  --ws <impl>            the bots' WebSocket: ws (the package; default) or native (Node's built-in)
   --join-concurrency <n> joins in flight per worker (default 8)
   --no-pin               do not pin the server to CPU 0 and the bot workers to the other CPUs
                          (by default they are pinned with taskset when there are 2 or more CPUs)
@@ -41,7 +40,7 @@ const text = { type: "string" } as const;
 const on = { type: "boolean" } as const;
 const FLAGS = {
   sizes: text, interest: text, seconds: { type: "number", min: 2, max: 3600 }, spread: { type: "number", min: 0, max: 600 },
-  ws: text, "join-concurrency": { type: "number", min: 1, max: 256, integer: true },
+  "join-concurrency": { type: "number", min: 1, max: 256, integer: true },
   "max-server-rss": { type: "number", min: 64, max: 1 << 20, integer: true }, food: { type: "number", min: 0, max: 60_000, integer: true },
   doc: text, json: text, "cpu-prof": text, label: text,
   "no-pin": on, "no-model": on, "model-only": on, "no-write": on, help: { type: "boolean", short: "h" },
@@ -50,14 +49,11 @@ const FLAGS = {
 export function parseBenchArgs(argv: readonly string[]) {
   const f = readFlags(argv, FLAGS);
   const write = !f["no-write"];
-  const ws = f.ws ?? "ws";
-  if (ws !== "ws" && ws !== "native") throw new ArgsError(`--ws must be ws or native, got "${ws}"`);
   return {
     sizes: f.sizes?.split(",").map((s) => numberInRange("--sizes", s, 2, 5000, true)) ?? [100, 250, 500, 1000],
     modes: parseModes(f.interest ?? "all"),
     seconds: f.seconds ?? 30,
     spreadSeconds: f.spread ?? 20,
-    ws,
     joinConcurrency: f["join-concurrency"] ?? 8,
     pin: !f["no-pin"] && canPin(),
     model: !f["no-model"],
