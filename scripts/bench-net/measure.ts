@@ -53,15 +53,17 @@ export class Truth {
     return true;
   }
 
-  /** Server ticks in which a tadpole that was moving did not move (its input arrived late). */
-  stalls(id: string): { stalled: number; moving: number } {
-    const p = this.paths.get(id);
+  /** Server ticks in which one of the tadpoles `ids` was moving and did not move (its input arrived late). */
+  stalls(ids: string[]): { stalled: number; moving: number } {
     let stalled = 0, moving = 0;
-    if (!p) return { stalled, moving };
-    for (let i = 2; i < p.t.length; i++) {
-      const before = Math.hypot(p.x[i - 1] - p.x[i - 2], p.y[i - 1] - p.y[i - 2]);
-      const now = Math.hypot(p.x[i] - p.x[i - 1], p.y[i] - p.y[i - 1]);
-      if (before > 2) { moving++; if (now === 0) stalled++; }
+    for (const id of ids) {
+      const p = this.paths.get(id);
+      if (!p) continue;
+      for (let i = 2; i < p.t.length; i++) {
+        const before = Math.hypot(p.x[i - 1] - p.x[i - 2], p.y[i - 1] - p.y[i - 2]);
+        const now = Math.hypot(p.x[i] - p.x[i - 1], p.y[i] - p.y[i - 1]);
+        if (before > 2) { moving++; if (now === 0) stalled++; }
+      }
     }
     return { stalled, moving };
   }
@@ -80,58 +82,55 @@ export interface TraceSpec {
   to: number;
 }
 
-export interface LinkResult {
-  link: LinkSpec;
-  seconds: number;
-  frames: number;
-  /** Frames from a steering change to visible motion of our predicted pose. */
-  response: Samples;
-  responseEvents: { starts: number; turns: number };
-  /** |predicted − server| at each acknowledged input (units). */
-  predictionError: Samples;
-  correctionsPerMinute: number;
-  /** |rendered − true path at the render instant| per frame per remote (units). */
-  remoteError: Samples;
-  /** |Δrendered − Δtrue| per frame per remote (units). */
-  remoteJump: Samples;
-  /** Frames where a moving remote's rendered position stepped backward along its motion. */
-  backwardSteps: number;
-  remoteFrames: number;
-  /** Share of observer frames with a moving remote extrapolated or held past the newest patch. */
-  starvedShare: number;
-  delayMs: Samples;
-  pingMs: Samples;
-  jitterMs: Samples;
-  patchesPerSecond: Samples;
-  bytesPerSecondDown: Samples;
-  /** Server ticks a moving swimmer did not move in (its input had not arrived). */
-  serverStalls: { stalled: number; moving: number };
-  /** Ticks the server played on a guess for a late input; corrections late inputs made to a guessed path, and their total size (all clients, from /metrics). */
-  guesses: { guessed: number; corrected: number; correctedUnits: number };
-  /** ms from a swimmer's steering change (start or sharp turn) to the observer drawing it. */
-  reaction: Samples;
-  /** Reaction events the observer never showed within 2 s (should be 0). */
-  reactionMissed: number;
-  /** The observer's real round trip (ping/pong), ms. */
-  rttMs: Samples;
-  /** The traced swimmer, frame by frame (when asked for). */
-  trace: TraceFrame[];
+/** A link's figures, empty: runLink fills them in frame by frame (and bench-net.ts the guesses). */
+function emptyResult(link: LinkSpec) {
+  return {
+    link,
+    /** Frames from a steering change to visible motion of our predicted pose. */
+    response: new Samples(),
+    responseEvents: { starts: 0, turns: 0 },
+    /** |predicted − server| at each acknowledged input (units). */
+    predictionError: new Samples(),
+    correctionsPerMinute: 0,
+    /** |rendered − true path at the render instant| per frame per remote (units). */
+    remoteError: new Samples(),
+    /** |Δrendered − Δtrue| per frame per remote (units). */
+    remoteJump: new Samples(),
+    /** Frames where a moving remote's rendered position stepped backward along its motion. */
+    backwardSteps: 0,
+    remoteFrames: 0,
+    /** Share of observer frames with a moving remote extrapolated or held past the newest patch. */
+    starvedShare: 0,
+    delayMs: new Samples(), pingMs: new Samples(), jitterMs: new Samples(), patchesPerSecond: new Samples(), bytesPerSecondDown: new Samples(),
+    /** Server ticks a moving swimmer did not move in (its input had not arrived). */
+    serverStalls: { stalled: 0, moving: 0 },
+    /** Ticks the server played on a guess for a late input; corrections late inputs made to a guessed path, and their total size (all clients, from /metrics). */
+    guesses: { guessed: 0, corrected: 0, correctedUnits: 0 },
+    /** ms from a swimmer's steering change (start or sharp turn) to the observer drawing it. */
+    reaction: new Samples(),
+    /** Reaction events the observer never showed within 2 s (should be 0). */
+    reactionMissed: 0,
+    /** The observer's real round trip (ping/pong), ms. */
+    rttMs: new Samples(),
+    /** The traced swimmer, frame by frame (when asked for). */
+    trace: [] as TraceFrame[],
+  };
 }
+
+export type LinkResult = ReturnType<typeof emptyResult>;
 
 const FRAME_MS = 1000 / 60;
 
-interface Rider {
-  conn: PondConnection;
-  script: Script;
-  steer: Steer;
-  pose: Pose;
-  last: Pose;
-  /** Pending response measurement: the frame it started and what kind. */
-  pending: { frame: number; kind: "start" | "turn"; sign: number } | undefined;
-  lastSteer: Steer;
-  stableFrames: number;
-  /** Pending reaction measurement on the observer: when the steering changed, and what the observer drew then. */
-  reaction: { at: number; frames: number; kind: "start" | "turn"; sign: number; x: number; y: number; angle: number; based: boolean } | undefined;
+/** A scripted swimmer: its connection, its steering and predicted pose, and what is being timed. */
+function newRider(conn: PondConnection, script: Script) {
+  return {
+    conn, script, steer: { angle: 0, thrust: 0 }, pose: { x: 0, y: 0, angle: 0, speed: 0 },
+    last: { x: NaN, y: NaN, angle: NaN, speed: 0 }, stableFrames: 0,
+    /** Pending response measurement: the frame it started and what kind. */
+    pending: undefined as { frame: number; kind: "start" | "turn"; sign: number } | undefined,
+    /** Pending reaction measurement on the observer: when the steering changed, and (once taken) what the observer drew then. */
+    reaction: undefined as { at: number; frames: number; kind: "start" | "turn"; sign: number; base?: { x: number; y: number; angle: number } } | undefined,
+  };
 }
 
 /**
@@ -144,27 +143,13 @@ export async function runLink(url: string, link: LinkSpec, seconds: number, seed
 
   const truthConn = await PondConnection.join({ url, name: "truth" });
   const truth = new Truth(truthConn);
-  const riders: Rider[] = [];
-  const list = scripts();
-  for (let i = 0; i < list.length; i++) {
-    const conn = await PondConnection.join({ url, name: `swim-${list[i].kind}`, netsim: simFor(i) });
-    riders.push({
-      conn, script: list[i], steer: { angle: 0, thrust: 0 }, pose: { x: 0, y: 0, angle: 0, speed: 0 },
-      last: { x: NaN, y: NaN, angle: NaN, speed: 0 }, pending: undefined, lastSteer: { angle: 0, thrust: 0 }, stableFrames: 0,
-      reaction: undefined,
-    });
+  const riders: ReturnType<typeof newRider>[] = [];
+  for (const [i, script] of scripts().entries()) {
+    riders.push(newRider(await PondConnection.join({ url, name: `swim-${script.kind}`, netsim: simFor(i) }), script));
   }
   const observer = await PondConnection.join({ url, name: "observer", netsim: simFor(99) });
 
-  const result: LinkResult = {
-    link, seconds, frames: 0,
-    response: new Samples(), responseEvents: { starts: 0, turns: 0 },
-    predictionError: new Samples(), correctionsPerMinute: 0,
-    remoteError: new Samples(), remoteJump: new Samples(), backwardSteps: 0, remoteFrames: 0, starvedShare: 0,
-    delayMs: new Samples(), pingMs: new Samples(), jitterMs: new Samples(), patchesPerSecond: new Samples(), bytesPerSecondDown: new Samples(),
-    serverStalls: { stalled: 0, moving: 0 }, guesses: { guessed: 0, corrected: 0, correctedUnits: 0 },
-    reaction: new Samples(), reactionMissed: 0, rttMs: new Samples(), trace: [],
-  };
+  const result = emptyResult(link);
   for (const r of riders) r.conn.onAck = (_seq, error) => result.predictionError.add(error);
 
   // Remote tracking state on the observer, per swimmer.
@@ -187,23 +172,17 @@ export async function runLink(url: string, link: LinkSpec, seconds: number, seed
       for (const r of riders) {
         const self = r.conn.self;
         if (!self) { r.conn.frame(now, r.steer); continue; }
-        r.lastSteer.angle = r.steer.angle;
-        r.lastSteer.thrust = r.steer.thrust;
+        const lastSteer = { ...r.steer };
         r.script.update(t, r.pose, r.steer);
-        const state = r.conn.reconciler?.state;
         // A start from rest, or a sharp turn while the heading was steady: time the response.
-        if (r.pending === undefined && frame > warmupFrames) {
-          const turn = angleDelta(r.lastSteer.angle, r.steer.angle);
-          if (r.lastSteer.thrust === 0 && r.steer.thrust > 0 && state && state.speed === 0 && r.stableFrames >= 2) {
-            r.pending = { frame, kind: "start", sign: 0 };
-            result.responseEvents.starts++;
-          } else if (r.steer.thrust > 0 && Math.abs(turn) > 0.3 && r.stableFrames >= 2) {
-            r.pending = { frame, kind: "turn", sign: Math.sign(turn) };
-            result.responseEvents.turns++;
-          }
-          // The same steering change, as the observer will see it (timed from this frame).
-          if (r.pending !== undefined && r.pending.frame === frame && r.reaction === undefined) {
-            r.reaction = { at: now, frames: 0, kind: r.pending.kind, sign: r.pending.sign, x: 0, y: 0, angle: 0, based: false };
+        if (r.pending === undefined && frame > warmupFrames && r.steer.thrust > 0 && r.stableFrames >= 2) {
+          const turn = angleDelta(lastSteer.angle, r.steer.angle);
+          const kind = lastSteer.thrust === 0 && r.conn.reconciler?.state.speed === 0 ? "start" : Math.abs(turn) > 0.3 ? "turn" : undefined;
+          if (kind !== undefined) {
+            r.pending = { frame, kind, sign: kind === "turn" ? Math.sign(turn) : 0 };
+            result.responseEvents[kind === "start" ? "starts" : "turns"]++;
+            // The same steering change, as the observer will see it (timed from this frame).
+            r.reaction ??= { at: now, frames: 0, kind, sign: r.pending.sign };
           }
         }
         r.conn.frame(now, r.steer);
@@ -241,26 +220,23 @@ export async function runLink(url: string, link: LinkSpec, seconds: number, seed
             const tdx = truePos.x - prev.tx, tdy = truePos.y - prev.ty;
             result.remoteJump.add(Math.hypot(rdx - tdx, rdy - tdy));
             const tl = Math.hypot(tdx, tdy);
-            if (tl > 0.05 && (rdx * tdx + rdy * tdy) / tl < -0.01) {
-              result.backwardSteps++;
-              if (process.env.BENCH_NET_DEBUG) console.log("backward", r.script.kind, frame, { rdx, rdy, tdx, tdy, renderAt, newest: observer.room.clock.lastServerTime(), track: (observer.remote as any).tracks.get(tadpole) });
-            }
+            if (tl > 0.05 && (rdx * tdx + rdy * tdy) / tl < -0.01) result.backwardSteps++;
           }
         }
         // A's steering change → B's screen: the first frame the observer draws A start or turn.
         const re = r.reaction;
         if (re !== undefined) {
-          if (!re.based) {
+          if (re.base === undefined) {
             // What the observer drew when A changed its steering; only a steady picture can show the change.
             const steady = prev !== undefined && (re.kind === "start"
               ? rendered.x === prev.x && rendered.y === prev.y
               : Math.abs(angleDelta(prev.angle, rendered.angle)) < 0.005);
-            if (steady) { re.based = true; re.x = rendered.x; re.y = rendered.y; re.angle = rendered.angle; } else r.reaction = undefined;
+            if (steady) re.base = { x: rendered.x, y: rendered.y, angle: rendered.angle }; else r.reaction = undefined;
           } else {
             re.frames++;
             const seen = re.kind === "start"
-              ? Math.hypot(rendered.x - re.x, rendered.y - re.y) > 0.05
-              : angleDelta(re.angle, rendered.angle) * re.sign > 0.02;
+              ? Math.hypot(rendered.x - re.base.x, rendered.y - re.base.y) > 0.05
+              : angleDelta(re.base.angle, rendered.angle) * re.sign > 0.02;
             if (seen) { result.reaction.add(now - re.at); r.reaction = undefined; }
             else if (re.frames > 120) { result.reactionMissed++; r.reaction = undefined; }
           }
@@ -289,16 +265,11 @@ export async function runLink(url: string, link: LinkSpec, seconds: number, seed
     tick();
   });
 
-  result.frames = frame;
   const corrections = riders.reduce((sum, r) => sum + r.conn.totalCorrections, 0);
   result.correctionsPerMinute = corrections / riders.length / (seconds / 60);
   // Like every other figure, from the end of the first (unmeasured) second.
   result.starvedShare = (observer.remote.starvedFrames - starvedAtWarmup) / Math.max(1, frame - warmupFrames);
-  for (const r of riders) {
-    const s = truth.stalls(r.conn.sessionId);
-    result.serverStalls.stalled += s.stalled;
-    result.serverStalls.moving += s.moving;
-  }
+  result.serverStalls = truth.stalls(riders.map((r) => r.conn.sessionId));
 
   await Promise.all([...riders.map((r) => r.conn.leave()), observer.leave(), truthConn.leave()].map((p) => p.catch(() => undefined)));
   return result;

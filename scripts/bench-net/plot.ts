@@ -41,14 +41,14 @@ export function pathSvg(title: string, frames: readonly TraceFrame[]): string {
   const py = (y: number) => HEAD + (y - minY) * scale;
   const t0 = frames[0].t;
   const t1 = frames[frames.length - 1].t;
+  const base = PATH_H + ERR_H - PAD / 2;
   const et = (t: number) => PAD + ((t - t0) / Math.max(1e-9, t1 - t0)) * (W - 2 * PAD);
-  const ey = (e: number) => PATH_H + ERR_H - PAD / 2 - (e / maxErr) * (ERR_H - PAD);
+  const ey = (e: number) => base - (e / maxErr) * (ERR_H - PAD);
 
   const truth = frames.map((f) => `${n(px(f.tx))},${n(py(f.ty))}`).join(" ");
   const dots = frames.map((f) => `<circle cx="${n(px(f.x))}" cy="${n(py(f.y))}" r="1.6" fill="${f.starved ? "#d33" : "#1a6fd1"}"/>`).join("");
   const err = frames.map((f) => `${n(et(f.t))},${n(ey(Math.hypot(f.x - f.tx, f.y - f.ty)))}`).join(" ");
   const starvedBars = frames.filter((f) => f.starved).map((f) => `<rect x="${n(et(f.t))}" y="${PATH_H}" width="1.2" height="${ERR_H - PAD / 2}" fill="#f4c7c7"/>`).join("");
-  const base = PATH_H + ERR_H - PAD / 2;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${PATH_H + ERR_H}" viewBox="0 0 ${W} ${PATH_H + ERR_H}" font-family="sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="#fff"/>
 <text x="${PAD}" y="20" font-weight="bold">${escape(title)}</text>

@@ -17,18 +17,15 @@ const TWO_PI = Math.PI * 2;
 /** Swim to a corner of a square, stop dead (long enough to come to rest), next corner. */
 export class Tour implements Script {
   readonly kind = "tour";
-  private corner: number;
+  private readonly half = 350;
+  private readonly restSeconds = 4.2;
   private restUntil = -1;
 
-  constructor(start: number, private readonly half = 350, private readonly restSeconds = 4.2) {
-    this.corner = start % 4;
-  }
+  constructor(private corner: number) {}
 
   update(t: number, pose: Pose, steer: Steer): void {
-    if (t < this.restUntil) {
-      steer.thrust = 0;
-      return;
-    }
+    steer.thrust = 0;
+    if (t < this.restUntil) return;
     const tx = this.corner === 0 ? this.half : this.corner === 2 ? -this.half : 0;
     const ty = this.corner === 1 ? this.half : this.corner === 3 ? -this.half : 0;
     const dx = tx - pose.x;
@@ -36,7 +33,6 @@ export class Tour implements Script {
     if (dx * dx + dy * dy < 60 * 60) {
       this.corner = (this.corner + 1) % 4;
       this.restUntil = t + this.restSeconds;
-      steer.thrust = 0;
       return;
     }
     steer.thrust = 1;
