@@ -23,7 +23,7 @@ import { SERVER_NODE_FLAGS, startServer } from "../kit/server.ts";
 import { commandLine, readFlags } from "../kit/args.ts";
 import { describeMachine, machineText } from "./lib/machine.ts";
 import { commandText, fixed, writeText } from "./lib/report.ts";
-import { updatedReport } from "./lib/sections.ts";
+import { writeSection } from "./lib/sections.ts";
 
 const LINKS: LinkSpec[] = [
   { name: "perfect", query: "" },
@@ -123,10 +123,8 @@ async function main(): Promise<void> {
   const out = table(results);
   console.log(`\n${out}\n`);
   if (write) {
-    const path = join(REPO_ROOT, "docs/benchmarks/net.md");
-    const section = [`- Command: \`${commandText("bench:net")}\` (scripts/bench-net.ts)`, `- Date: ${machine.date}; commit ${machine.commit}`, `- Machine: ${host}`,
-      `- ${seconds} s of frames per link; simulator seeds derived from seed ${seed}`, "", out].join("\n");
-    writeText(path, updatedReport(path, [""], { "": section }, {}, (sections) => `# Netcode benchmark\n\n${sections[""]}\n`).text);
+    writeSection(join(REPO_ROOT, "docs/benchmarks/net.md"), "Netcode benchmark", [`- Command: \`${commandText("bench:net")}\` (scripts/bench-net.ts)`,
+      `- Date: ${machine.date}; commit ${machine.commit}`, `- Machine: ${host}`, `- ${seconds} s of frames per link; simulator seeds derived from seed ${seed}`, "", out].join("\n"));
     console.log("wrote docs/benchmarks/net.md");
   }
   process.exit(0);

@@ -16,7 +16,8 @@ import { commandText } from "./lib/report.ts";
 import { USAGE, parseBenchArgs } from "./bench/args.ts";
 import { modelTick, type ModelResult } from "./bench/model.ts";
 import { describeMachine, machineText } from "./lib/machine.ts";
-import { detailTable, mainTable, modelTable, resultsMarkdown, updateDoc, verdicts } from "./bench/report.ts";
+import { writeSection } from "./lib/sections.ts";
+import { detailTable, mainTable, modelTable, resultsMarkdown, verdicts } from "./bench/report.ts";
 import { planRun, runOnce, type RunResult } from "./bench/run.ts";
 
 const args = commandLine("bench", USAGE, parseBenchArgs);
@@ -72,7 +73,7 @@ if (results.length) {
 }
 if (models.length) for (const line of modelTable(models, args.tickRate)) console.log(line);
 if (args.doc) {
-  updateDoc(args.doc, resultsMarkdown(results, models, args, machine, command, args.label || undefined));
+  writeSection(args.doc, "Load benchmark", resultsMarkdown(results, models, args, machine, command, args.label || undefined));
   log(`wrote ${args.doc}${args.json ? ` and ${args.json}` : ""}`);
 }
 process.exit(results.every((r) => r.ok) ? 0 : 1);

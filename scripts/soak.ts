@@ -14,10 +14,10 @@ import { REPO_ROOT } from "../kit/process.ts";
 import { waitFor } from "../kit/waitFor.ts";
 import { commandLine, readFlags } from "../kit/args.ts";
 import { describeMachine, machineText, type Machine } from "./lib/machine.ts";
-import { commandText, fixed, writeText } from "./lib/report.ts";
+import { commandText, fixed } from "./lib/report.ts";
 import { percentile } from "./lib/stats.ts";
 import { missed, table, type Column } from "./lib/table.ts";
-import { updatedReport } from "./lib/sections.ts";
+import { writeSection } from "./lib/sections.ts";
 
 const MAX_BOTS = 200;
 const USAGE = `Usage: npm run soak -- [options]
@@ -172,8 +172,7 @@ async function main(): Promise<void> {
   };
   console.log(`[soak] done: ${JSON.stringify(summary)}`);
   if (out !== "-") {
-    const path = resolve(REPO_ROOT, out);
-    writeText(path, updatedReport(path, [""], { "": markdown(command, machine, rows, summary, errors) }, {}, (s) => `# Soak test\n\n${s[""]}\n`).text);
+    writeSection(resolve(REPO_ROOT, out), "Soak test", markdown(command, machine, rows, summary, errors));
     console.log(`[soak] wrote ${out}`);
   }
   process.exitCode = missed(COLUMNS, rows).length > 0 || notEmpty ? 1 : 0;

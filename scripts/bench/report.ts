@@ -1,8 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { machineText, type Machine } from "../lib/machine.ts";
 import { fixed as f, markdownTable } from "../lib/report.ts";
 import { table, type Column } from "../lib/table.ts";
-import { hasSection, replaceSection, section } from "../lib/sections.ts";
 import type { BenchArgs } from "./args.ts";
 import type { ModelResult } from "./model.ts";
 import type { RunResult } from "./run.ts";
@@ -181,10 +179,4 @@ export function resultsMarkdown(results: RunResult[], models: ModelResult[], arg
   const warnings = results.flatMap((r) => r.warnings.map((w) => `${r.plan.size}/${r.plan.mode}: ${w}`));
   if (warnings.length) lines.push("", "Warnings:", "", ...warnings.slice(0, 20).map((w) => `- ${w}`));
   return lines.join("\n");
-}
-
-/** Replaces the text between the bench markers of `path` (appends a marked section when they are missing). */
-export function updateDoc(path: string, body: string): void {
-  const text = existsSync(path) ? readFileSync(path, "utf8") : "# Load benchmark";
-  writeFileSync(path, hasSection(text, "") ? replaceSection(text, "", body) : `${text.trimEnd()}\n\n${section("", body)}\n`);
 }

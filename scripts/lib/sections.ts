@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { writeText } from "./report.ts";
 
 /**
  * A report file whose generated parts sit between markers, `<!-- bench:NAME:begin -->` and
@@ -26,6 +27,15 @@ export function replaceSection(text: string, name: string, body: string): string
   const e = text.indexOf(endMarker(name), b);
   if (b < 0 || e < 0) throw new Error(`no ${beginMarker(name)} … ${endMarker(name)} section`);
   return text.slice(0, b) + section(name, body) + text.slice(e + endMarker(name).length);
+}
+
+/**
+ * Rewrites the one generated section of the report at `path` (""), keeping the text around it; a
+ * file without the markers gets the section appended, a missing one is made under `title`.
+ */
+export function writeSection(path: string, title: string, body: string): void {
+  const text = existsSync(path) ? readFileSync(path, "utf8") : `# ${title}\n`;
+  writeText(path, hasSection(text, "") ? replaceSection(text, "", body) : `${text.trimEnd()}\n\n${section("", body)}\n`);
 }
 
 /**
