@@ -2,7 +2,7 @@
  * Renders the site's PNG images from public/favicon.svg with headless Chromium (Debian's, as the
  * tests use; nothing is downloaded): the icons a phone's home screen and the web app manifest want,
  * and the Open Graph card a shared pond link previews with. Run after changing the artwork:
- * `npx tsx scripts/icons.ts`; the PNGs are committed in public/.
+ * `npx tsx scripts/icons.mts`; the PNGs are committed in public/.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { chromium } from "playwright-core";
