@@ -1,24 +1,20 @@
 /**
- * One cold load, measured: a fresh browser context (no cache, no storage, the HTTP cache disabled
- * through CDP) opens the game on a link shaped by Chromium's network emulation, and the network log
- * records every HTTP request (bytes over the wire, decoded body, status, encoding) and the
- * WebSocket apart, the page its paint and navigation timings and when the pond became playable.
- * How each figure is read is told in docs/benchmarks/client.md ("How the cold load is measured").
+ * One cold load, measured through CDP's network log and the page's own timings: what each figure
+ * is and how it is read is told in docs/benchmarks/client.md ("How the cold load is measured").
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DESKTOP, type LaunchedBrowser } from "../../kit/browser/launch.ts";
-import { PageWatch, waitForPond } from "../../kit/browser/pond.ts";
+import { PageWatch } from "../../kit/browser/pond.ts";
 import { copyBuiltClient, type ClientCopy } from "../../kit/browser/builtClient.ts";
 import { delay, waitFor } from "../../kit/waitFor.ts";
 import { onStage } from "./stage.ts";
 
 /** A network link as Chromium emulates it (bytes per second; -1: not limited). */
-export interface Link { name: string; latency: number; downloadThroughput: number; uploadThroughput: number }
-
-export const UNTHROTTLED: Link = { name: "unthrottled", latency: 0, downloadThroughput: -1, uploadThroughput: -1 };
+export const UNTHROTTLED = { name: "unthrottled", latency: 0, downloadThroughput: -1, uploadThroughput: -1 };
 /** The goal's link: 1.6 Mbit/s down, 150 ms; 750 kbit/s up (Lighthouse's "slow 4G" figures). */
-export const SLOW_LINK: Link = { name: "throttled", latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 };
+export const SLOW_LINK = { name: "throttled", latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 };
+export type Link = typeof UNTHROTTLED;
 
 /** The goal: a cold load transfers less than this many bytes (400 KB). */
 export const GOAL_BYTES = 400_000;
@@ -69,17 +65,17 @@ export async function coldLoad(chromium: LaunchedBrowser, baseUrl: string, link:
     const watch = new PageWatch(page);
     const cdp = await context.newCDPSession(page);
 
-    const requests = new Map<string, RequestRecord & { done: boolean }>();
+    const requests = new Map<string, RequestRecord>();
     let origin: number | undefined;
     const since = (timestamp: number): number => (timestamp - (origin ?? timestamp)) * 1000;
     const finish = (id: string, timestamp: number, update: Partial<RequestRecord>) =>
-      Object.assign(requests.get(id) ?? {}, update, { finishedMs: since(timestamp), done: true });
+      Object.assign(requests.get(id) ?? {}, update, { finishedMs: since(timestamp) });
     cdp.on("Network.requestWillBeSent", (e) => {
       if (!/^https?:/.test(e.request.url)) return;
       if (origin === undefined && e.type === "Document") origin = e.timestamp;
       requests.set(e.requestId, {
         url: e.request.url, method: e.request.method, type: e.type ?? "Other", status: undefined, encoding: "none",
-        wireBytes: 0, bodyBytes: 0, sentMs: since(e.timestamp), finishedMs: undefined, done: false,
+        wireBytes: 0, bodyBytes: 0, sentMs: since(e.timestamp), finishedMs: undefined,
       });
     });
     cdp.on("Network.responseReceived", (e) => Object.assign(requests.get(e.requestId) ?? {}, {
@@ -107,33 +103,28 @@ export async function coldLoad(chromium: LaunchedBrowser, baseUrl: string, link:
       cdp.send("Network.emulateNetworkConditionsByRule", { matchedNetworkConditions: [{ urlPattern: "", ...conditions }] }));
 
     await page.goto(`${baseUrl}/`, { waitUntil: "commit", timeout: timeoutMs });
-    try {
-      await waitForPond(page, (s) => s.connected && s.pose !== undefined, `a playable pond at ${baseUrl} (${link.name})`, timeoutMs);
-    } catch (error) {
-      const said = [...watch.unexpected(), ...watch.failedRequests.map((r) => `request failed: ${r}`)];
-      throw new Error(`${(error as Error).message}${said.length ? `\npage said:\n  ${said.join("\n  ")}` : ""}`);
-    }
-    const playableMs = (await waitFor(async () => ((await page.evaluate(TIMINGS)) as PageTimings).playableAt,
-      { timeoutMs: 5000, intervalMs: 20, message: "the probe to note the playable pond" }));
-    // What the page asks for right after joining belongs to the load too (the pond panel asks
-    // for the list of ponds on joining and again 2 s later): wait, then for every request in
-    // flight to finish (at most 20 s).
+    const timings = async () => (await page.evaluate(TIMINGS)) as PageTimings;
+    // The probe notes the moment in the page; polling it here only learns of it (as openPond polls the hook).
+    const playableMs = await waitFor(async () => (await timings()).playableAt, { timeoutMs, intervalMs: 100, message: `a playable pond at ${baseUrl} (${link.name})` })
+      .catch((error: Error) => {
+        const said = [...watch.unexpected(), ...watch.failedRequests.map((r) => `request failed: ${r}`)];
+        throw new Error(`${error.message}${said.length ? `\npage said:\n  ${said.join("\n  ")}` : ""}`);
+      });
+    // What the page asks for right after joining belongs to the load too: wait, then for the
+    // requests sent by then to finish (at most 20 s).
     await delay(AFTER_PLAYABLE_MS);
-    const all = [...requests.values()];
-    await waitFor(() => all.every((r) => r.done), { timeoutMs: 20_000, intervalMs: 50, message: "the page's requests to finish" }).catch(() => undefined);
-    const final = (await page.evaluate(TIMINGS)) as PageTimings;
+    const records = [...requests.values()];
+    await waitFor(() => records.every((r) => r.finishedMs !== undefined), { timeoutMs: 20_000, intervalMs: 50, message: "the page's requests to finish" }).catch(() => undefined);
+    const final = await timings();
     await cdp.detach().catch(() => undefined);
 
-    const records: RequestRecord[] = all.map(({ done: _d, ...r }) => r);
     const problems = watch.unexpected();
-    for (const r of all) if (!r.done) problems.push(`request unfinished: ${r.method} ${r.url}`);
+    for (const r of records) if (r.finishedMs === undefined) problems.push(`request unfinished: ${r.method} ${r.url}`);
     for (const r of records) if (r.failed) problems.push(`request failed: ${r.method} ${r.url}: ${r.failed}`);
     const late = records.filter((r) => r.finishedMs !== undefined && r.finishedMs > playableMs);
     const scripts = records.filter((r) => r.type === "Script" && r.finishedMs !== undefined).map((r) => r.finishedMs!);
     const matchmake = records.find((r) => r.method === "POST" && new URL(r.url).pathname.startsWith("/matchmake/"));
     return {
-      // Page times, then milestones: the last script downloaded, the matchmaking request sent
-      // (the scene is up) and answered, the first WebSocket frame received.
       fcpMs: final.fcp, domContentLoadedMs: final.domContentLoaded, loadMs: final.load, playableMs,
       scriptsDoneMs: scripts.length ? Math.max(...scripts) : undefined, matchmakeSentMs: matchmake?.sentMs, matchmakeDoneMs: matchmake?.finishedMs, firstFrameMs: frames[0]?.at,
       /** HTTP(S) requests (not data: URLs, not WebSockets), in the order they were sent. */
@@ -151,10 +142,9 @@ export async function coldLoad(chromium: LaunchedBrowser, baseUrl: string, link:
 }
 
 /** One built asset (dist/assets/NAME) and its precompressed copies (undefined: none, sent raw). */
-export interface AssetSize { name: string; raw: number; gzip?: number; brotli?: number }
-
-/** The scripts and styles of a build, with the brotli and gzip copies scripts/build/precompress.ts writes beside them. */
-export function assetSizes(distDir: string): AssetSize[] {
+export type AssetSize = ReturnType<typeof assetSizes>[number];
+/** The scripts and styles of a build, with the brotli and gzip copies the build writes beside them (vite.config.ts). */
+export function assetSizes(distDir: string) {
   const size = (path: string) => (existsSync(path) ? statSync(path).size : undefined);
   return readdirSync(join(distDir, "assets")).filter((name) => !/\.(br|gz)$/.test(name)).sort().map((name) => {
     const path = join(distDir, "assets", name);
@@ -166,10 +156,8 @@ export function assetSizes(distDir: string): AssetSize[] {
 export type ColdLoadResult = Awaited<ReturnType<typeof runColdLoads>>;
 
 /**
- * Starts a game server of its own on a copy of dist/ (RECONNECT_GRACE_SECONDS=0, so the
- * tadpole of a closed page leaves at once and every load joins an empty pond), makes one
- * unthrottled load that is not counted (it warms the server: JIT, first pond), then `runs`
- * loads per link, the links taking turns so that a busy spell of the machine hits both.
+ * One uncounted warm-up load, then `runs` loads per link on a server of its own (the docs tell
+ * the setup); the links take turns so that a busy spell of the machine hits both.
  */
 export function runColdLoads(runs: number, links = [UNTHROTTLED, SLOW_LINK]) {
   return onStage({ RECONNECT_GRACE_SECONDS: "0" }, async ({ client, server, chromium }) => {
@@ -191,7 +179,7 @@ export function runColdLoads(runs: number, links = [UNTHROTTLED, SLOW_LINK]) {
 
 /**
  * A copy of dist/ whose scripts and styles all have their brotli and gzip copies: a build that
- * is still compressing (the precompress step runs after the chunks are written) would have the
+ * is still compressing (the compression plugin runs after the chunks are written) would have the
  * server send some of them uncompressed and the load look heavier than it is.
  */
 async function compressedCopy(): Promise<ClientCopy> {

@@ -1,8 +1,6 @@
 /**
- * In-page instrumentation for the client benchmark, an init script added from outside (client/ is
- * unchanged): each animation frame's interval and main-thread cost, long tasks, and the client's
- * `pond:update` measures (docs/benchmarks/client.md, "How the frames are measured"). A plain
- * string: the page must not depend on how this file was transpiled.
+ * In-page instrumentation for the client benchmark (docs/benchmarks/client.md, "How the frames are
+ * measured"). A plain string: the page must not depend on how this file was transpiled.
  */
 import { fixed } from "../lib/report.ts";
 import { max, mean, percentile } from "../lib/stats.ts";
@@ -49,9 +47,8 @@ export const RENDERER = `(() => {
 const FRAME_MS = 1000 / 60;
 
 /** A recording, ready to be measured: intervals between frames, each frame's main-thread cost. */
-export interface Frames { count: number; seconds: number; intervals: number[]; costs: number[]; longTasks: number; updates: number[] }
-
-export function frames(recording: Recording): Frames {
+export type Frames = ReturnType<typeof frames>;
+export function frames(recording: Recording) {
   const stamps = recording.frames.map(([t]) => t);
   const intervals = stamps.slice(1).map((t, i) => t - stamps[i]);
   const seconds = stamps.length > 1 ? (stamps[stamps.length - 1] - stamps[0]) / 1000 : 0;
@@ -59,19 +56,18 @@ export function frames(recording: Recording): Frames {
 }
 
 const fps = (f: Frames): number => (f.seconds > 0 ? f.intervals.length / f.seconds : NaN);
-const d = (v: number, digits = 1): string => fixed(v, digits);
-const ranks = (values: number[], digits: number, ps: number[]) => ps.map((p) => d(percentile(values, p), digits));
+const ranks = (values: number[], digits: number, ps: number[]) => ps.map((p) => fixed(percentile(values, p), digits));
 /** Vsync slots (1/60 s) that passed without a frame. */
 const dropped = (f: Frames): number => f.intervals.reduce((n, i) => n + Math.max(0, Math.round(i / FRAME_MS) - 1), 0);
 
 /** The frame-time table: one row per figure, computed from the recording. */
 export const FRAME_MEASURES: Array<Column<Frames>> = [
-  { name: "frames / fps", cell: (f) => `${f.count} / ${d(fps(f))}` },
-  { name: "frame interval p50 / p90 / p99 / max (ms)", cell: (f) => [...ranks(f.intervals, 1, [50, 90, 99]), d(max(f.intervals))].join(" / ") },
-  { name: "dropped vsync slots (1/60 s with no frame)", cell: (f) => `${dropped(f)} (${d((dropped(f) / Math.max(1, Math.round((f.seconds * 1000) / FRAME_MS))) * 100)} % of slots)` },
+  { name: "frames / fps", cell: (f) => `${f.count} / ${fixed(fps(f), 1)}` },
+  { name: "frame interval p50 / p90 / p99 / max (ms)", cell: (f) => [...ranks(f.intervals, 1, [50, 90, 99]), fixed(max(f.intervals), 1)].join(" / ") },
+  { name: "dropped vsync slots (1/60 s with no frame)", cell: (f) => `${dropped(f)} (${fixed((dropped(f) / Math.max(1, Math.round((f.seconds * 1000) / FRAME_MS))) * 100, 1)} % of slots)` },
   // Longer than two vsyncs.
   { name: "frames longer than 33 ms", cell: (f) => f.intervals.filter((i) => i > 2 * FRAME_MS + 0.5).length },
-  { name: "main-thread time per frame p50 / p90 / p99 / mean (ms)", cell: (f) => [...ranks(f.costs, 2, [50, 90, 99]), d(mean(f.costs), 2)].join(" / ") },
+  { name: "main-thread time per frame p50 / p90 / p99 / mean (ms)", cell: (f) => [...ranks(f.costs, 2, [50, 90, 99]), fixed(mean(f.costs), 2)].join(" / ") },
   { name: "long tasks (> 50 ms)", cell: (f) => f.longTasks },
   { name: "scene update alone (`pond:update` marks)", cell: (f) => (f.updates.length ? `p50 ${ranks(f.updates, 2, [50])} / p99 ${ranks(f.updates, 2, [99])} ms` : "not measurable: the client marks none (see below)") },
 ];

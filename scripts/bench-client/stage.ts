@@ -10,17 +10,15 @@ export interface Stage { client: ClientCopy; server: ServerProcess; chromium: La
  * Chromium. `play` runs with them; all three are closed after, whatever happened.
  */
 export async function onStage<T>(env: Record<string, string>, play: (stage: Stage) => Promise<T>, copy = copyBuiltClient): Promise<T> {
-  let client: ClientCopy | undefined;
-  let server: ServerProcess | undefined;
-  let chromium: LaunchedBrowser | undefined;
+  const stage: Partial<Stage> = {};
   try {
-    client = await copy();
-    server = await startGameServer({ clientDir: client.dir, env });
-    chromium = await launchBrowser();
-    return await play({ client, server, chromium });
+    stage.client = await copy();
+    stage.server = await startGameServer({ clientDir: stage.client.dir, env });
+    stage.chromium = await launchBrowser();
+    return await play(stage as Stage);
   } finally {
-    await chromium?.close();
-    await server?.stop();
-    client?.remove();
+    await stage.chromium?.close();
+    await stage.server?.stop();
+    stage.client?.remove();
   }
 }

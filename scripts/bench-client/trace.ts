@@ -1,11 +1,11 @@
 import type { BrowserContext, Page } from "playwright-core";
+import { delay } from "../../kit/waitFor.ts";
 import { fixed } from "../lib/report.ts";
 import type { Column } from "../lib/table.ts";
 
 /**
- * Where a frame's time goes, from a short Chromium trace, per committed frame (ms): the game's JS,
- * the commit waiting for the WebGL canvas readback (software compositing: ReadPixels waits for
- * SwiftShader), and the GPU process running the WebGL commands (docs/benchmarks/client.md).
+ * Where a frame's time goes, from a short Chromium trace, per committed frame (ms); why the commit
+ * waits for SwiftShader is told in docs/benchmarks/client.md ("How the frames are measured").
  */
 export type FrameBreakdown = Awaited<ReturnType<typeof traceFrames>>;
 
@@ -17,7 +17,7 @@ export async function traceFrames(context: BrowserContext, page: Page, seconds: 
   cdp.on("Tracing.dataCollected", (e) => events.push(...(e.value as unknown as TraceEvent[])));
   const complete = new Promise<void>((resolve) => cdp.once("Tracing.tracingComplete", () => resolve()));
   await cdp.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline,toplevel,blink,gpu,cc", transferMode: "ReportEvents" });
-  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  await delay(seconds * 1000);
   await cdp.send("Tracing.end");
   await complete;
   await cdp.detach().catch(() => undefined);
@@ -25,25 +25,24 @@ export async function traceFrames(context: BrowserContext, page: Page, seconds: 
   const threadName = new Map<string, string>();
   for (const e of events) if (e.name === "thread_name" && e.args?.name) threadName.set(`${e.pid}:${e.tid}`, e.args.name);
   const on = (e: TraceEvent): string => threadName.get(`${e.pid}:${e.tid}`) ?? "";
-  const complete_ = events.filter((e) => e.ph === "X" && typeof e.dur === "number");
-
+  // Complete ("X") slices named `name` on `thread`, of the game's renderer process unless `anyPid`.
+  const slices = (name: string, thread = "CrRendererMain", anyPid = false) => events
+    .filter((e) => e.ph === "X" && typeof e.dur === "number" && e.name === name && on(e) === thread && (anyPid || e.pid === pid));
   // The game's renderer: the main thread that ran the most animation frames.
   const rafByPid = new Map<number, number>();
-  for (const e of complete_) if (e.name === "FireAnimationFrame" && on(e) === "CrRendererMain") rafByPid.set(e.pid, (rafByPid.get(e.pid) ?? 0) + 1);
+  for (const e of slices("FireAnimationFrame", undefined, true)) rafByPid.set(e.pid, (rafByPid.get(e.pid) ?? 0) + 1);
   const pid = [...rafByPid].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const sum = (name: string, thread: string, samePid: boolean): number => complete_
-    .filter((e) => e.name === name && on(e) === thread && (!samePid || e.pid === pid))
-    .reduce((total, e) => total + (e.dur ?? 0) / 1000, 0);
-  const count = (name: string): number => complete_.filter((e) => e.name === name && e.pid === pid && on(e) === "CrRendererMain").length;
 
-  const frames = Math.max(1, count("ProxyMain::BeginMainFrame"));
+  const frames = Math.max(1, slices("ProxyMain::BeginMainFrame").length);
+  const perFrame = (name: string, thread?: string, anyPid?: boolean): number =>
+    slices(name, thread, anyPid).reduce((total, e) => total + (e.dur ?? 0) / 1000, 0) / frames;
   return {
     seconds,
     frames,
-    rafMs: sum("FireAnimationFrame", "CrRendererMain", true) / frames,
-    commitMs: sum("Commit", "CrRendererMain", true) / frames,
-    readbackMs: sum("GLES2::ReadPixels", "CrRendererMain", true) / frames,
-    gpuMs: sum("CommandBufferService:PutChanged", "CrGpuMain", false) / frames,
+    rafMs: perFrame("FireAnimationFrame"),
+    commitMs: perFrame("Commit"),
+    readbackMs: perFrame("GLES2::ReadPixels"),
+    gpuMs: perFrame("CommandBufferService:PutChanged", "CrGpuMain", true),
   };
 }
 
