@@ -27,50 +27,52 @@ export const TIMED_HEADER_BYTES = 9;
 export const wireLength = (length: number): number => length + (length < 126 ? 2 : length < 65536 ? 4 : 10);
 /** How a radar message starts: the code, then its type as a msgpack fixstr (docs/protocol.md, "The radar"). */
 const RADAR_PREFIX = Uint8Array.from([Code.ROOM_DATA_BYTES, 0xa0 | MessageType.radar.length, ...new TextEncoder().encode(MessageType.radar)]);
+/** A random point over the whole pond, 100 units inside the walls (x drawn first). */
+export function randomPoint(rng: Rng): { x: number; y: number } {
+  const span = 2 * (WORLD_HALF - 100);
+  return { x: -span / 2 + rng() * span, y: -span / 2 + rng() * span };
+}
 /** The server's fixed step (TICK_RATE 20, what the benchmark runs): wire bots send one input per step. */
 const STEP_MS = 50;
 
 /**
- * Monotonic per-bot counters: every incoming frame (wireBytes with its WebSocket header), the timed
- * patches, those without schema bytes, the radar; patches are onStateChange calls (full) or patch
- * frames (raw). Full bots only: positionUpdates (others held, summed over patches), schema changes,
- * adds/removes, and once-a-second samples of the tadpoles held (visibleSum/Samples).
+ * Per-bot counters, zeroed when the window starts: every incoming frame (wireBytes with its WebSocket
+ * header), the timed patches, those without schema bytes, the radar; patches are onStateChange calls
+ * (full) or patch frames (raw). Full bots only: positionUpdates (others held, summed over patches),
+ * schema changes, adds/removes, and once-a-second samples of the tadpoles held (visibleSum/Samples).
  */
 export function emptyTotals() {
   return {
-    patches: 0, frames: 0, bytes: 0, wireBytes: 0, patchBytes: 0, patchFrames: 0, emptyPatches: 0,
+    patches: 0, bytes: 0, wireBytes: 0, patchBytes: 0, patchFrames: 0, emptyPatches: 0,
     positionUpdates: 0, otherChanges: 0, radarFrames: 0, radarWireBytes: 0, adds: 0, removes: 0, visibleSum: 0, visibleSamples: 0,
   };
 }
-export type BotTotals = ReturnType<typeof emptyTotals>;
 
 export abstract class BenchBot {
   abstract readonly kind: BotKind;
   status: "idle" | "joining" | "connected" | "failed" | "left" = "idle";
   readonly totals = emptyTotals();
-  joinMs = 0;
   /** Set once the first target was reached (the spread-out phase is over for this bot). */
   arrived = false;
   protected readonly steer: Steer = { angle: 0, thrust: 1 };
-  private target = { x: 0, y: 0 };
+  private target: { x: number; y: number };
   private lastSNow = -1;
   private generation = 0;
 
   constructor(readonly index: number, protected readonly url: string, private readonly rng: Rng, private readonly intervals: Float64Array) {
-    this.pickTarget();
+    this.target = randomPoint(rng);
   }
 
-  /** Tadpoles this client holds besides its own, when it decodes them. */
-  abstract get visible(): number | undefined;
-  /** Where the bot is as far as it knows. */
-  abstract get position(): { x: number; y: number } | undefined;
+  /** Where the bot is as far as it knows: its decoded tadpole (full), or as the last patch placed it (raw). */
+  position: { x: number; y: number } | undefined;
   /** One frame of the worker's shared timer. */
   abstract frame(now: number): void;
   protected abstract connect(): Promise<void>;
   /** Ends the connection (leaving when `consented`); bounded in time. */
   protected abstract disconnect(consented: boolean): Promise<void>;
 
-  async join(): Promise<void> {
+  /** Connects; resolves with how long that took (ms). */
+  async join(): Promise<number> {
     this.status = "joining";
     const generation = ++this.generation;
     const started = performance.now();
@@ -79,8 +81,8 @@ export abstract class BenchBot {
       void this.disconnect(true);
       throw new Error("join completed after it was abandoned");
     }
-    this.joinMs = performance.now() - started;
     this.status = "connected";
+    return performance.now() - started;
   }
 
   /** Gives up on a join that failed or is still in flight (timed out): if it completes later, it leaves at once. */
@@ -96,33 +98,23 @@ export abstract class BenchBot {
     if (status === "connected") await this.disconnect(true);
   }
 
-  /** Sample the visible count into the totals (the worker calls this once a second). */
-  sampleVisible(): void {
-    if (this.visible === undefined || this.status !== "connected") return;
-    this.totals.visibleSum += this.visible;
-    this.totals.visibleSamples++;
-  }
+  /** Samples the tadpoles held into the totals, where the bot decodes them (the worker calls this once a second). */
+  sampleVisible(): void {}
 
   /** Straight lines at full thrust to random targets over the whole pond (100 units inside the walls). */
   protected navigate(x: number, y: number): Steer {
     if ((this.target.x - x) ** 2 + (this.target.y - y) ** 2 < 60 * 60) {
       this.arrived = true;
-      this.pickTarget();
+      this.target = randomPoint(this.rng);
     }
     this.steer.angle = Math.atan2(this.target.y - y, this.target.x - x);
     return this.steer;
   }
 
-  private pickTarget(): void {
-    const span = 2 * (WORLD_HALF - 100);
-    this.target = { x: -span / 2 + this.rng() * span, y: -span / 2 + this.rng() * span };
-  }
-
-  /** Counts one frame from the server (bytes, radar, patch cadence); returns whether it was a timed patch. */
+  /** Counts one frame from the server (bytes, radar, patch cadence, empty schema); returns whether it was a timed patch. */
   protected count(bytes: Uint8Array): boolean {
     const t = this.totals;
     const length = bytes.byteLength;
-    t.frames++;
     t.bytes += length;
     t.wireBytes += wireLength(length);
     if (RADAR_PREFIX.every((b, i) => bytes[i] === b)) {
@@ -132,6 +124,7 @@ export abstract class BenchBot {
     if ((bytes[0] & CODE_MASK) !== Code.ROOM_STATE_PATCH || (bytes[0] & TIMED) === 0 || length < TIMED_HEADER_BYTES) return false;
     t.patchFrames++;
     t.patchBytes += length;
+    if (length > TIMED_HEADER_BYTES && bytes[TIMED_HEADER_BYTES] === 0) t.emptyPatches++; // schema length 0
     const sNow = bytes[1] | (bytes[2] << 8) | (bytes[3] << 16) | (bytes[4] * 2 ** 24);
     if (this.lastSNow >= 0) this.intervals[Math.min(2000, Math.max(0, Math.round(sNow - this.lastSNow)))]++;
     this.lastSNow = sNow;
@@ -144,12 +137,10 @@ class FullBot extends BenchBot {
   readonly kind = "full";
   private conn: PondConnection | undefined;
 
-  get visible(): number | undefined {
-    return this.conn ? Math.max(0, this.conn.all.size - 1) : undefined;
-  }
-
-  get position(): { x: number; y: number } | undefined {
-    return this.conn?.self; // a tadpole has x and y
+  override sampleVisible(): void {
+    if (!this.conn || this.status !== "connected") return;
+    this.totals.visibleSum += Math.max(0, this.conn.all.size - 1);
+    this.totals.visibleSamples++;
   }
 
   protected async connect(): Promise<void> {
@@ -170,8 +161,7 @@ class FullBot extends BenchBot {
     const events = conn.room.connection.events;
     const onmessage = events.onmessage!;
     events.onmessage = (event: { data: ArrayBuffer }) => {
-      const bytes = new Uint8Array(event.data);
-      if (this.count(bytes) && bytes.length > TIMED_HEADER_BYTES && bytes[TIMED_HEADER_BYTES] === 0) t.emptyPatches++;
+      this.count(new Uint8Array(event.data));
       onmessage(event);
     };
     // Schema changes, from the decoder's change list (identities only: positions are in the stream).
@@ -185,7 +175,7 @@ class FullBot extends BenchBot {
 
   frame(now: number): void {
     if (this.status !== "connected") return;
-    const self = this.conn!.self;
+    const self = this.position = this.conn!.self; // a tadpole has x and y
     if (self) this.navigate(self.x, self.y);
     this.conn!.frame(now, this.steer);
   }
@@ -198,13 +188,10 @@ class FullBot extends BenchBot {
 /** The wire bot: the protocol by hand, reading only its own body from each patch. */
 class WireBot extends BenchBot {
   readonly kind = "raw";
-  readonly visible = undefined; // it does not decode who it sees
   private peer: RawPeer | undefined;
   private readonly input = new TadpoleInput();
   private readonly encoder = new InputEncoder(this.input);
   private readonly reader = new ByteReader();
-  /** Our own body, as the last patch placed it. */
-  position: { x: number; y: number } | undefined;
   private nextInputAt = 0;
 
   protected async connect(): Promise<void> {
@@ -243,8 +230,7 @@ class WireBot extends BenchBot {
     this.totals.patches++;
     const r = this.reader;
     r.reset(data, TIMED_HEADER_BYTES, data.byteLength);
-    const schemaLength = r.varint();
-    if (schemaLength === 0) this.totals.emptyPatches++;
+    const schemaLength = r.varint(); // first: `r.pos += r.varint()` would add to the old pos
     r.pos += schemaLength;
     if (r.bad || r.pos >= data.byteLength || (r.u8() & SELF_PRESENT) === 0) return;
     const x = r.u16();

@@ -1,7 +1,6 @@
 import { ClientState, Protocol, getMessageBytes, type Client } from "@colyseus/core";
 import { PondSerializer, pondTail } from "../../server/rooms/PondSerializer.ts";
 import { Pond, type Member } from "../../server/sim/Pond.ts";
-import type { InputSource } from "../../server/sim/PondSim.ts";
 import { PondRadar } from "../../server/sim/Radar.ts";
 import { WORLD_HALF } from "../../shared/constants.ts";
 import { DEFAULT_FOOD_COUNT } from "../../shared/growth.ts";
@@ -12,7 +11,7 @@ import { PondState } from "../../shared/state.ts";
 import { createRng } from "../../shared/rng.ts";
 import { percentile } from "../lib/stats.ts";
 import type { Mode } from "./args.ts";
-import { wireLength } from "./bots.ts";
+import { TIMED_HEADER_BYTES, randomPoint, wireLength } from "./bots.ts";
 
 /** The model ticks at the server's default rate. */
 const MODEL_TICK_RATE = 20;
@@ -29,8 +28,7 @@ type Extras = { steer: Steer; client: Client };
  * bytesPerClientPerTick: schema and stream without the 9-byte timing header; the radar as the
  * room sends it (message + WebSocket header, per client per second) and its build time (ms).
  */
-export function modelTick(size: number, interest: boolean, viewRadius: number,
-  { seed = 7, maxTicks = 120, maxMs = 6000, food = DEFAULT_FOOD_COUNT }: { seed?: number; maxTicks?: number; maxMs?: number; food?: number } = {}) {
+export function modelTick(size: number, interest: boolean, viewRadius: number, { seed = 7, maxTicks = 120, maxMs = 6000, food = DEFAULT_FOOD_COUNT } = {}) {
   const rng = createRng(seed);
   const state = new PondState();
   const pond = new Pond<Extras>(state, { viewRadius, interest, random: rng, food });
@@ -38,23 +36,20 @@ export function modelTick(size: number, interest: boolean, viewRadius: number,
   const serializer = new PondSerializer(pondTail(pond, (sessionId) => members.get(sessionId)));
   serializer.reset(state);
   const sink = { bytes: 0 };
-  const clients: Client[] = [];
-  const span = 2 * (WORLD_HALF - 100);
   for (let i = 0; i < size; i++) {
     const steer: Steer = { angle: rng() * Math.PI * 2, thrust: 1 };
     // Always one input more than the cushion: one step per tick, like a client on a clean link.
-    const inputs: InputSource = { size: 3, next: () => steer };
+    const inputs = { size: 3, next: () => steer };
     // A stand-in for a Colyseus client: joined, counting what it is sent.
-    const client = { sessionId: `s${i}`, state: ClientState.JOINED, raw: (data: Uint8Array) => { sink.bytes += data.byteLength - 9; } } as unknown as Client;
+    const client = { sessionId: `s${i}`, state: ClientState.JOINED, raw: (data: Uint8Array) => { sink.bytes += data.byteLength - TIMED_HEADER_BYTES; } } as unknown as Client;
     const member = pond.join(`s${i}`, inputs, `bench${i}`, i % 12, { steer, client });
     members.set(member.key, member);
     // Spread over the pond instead of the spawn circle.
-    member.body.x = -span / 2 + rng() * span;
-    member.body.y = -span / 2 + rng() * span;
+    Object.assign(member.body, randomPoint(rng));
     const from = pond.sim.grid.update(member);
     if (from >= 0) pond.sim.onCellChange?.(member, from);
-    clients.push(client);
   }
+  const clients = pond.members.map((m) => m.client);
   const warn = console.warn;
   console.warn = () => {}; // the encoder's one-off "buffer overflow" notices while its buffer grows
   try {

@@ -111,7 +111,7 @@ export async function runOnce(plan: RunPlan, args: BenchArgs, log: (line: string
       assignment[i % count].push({ index: i, kind: full ? "full" : "raw" });
     }
     const maxLifeMs = (60 + args.spreadSeconds + args.seconds + plan.size / 5) * 1000 + 120_000;
-    for (let w = 0; w < count; w++) workers.push(new BotWorker(w, args.pin && cpus > 1 ? `1-${cpus - 1}` : undefined, {}));
+    for (let w = 0; w < count; w++) workers.push(new BotWorker(w, args.pin && cpus > 1 ? `1-${cpus - 1}` : undefined));
     await Promise.all(workers.map((w, i) => w.call("init", { url: s.wsUrl, bots: assignment[i], seed: args.seed * 1000 + i, frameHz: args.frameHz, maxLifeMs }, 60_000)));
 
     // Joins: one first (it creates the pond), then everyone else as fast as the server takes them.

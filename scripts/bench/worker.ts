@@ -9,12 +9,12 @@ import { FrameTicker } from "../../kit/player/ticker.ts";
 import { delay, withTimeout } from "../../kit/waitFor.ts";
 import { createRng } from "../../shared/rng.ts";
 import { mean } from "../lib/stats.ts";
-import type { BenchBot, BotKind, BotTotals } from "./bots.ts";
+import type { BenchBot, BotKind } from "./bots.ts";
 
-// Before the SDK loads (hence the dynamic import below): with BENCH_WS=ws (the default) hide
-// Node's built-in WebSocket so @colyseus/sdk falls back to the `ws` package (its transport picks
-// `globalThis.WebSocket || ws` on load). The server cannot tell; `ws` costs the bots less CPU.
-if ((process.env.BENCH_WS ?? "ws") === "ws") Reflect.deleteProperty(globalThis, "WebSocket");
+// Before the SDK loads (hence the dynamic import below): hide Node's built-in WebSocket so
+// @colyseus/sdk falls back to the `ws` package (its transport picks `globalThis.WebSocket || ws`
+// on load). The server cannot tell; `ws` costs the bots less CPU.
+Reflect.deleteProperty(globalThis, "WebSocket");
 const { createBot, emptyTotals } = await import("./bots.ts");
 
 if (!process.send) {
@@ -29,9 +29,7 @@ const intervals = new Float64Array(2001);
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 let bots: BenchBot[] = [];
 let ticker: FrameTicker | undefined;
-let visibleTimer: NodeJS.Timeout | undefined;
-let lifeTimer: NodeJS.Timeout | undefined;
-let mark: { at: number; cpu: NodeJS.CpuUsage; totals: BotTotals[]; connected: boolean[] } | undefined;
+let mark: { at: number; cpu: NodeJS.CpuUsage; connected: boolean[] } | undefined;
 let stopping = false;
 
 const methods = {
@@ -42,8 +40,9 @@ const methods = {
     ticker = new FrameTicker(o.frameHz);
     ticker.onError = (error) => send({ error: `bot frame: ${describe(error)}` });
     for (const bot of bots) ticker.add((now) => bot.frame(now));
-    visibleTimer = setInterval(() => { if (mark) for (const bot of bots) bot.sampleVisible(); }, 1000);
-    lifeTimer = setTimeout(() => {
+    // Neither timer is cleared: stop() ends the process.
+    setInterval(() => { if (mark) for (const bot of bots) bot.sampleVisible(); }, 1000);
+    setTimeout(() => {
       console.error(`[bench worker ${process.pid}] maximum lifetime reached; exiting`);
       void methods.stop(3);
     }, o.maxLifeMs).unref();
@@ -57,9 +56,8 @@ const methods = {
     const joinOne = async (bot: BenchBot) => {
       for (let attempt = 1; attempt <= o.attempts && !stopping; attempt++) {
         try {
-          await withTimeout(bot.join(), o.timeoutMs, `bot ${bot.index} to join`);
+          report.latenciesMs.push(await withTimeout(bot.join(), o.timeoutMs, `bot ${bot.index} to join`));
           report.joined++;
-          report.latenciesMs.push(bot.joinMs);
           return;
         } catch (error) {
           report.failures++;
@@ -84,29 +82,27 @@ const methods = {
     return { connected: connected.length, arrived: bots.filter((b) => b.arrived).length, meanRadius: radii.length ? mean(radii) : 0 };
   },
 
-  /** Start of the measured window: snapshot every counter. */
+  /** Start of the measured window: zero every counter. */
   mark() {
     intervals.fill(0);
     loopDelay.reset();
-    mark = { at: performance.now(), cpu: process.cpuUsage(), totals: bots.map((b) => ({ ...b.totals })), connected: bots.map((b) => b.status === "connected") };
+    for (const bot of bots) Object.assign(bot.totals, emptyTotals());
+    mark = { at: performance.now(), cpu: process.cpuUsage(), connected: bots.map((b) => b.status === "connected") };
   },
 
-  /** End of the window: what changed since the mark, per bot, and this process's health. */
+  /** End of the window: the counters since the mark, per bot, and this process's health. */
   collect() {
-    if (!mark) throw new Error("collect before mark");
     const m = mark;
+    if (!m) throw new Error("collect before mark");
+    mark = undefined;
     const seconds = (performance.now() - m.at) / 1000;
     const cpu = process.cpuUsage(m.cpu);
-    const reports = bots.map((bot, i) => {
-      const delta = emptyTotals();
-      for (const key of Object.keys(delta) as Array<keyof BotTotals>) delta[key] = bot.totals[key] - m.totals[i][key];
-      const connected = m.connected[i] && bot.status === "connected";
-      // seconds: the window as this bot saw it; 0 if it was not connected throughout.
-      return { index: bot.index, kind: bot.kind, connected, seconds: connected ? seconds : 0, delta };
-    });
-    mark = undefined;
     return {
-      bots: reports,
+      bots: bots.map((bot, i) => {
+        const connected = m.connected[i] && bot.status === "connected";
+        // seconds: the window as this bot saw it; 0 if it was not connected throughout.
+        return { index: bot.index, kind: bot.kind, connected, seconds: connected ? seconds : 0, delta: { ...bot.totals } };
+      }),
       intervals: Array.from(intervals),
       health: {
         cpuPercent: ((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100, rssBytes: process.memoryUsage.rss(),
@@ -119,9 +115,7 @@ const methods = {
     if (stopping) return;
     stopping = true;
     ticker?.stop();
-    clearInterval(visibleTimer);
     await withTimeout(Promise.allSettled(bots.map((b) => b.leave())), 5000, "bots to leave").catch(() => undefined);
-    clearTimeout(lifeTimer);
     // Give the IPC reply a moment to flush, then go (sockets still closing are cut).
     setTimeout(() => process.exit(code), 50);
   },

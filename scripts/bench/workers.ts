@@ -15,11 +15,11 @@ export class BotWorker {
   /** What the worker reported on its own (a bot's frame threw). */
   readonly errors: string[] = [];
 
-  constructor(readonly id: number, cpus: string | undefined, env: Record<string, string>) {
+  constructor(readonly id: number, cpus: string | undefined) {
     // taskset wraps node when pinning (the IPC channel's descriptor survives its exec).
     const node = [process.execPath, "--import", "tsx", WORKER];
     const [command, ...args] = cpus ? ["taskset", "-c", cpus, ...node] : node;
-    this.proc = new ManagedProcess(command, args, { name: `bot worker ${id}`, env, ipc: true, keepChars: 10_000 });
+    this.proc = new ManagedProcess(command, args, { name: `bot worker ${id}`, ipc: true, keepChars: 10_000 });
     this.proc.child.on("message", (m: { id?: number; result?: unknown; error?: string }) => {
       const waiter = this.waiting.get(m.id ?? -1);
       if (!waiter) {
