@@ -16,7 +16,7 @@
  */
 import { join } from "node:path";
 import { fetchMetrics } from "../kit/probes.ts";
-import { runLink, type LinkResult, type LinkSpec, type TraceSpec } from "./bench-net/measure.ts";
+import { runLink, type LinkResult, type LinkSpec, type Samples, type TraceSpec } from "./bench-net/measure.ts";
 import { pathSvg } from "./bench-net/plot.ts";
 import { REPO_ROOT } from "../kit/process.ts";
 import { SERVER_NODE_FLAGS, startServer } from "../kit/server.ts";
@@ -24,21 +24,15 @@ import { commandLine, readFlags } from "../kit/args.ts";
 import { describeMachine, machineText } from "./lib/machine.ts";
 import { commandText, fixed, writeText } from "./lib/report.ts";
 import { writeSection } from "./lib/sections.ts";
+import { table, type Column } from "./lib/table.ts";
 
 const LINKS: LinkSpec[] = [
-  { name: "perfect", query: "" },
-  { name: "100ms", query: "lag=100&jitter=10" },
-  { name: "train", query: "lag=60&jitter=20&loss=0.02" },
-  { name: "150ms", query: "lag=150&jitter=30&loss=0.05" },
-  { name: "ocean", query: "lag=300&jitter=50" },
+  { name: "perfect", label: "perfect (0 ms)", query: "" },
+  { name: "100ms", label: "100 ms ±10 ms", query: "lag=100&jitter=10" },
+  { name: "train", label: "60 ms ±20 ms, 2 % loss (phone on a train)", query: "lag=60&jitter=20&loss=0.02" },
+  { name: "150ms", label: "150 ms ±30 ms, 5 % loss", query: "lag=150&jitter=30&loss=0.05" },
+  { name: "ocean", label: "300 ms ±50 ms (across an ocean)", query: "lag=300&jitter=50" },
 ];
-const LABEL: Record<string, string> = {
-  perfect: "perfect (0 ms)",
-  "100ms": "100 ms ±10 ms",
-  train: "60 ms ±20 ms, 2 % loss (phone on a train)",
-  "150ms": "150 ms ±30 ms, 5 % loss",
-  ocean: "300 ms ±50 ms (across an ocean)",
-};
 /** The link whose plot of one remote's path goes into docs/netcode.md, and the swimmer and seconds traced. */
 const PLOT_LINK = "150ms";
 const TRACE: TraceSpec = { kind: "zigzag", from: 8, to: 14 };
@@ -50,31 +44,37 @@ const FLAGS = {
 } as const;
 
 const f = fixed;
+/** "mean / p99" (or another quantile) of a figure. */
+const spread = (x: Samples, digits: number, q = 0.99) => `${f(x.mean(), digits)} / ${f(x.quantile(q), digits)}`;
+const link: Column<LinkResult> = { name: "link", cell: (r) => r.link.label };
 
-function row(r: LinkResult): string {
-  const resp = `${f(r.response.mean(), 2)} / ${f(r.response.max(), 0)}`;
-  const pred = `${f(r.predictionError.mean(), 3)} / ${f(r.predictionError.quantile(0.99), 3)}`;
-  const rem = `${f(r.remoteError.mean(), 2)} / ${f(r.remoteError.quantile(0.99), 2)}`;
-  const jump = `${f(r.remoteJump.mean(), 2)} / ${f(r.remoteJump.quantile(0.99), 2)}`;
-  return `| ${LABEL[r.link.name] ?? r.link.name} | ${resp} | ${pred} | ${f(r.correctionsPerMinute, 1)} | ${rem} | ${jump} | ${r.backwardSteps} | ${f(r.delayMs.mean(), 0)} | ${f(r.starvedShare * 100, 1)} % |`;
-}
-
-function linkRow(r: LinkResult): string {
-  const stalls = r.serverStalls.moving > 0 ? (100 * r.serverStalls.stalled) / r.serverStalls.moving : NaN;
-  return `| ${LABEL[r.link.name] ?? r.link.name} | ${f(r.rttMs.mean(), 0)} | ${f(r.pingMs.mean(), 0)} | ${f(r.reaction.mean(), 0)} / ${f(r.reaction.quantile(0.95), 0)} | ${f(r.jitterMs.mean(), 1)} | ${f(r.patchesPerSecond.mean(), 1)} | ${f(r.bytesPerSecondDown.mean(), 0)} | ${r.responseEvents.starts} / ${r.responseEvents.turns} | ${r.reaction.count} (${r.reactionMissed} missed) | ${r.predictionError.count} | ${r.remoteFrames} | ${f(stalls, 1)} % | ${r.guesses.guessed} / ${r.guesses.corrected} (${f(r.guesses.correctedUnits / Math.max(1, r.guesses.corrected), 2)}) |`;
-}
-
-export function table(results: LinkResult[]): string {
-  return [
-    "| link | own response, frames (mean / max) | prediction error, units (mean / p99) | corrections / min | remote error, units (mean / p99) | remote jump, units (mean / p99) | backward steps | interp. delay, ms | starved frames |",
-    "|---|---|---|---|---|---|---|---|---|",
-    ...results.map(row),
-    "",
-    "| link | round trip, ms | input → ack, ms | A's input → B's screen, ms (mean / p95) | jitter, ms | patches / s | bytes / s down | response events (starts / turns) | reaction events | acks checked | remote samples | server ticks a moving swimmer stood still | ticks guessed / corrected (mean correction, units) |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-    ...results.map(linkRow),
-  ].join("\n");
-}
+/** What the player sees, then how the link and the server behaved; docs/benchmarks/net.md says what each column measures. */
+const FEEL: Array<Column<LinkResult>> = [
+  link,
+  { name: "own response, frames (mean / max)", cell: (r) => `${f(r.response.mean(), 2)} / ${f(r.response.max(), 0)}` },
+  { name: "prediction error, units (mean / p99)", cell: (r) => spread(r.predictionError, 3) },
+  { name: "corrections / min", cell: (r) => f(r.correctionsPerMinute, 1) },
+  { name: "remote error, units (mean / p99)", cell: (r) => spread(r.remoteError, 2) },
+  { name: "remote jump, units (mean / p99)", cell: (r) => spread(r.remoteJump, 2) },
+  { name: "backward steps", cell: (r) => r.backwardSteps },
+  { name: "interp. delay, ms", cell: (r) => f(r.delayMs.mean(), 0) },
+  { name: "starved frames", cell: (r) => `${f(r.starvedShare * 100, 1)} %` },
+];
+const LINK: Array<Column<LinkResult>> = [
+  link,
+  { name: "round trip, ms", cell: (r) => f(r.rttMs.mean(), 0) },
+  { name: "input → ack, ms", cell: (r) => f(r.pingMs.mean(), 0) },
+  { name: "A's input → B's screen, ms (mean / p95)", cell: (r) => spread(r.reaction, 0, 0.95) },
+  { name: "jitter, ms", cell: (r) => f(r.jitterMs.mean(), 1) },
+  { name: "patches / s", cell: (r) => f(r.patchesPerSecond.mean(), 1) },
+  { name: "bytes / s down", cell: (r) => f(r.bytesPerSecondDown.mean(), 0) },
+  { name: "response events (starts / turns)", cell: (r) => `${r.responseEvents.starts} / ${r.responseEvents.turns}` },
+  { name: "reaction events", cell: (r) => `${r.reaction.count} (${r.reactionMissed} missed)` },
+  { name: "acks checked", cell: (r) => r.predictionError.count },
+  { name: "remote samples", cell: (r) => r.remoteFrames },
+  { name: "server ticks a moving swimmer stood still", cell: ({ serverStalls: s }) => `${f(s.moving > 0 ? (100 * s.stalled) / s.moving : NaN, 1)} %` },
+  { name: "ticks guessed / corrected (mean correction, units)", cell: ({ guesses: g }) => `${g.guessed} / ${g.corrected} (${f(g.correctedUnits / Math.max(1, g.corrected), 2)})` },
+];
 
 async function main(): Promise<void> {
   const flags = commandLine("bench:net", USAGE, (argv) => readFlags(argv, FLAGS));
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   const seed = flags.seed ?? 7;
   const wanted = (flags.links ?? LINKS.map((l) => l.name).join(",")).split(",");
   // Named links, or ad-hoc ones given as a netsim query ("lag=80&jitter=40").
-  const links = wanted.map((w) => LINKS.find((l) => l.name === w) ?? (w.includes("=") ? { name: w, query: w } : undefined))
+  const links = wanted.map((w) => LINKS.find((l) => l.name === w) ?? (w.includes("=") ? { name: w, label: w, query: w } : undefined))
     .filter((l): l is LinkSpec => l !== undefined);
   const write = !flags["no-write"];
   const plot = flags.plot ?? "after";
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   const results: LinkResult[] = [];
   try {
     for (const link of links) {
-      console.log(`… ${LABEL[link.name] ?? link.name}`);
+      console.log(`… ${link.label}`);
       const before = await fetchMetrics(server.httpUrl);
       const result = await runLink(server.wsUrl, link, seconds, seed, link.name === PLOT_LINK ? TRACE : undefined);
       // The room adds its guess counts to /metrics once a second.
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
       results.push(result);
       if (write && link.name === PLOT_LINK && plot !== "") {
         const file = join(REPO_ROOT, `docs/benchmarks/net-path-${plot}.svg`);
-        writeText(file, pathSvg(`${LABEL[link.name]}: the ${TRACE.kind} swimmer, ${TRACE.from}–${TRACE.to} s (${plot})`, result.trace));
+        writeText(file, pathSvg(`${link.label}: the ${TRACE.kind} swimmer, ${TRACE.from}–${TRACE.to} s (${plot})`, result.trace));
         console.log(`wrote ${file}`);
       }
     }
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     await server.stop();
   }
 
-  const out = table(results);
+  const out = [...table(FEEL, results), "", ...table(LINK, results)].join("\n");
   console.log(`\n${out}\n`);
   if (write) {
     writeSection(join(REPO_ROOT, "docs/benchmarks/net.md"), "Netcode benchmark", [`- Command: \`${commandText("bench:net")}\` (scripts/bench-net.ts)`,

@@ -41,7 +41,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 const runs = args.sizes.flatMap((size) => args.modes.map((mode) => planRun(size, mode, args)));
 const models: ModelResult[] = [];
 const results: RunResult[] = [];
-const saveJson = () => { if (args.json) writeFileSync(args.json, `${JSON.stringify({ machine, command, args, models, results }, null, 2)}\n`); };
+const [DOC, JSON_FILE] = ["docs/benchmarks/load.md", "docs/benchmarks/load.json"];
+const saveJson = () => { if (args.write) writeFileSync(JSON_FILE, `${JSON.stringify({ machine, command, args, models, results }, null, 2)}\n`); };
 
 for (const plan of args.model || args.modelOnly ? runs : []) {
   const model = { ...modelTick(plan.size, plan.mode !== "off", plan.viewRadius ?? 1200, { seed: args.seed, food: args.food }), mode: plan.mode, viewRadius: plan.viewRadius };
@@ -72,8 +73,8 @@ if (results.length) {
   console.log("");
 }
 if (models.length) for (const line of modelTable(models, args.tickRate)) console.log(line);
-if (args.doc) {
-  writeSection(args.doc, "Load benchmark", resultsMarkdown(results, models, args, machine, command, args.label || undefined));
-  log(`wrote ${args.doc}${args.json ? ` and ${args.json}` : ""}`);
+if (args.write) {
+  writeSection(DOC, "Load benchmark", resultsMarkdown(results, models, args, machine, command, args.label || undefined));
+  log(`wrote ${DOC} and ${JSON_FILE}`);
 }
 process.exit(results.every((r) => r.ok) ? 0 : 1);

@@ -70,7 +70,9 @@ export class Truth {
 }
 
 export interface LinkSpec {
+  /** What --links calls it, and what the report does. */
   name: string;
+  label: string;
   /** netsim query, "" for a perfect link. */
   query: string;
 }

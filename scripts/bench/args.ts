@@ -28,10 +28,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --max-server-rss <MB>  abort a run when the server's memory passes this (default 4096)
   --cpu-prof <dir>       profile the server of each run (its join phase and its measured window) into
                          <dir> and print where its CPU went (scripts/bench/profile.ts)
-  --doc <path>           markdown file to update between <!-- bench:begin --> and <!-- bench:end -->
-                         (default docs/benchmarks/load.md; "" for none)
-  --json <path>          raw results (default docs/benchmarks/load.json; "" for none)
-  --no-write             write neither the doc nor the JSON (= --doc "" --json ""): for a check on a busy machine
+  --no-write             write neither docs/benchmarks/load.md (between its bench markers) nor the raw
+                         results in docs/benchmarks/load.json: for a check on a busy machine
   --food <n>             specks of food in the pond, live and in the model (default 2000, the server's; 0 for none)
   --label <text>         a note shown above the results in the doc
   --help`;
@@ -42,13 +40,12 @@ const FLAGS = {
   sizes: text, interest: text, seconds: { type: "number", min: 2, max: 3600 }, spread: { type: "number", min: 0, max: 600 },
   "join-concurrency": { type: "number", min: 1, max: 256, integer: true },
   "max-server-rss": { type: "number", min: 64, max: 1 << 20, integer: true }, food: { type: "number", min: 0, max: 60_000, integer: true },
-  doc: text, json: text, "cpu-prof": text, label: text,
+  "cpu-prof": text, label: text,
   "no-pin": on, "no-model": on, "model-only": on, "no-write": on, help: { type: "boolean", short: "h" },
 } as const;
 
 export function parseBenchArgs(argv: readonly string[]) {
   const f = readFlags(argv, FLAGS);
-  const write = !f["no-write"];
   return {
     sizes: f.sizes?.split(",").map((s) => numberInRange("--sizes", s, 2, 5000, true)) ?? [100, 250, 500, 1000],
     modes: parseModes(f.interest ?? "all"),
@@ -60,8 +57,7 @@ export function parseBenchArgs(argv: readonly string[]) {
     modelOnly: f["model-only"] ?? false,
     maxServerRssMb: f["max-server-rss"] ?? 4096,
     cpuProf: f["cpu-prof"] ?? "",
-    doc: write ? f.doc ?? "docs/benchmarks/load.md" : "",
-    json: write ? f.json ?? "docs/benchmarks/load.json" : "",
+    write: !f["no-write"],
     food: f.food ?? DEFAULT_FOOD_COUNT,
     label: f.label ?? "",
     help: f.help ?? false,
