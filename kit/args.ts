@@ -9,16 +9,23 @@ import { parseArgs } from "node:util";
 /** A bad command line: the scripts print its message and the usage, then exit 2. */
 export class ArgsError extends Error {}
 
+/**
+ * One flag, declared once: its type (a number with its range, a string, a switch), what it does
+ * (`help`, for the usage text; flags without help are internal and not listed), the placeholder
+ * for its value in the usage (`arg`), and its `default`, which the usage shows and readFlags fills in.
+ */
 export type Flag =
-  | { type: "number"; min: number; max: number; integer?: boolean }
-  | { type: "string" }
-  | { type: "boolean"; short?: string };
+  | { type: "number"; min: number; max: number; integer?: boolean; default?: number; help?: string; arg?: string }
+  | { type: "string"; default?: string; help?: string; arg?: string }
+  | { type: "boolean"; short?: string; help?: string };
 
-export type FlagValues<S extends Record<string, Flag>> = {
-  [K in keyof S]?: S[K] extends { type: "number" } ? number : S[K] extends { type: "boolean" } ? boolean : string;
-};
+type Value<F> = F extends { type: "number" } ? number : F extends { type: "boolean" } ? boolean : string;
+/** What readFlags returns: a flag with a default is always there; the others only when given. */
+export type FlagValues<S extends Record<string, Flag>> =
+  { [K in keyof S as S[K] extends { default: number | string } ? K : never]: Value<S[K]> } &
+  { [K in keyof S as S[K] extends { default: number | string } ? never : K]?: Value<S[K]> };
 
-/** The flags of `argv` that `spec` declares, numbers checked against their ranges; no positionals. */
+/** The flags of `argv` that `spec` declares, numbers checked against their ranges, defaults filled in; no positionals. */
 export function readFlags<S extends Record<string, Flag>>(argv: readonly string[], spec: S): FlagValues<S> {
   const options: Record<string, { type: "string" | "boolean"; short?: string }> = {};
   for (const [name, flag] of Object.entries(spec)) {
@@ -31,12 +38,22 @@ export function readFlags<S extends Record<string, Flag>>(argv: readonly string[
     throw new ArgsError((error as Error).message);
   }
   const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(values)) {
-    const flag = spec[name];
-    if (value === undefined) continue;
-    out[name] = flag.type === "number" ? numberInRange(`--${name}`, String(value), flag.min, flag.max, flag.integer) : value;
+  for (const [name, flag] of Object.entries(spec)) {
+    const value = values[name];
+    if (value === undefined) out[name] = "default" in flag ? flag.default : undefined;
+    else out[name] = flag.type === "number" ? numberInRange(`--${name}`, String(value), flag.min, flag.max, flag.integer) : value;
   }
   return out as FlagValues<S>;
+}
+
+/** The usage text: `Usage: <synopsis>`, then one line per flag with help, and its default. */
+export function usage(synopsis: string, spec: Record<string, Flag>): string {
+  const lines = Object.entries(spec).filter(([, flag]) => flag.help).map(([name, flag]) => {
+    const head = `--${name}${flag.type === "boolean" ? "" : ` <${flag.arg ?? (flag.type === "number" ? "n" : "text")}>`}`;
+    const fallback = flag.type !== "boolean" && flag.default !== undefined ? ` (default ${flag.default})` : "";
+    return `  ${head.padEnd(22)} ${flag.help}${fallback}`;
+  });
+  return [`Usage: ${synopsis}`, ...lines].join("\n");
 }
 
 /** A number within [min, max] (an integer if asked); blank, NaN and ±Infinity are rejected. */

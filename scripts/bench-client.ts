@@ -9,7 +9,7 @@ import { spawnTs, REPO_ROOT, type ManagedProcess } from "../kit/process.ts";
 import { delay } from "../kit/waitFor.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, DESKTOP } from "../kit/browser/launch.ts";
 import { openPond, saveScreenshot, snapshot, waitForPond } from "../kit/browser/pond.ts";
-import { commandLine, readFlags } from "../kit/args.ts";
+import { commandLine, readFlags, usage } from "../kit/args.ts";
 import { MAX_BOTS } from "../kit/player/botArgs.ts";
 import { describeMachine, loadAverage, type Machine } from "./lib/machine.ts";
 import { commandText, writeText } from "./lib/report.ts";
@@ -21,16 +21,16 @@ import { FRAME_MEASURES, INSTRUMENT, RENDERER, START, STOP, frames as measured, 
 import { TRACE_MEASURES, traceFrames, type FrameBreakdown } from "./bench-client/trace.ts";
 import { onStage } from "./bench-client/stage.ts";
 
-const USAGE = "usage: npm run bench:client -- [--cold-only] [--cold-runs 3] [--bots 200] [--seconds 20] [--report PATH]";
-const flags = commandLine("bench:client", USAGE, (argv) => readFlags(argv, {
+const FLAGS = {
+  "cold-only": { type: "boolean", help: "measure the cold load only (not the frames)" },
+  "cold-runs": { type: "number", min: 0, max: 100, integer: true, default: 3, help: "cold loads per link; 0 skips the cold load" },
   // `npm run bots` runs the crowd, so its cap is this one's.
-  bots: { type: "number", min: 0, max: MAX_BOTS, integer: true },
-  seconds: { type: "number", min: 1, max: 3600 },
-  "cold-runs": { type: "number", min: 0, max: 100, integer: true },
-  "cold-only": { type: "boolean" },
-  report: { type: "string" },
-}));
-const { bots = 200, seconds = 20, "cold-runs": coldRuns = 3, "cold-only": coldOnly = false } = flags;
+  bots: { type: "number", min: 0, max: MAX_BOTS, integer: true, default: 200, help: "bots circling the page's tadpole while the frames are recorded" },
+  seconds: { type: "number", min: 1, max: 3600, arg: "s", default: 20, help: "frames recorded" },
+  report: { type: "string", arg: "path", help: "the report to update instead of docs/benchmarks/client.md (to try a run without touching it)" },
+} as const;
+const flags = commandLine("bench:client", usage("npm run bench:client -- [options]", FLAGS), (argv) => readFlags(argv, FLAGS));
+const { bots, seconds, "cold-runs": coldRuns, "cold-only": coldOnly = false } = flags;
 if (coldOnly && coldRuns < 1) {
   console.error("bench:client: --cold-only needs --cold-runs of at least 1");
   process.exit(2);
@@ -39,7 +39,6 @@ if (coldOnly && coldRuns < 1) {
 const [SPREAD, WARMUP_S, TRACE_S] = [300, 5, 3];
 const { width, height } = DESKTOP.viewport!;
 const dpr = DESKTOP.deviceScaleFactor!;
-/** The report to update: docs/benchmarks/client.md, or `--report PATH` (to try a run without touching it). */
 const REPORT = flags.report ? resolve(flags.report) : join(REPO_ROOT, "docs", "benchmarks", "client.md");
 const command = commandText("bench:client");
 

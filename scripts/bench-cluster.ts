@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { PondSession } from "../client/net/PondSession.ts";
-import { commandLine, readFlags } from "../kit/args.ts";
+import { commandLine, readFlags, usage } from "../kit/args.ts";
 import { fetchMetrics, fetchPonds } from "../kit/probes.ts";
 import { freePort } from "../kit/ports.ts";
 import { spawnTs, type ManagedProcess } from "../kit/process.ts";
@@ -14,20 +14,15 @@ import { waitFor, withTimeout } from "../kit/waitFor.ts";
 import { max, percentile } from "./lib/stats.ts";
 import { describeMachine, loadAverage } from "./lib/machine.ts";
 
-const USAGE = `Usage: npm run bench:cluster -- [options]
-  --joins <n>          players to join (default 200)
-  --concurrency <n>    joins in flight (default 10)
-  --processes <n>      processes to start, MAX_PLAYERS=20 each (default 2; 1 = a single-process baseline, no drain)
-  --urls <u,u,...>     bench an existing cluster instead (no drain phase)
-  --json <file>        write the results as JSON`;
-const args = commandLine("bench:cluster", USAGE, (argv) => readFlags(argv, {
-  joins: { type: "number", min: 1, max: 100_000, integer: true },
-  concurrency: { type: "number", min: 1, max: 1000, integer: true },
-  processes: { type: "number", min: 1, max: 64, integer: true },
-  urls: { type: "string" },
-  json: { type: "string" },
-}));
-const { joins = 200, concurrency = 10 } = args;
+const FLAGS = {
+  joins: { type: "number", min: 1, max: 100_000, integer: true, default: 200, help: "players to join" },
+  concurrency: { type: "number", min: 1, max: 1000, integer: true, default: 10, help: "joins in flight" },
+  processes: { type: "number", min: 1, max: 64, integer: true, default: 2, help: "processes to start, MAX_PLAYERS=20 each; 1 = a single-process baseline, no drain" },
+  urls: { type: "string", arg: "u,u,...", help: "bench an existing cluster instead (no drain phase)" },
+  json: { type: "string", arg: "file", help: "write the results as JSON" },
+} as const;
+const args = commandLine("bench:cluster", usage("npm run bench:cluster -- [options]", FLAGS), (argv) => readFlags(argv, FLAGS));
+const { joins, concurrency } = args;
 const MAX_PLAYERS = 20;
 const log = (message: string) => console.error(`bench:cluster: ${message}`);
 const round = (value: number, digits = 0) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -61,7 +56,7 @@ async function metricsOf(url: string): Promise<{ players: number; rooms: number 
 }
 
 async function main(): Promise<number> {
-  const processes = args.processes ?? 2;
+  const processes = args.processes;
   const listed = args.urls?.split(",").map((u) => u.trim()).filter(Boolean);
   const urls = listed?.length ? listed : undefined;
   let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;

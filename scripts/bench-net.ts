@@ -5,14 +5,7 @@
  * (client/net/netsim.ts) plus a truth client on a perfect link, frames at 60 fps from one timer,
  * and prints a table that it also writes into docs/benchmarks/net.md between its bench markers
  * (the page's text around them, which says what each column measures, is written by hand).
- *
- *   npm run bench:net -- [--seconds=20] [--seed=7] [--links=perfect,100ms,train,150ms,ocean] [--no-write] [--plot=after]
- *
- * `--plot=NAME` writes the lossy link's plot (one remote's true path against what the observer
- * drew) to docs/benchmarks/net-path-NAME.svg (default "after"; "before" was made from the playout
- * before Netcode II).
- *
- * `--links` also takes ad-hoc links as netsim queries, e.g. `--links=perfect,lag=80&jitter=40`.
+ * FLAGS below are the options (`--help`).
  */
 import { join } from "node:path";
 import { fetchMetrics } from "../kit/probes.ts";
@@ -20,7 +13,7 @@ import { runLink, type LinkResult, type LinkSpec, type Samples, type TraceSpec }
 import { pathSvg } from "./bench-net/plot.ts";
 import { REPO_ROOT } from "../kit/process.ts";
 import { SERVER_NODE_FLAGS, startServer } from "../kit/server.ts";
-import { commandLine, readFlags } from "../kit/args.ts";
+import { commandLine, readFlags, usage } from "../kit/args.ts";
 import { describeMachine, machineText } from "./lib/machine.ts";
 import { commandText, fixed, writeText } from "./lib/report.ts";
 import { writeSection } from "./lib/sections.ts";
@@ -37,11 +30,15 @@ const LINKS: LinkSpec[] = [
 const PLOT_LINK = "150ms";
 const TRACE: TraceSpec = { kind: "zigzag", from: 8, to: 14 };
 
-const USAGE = "usage: npm run bench:net -- [--seconds=20] [--seed=7] [--links=perfect,100ms,train,150ms,ocean] [--no-write] [--plot=after]";
 const FLAGS = {
-  seconds: { type: "number", min: 0.1, max: 3600 }, seed: { type: "number", min: 0, max: 2 ** 32 - 1, integer: true },
-  links: { type: "string" }, "no-write": { type: "boolean" }, plot: { type: "string" },
+  seconds: { type: "number", min: 0.1, max: 3600, arg: "s", default: 20, help: "frames per link" },
+  seed: { type: "number", min: 0, max: 2 ** 32 - 1, integer: true, default: 7, help: "the network simulators' seeds derive from it" },
+  links: { type: "string", arg: "a,b,...", default: LINKS.map((l) => l.name).join(","), help: "named links, or ad-hoc ones as netsim queries (lag=80&jitter=40)" },
+  "no-write": { type: "boolean", help: "print only: write neither docs/benchmarks/net.md nor the plot" },
+  plot: { type: "string", arg: "name", default: "after", help: `the ${PLOT_LINK} link's plot (one remote's true path against what the observer drew) goes to docs/benchmarks/net-path-<name>.svg ("before" was made from the playout before Netcode II); "" for none` },
+  help: { type: "boolean", short: "h", help: "show this help" },
 } as const;
+const USAGE = usage("npm run bench:net -- [options]", FLAGS);
 
 const f = fixed;
 /** "mean / p99" (or another quantile) of a figure. */
@@ -78,14 +75,16 @@ const LINK: Array<Column<LinkResult>> = [
 
 async function main(): Promise<void> {
   const flags = commandLine("bench:net", USAGE, (argv) => readFlags(argv, FLAGS));
-  const seconds = flags.seconds ?? 20;
-  const seed = flags.seed ?? 7;
-  const wanted = (flags.links ?? LINKS.map((l) => l.name).join(",")).split(",");
+  if (flags.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const { seconds, seed, plot } = flags;
+  const wanted = flags.links.split(",");
   // Named links, or ad-hoc ones given as a netsim query ("lag=80&jitter=40").
   const links = wanted.map((w) => LINKS.find((l) => l.name === w) ?? (w.includes("=") ? { name: w, label: w, query: w } : undefined))
     .filter((l): l is LinkSpec => l !== undefined);
   const write = !flags["no-write"];
-  const plot = flags.plot ?? "after";
   if (links.length === 0) throw new Error(USAGE);
 
   const machine = describeMachine();

@@ -12,28 +12,22 @@ import { TcpProxy } from "../kit/tcpProxy.ts";
 import { startServer } from "../kit/server.ts";
 import { REPO_ROOT } from "../kit/process.ts";
 import { waitFor } from "../kit/waitFor.ts";
-import { commandLine, readFlags } from "../kit/args.ts";
+import { commandLine, readFlags, usage } from "../kit/args.ts";
 import { describeMachine, machineText, type Machine } from "./lib/machine.ts";
 import { commandText, fixed } from "./lib/report.ts";
 import { percentile } from "./lib/stats.ts";
 import { missed, table, type Column } from "./lib/table.ts";
 import { writeSection } from "./lib/sections.ts";
 
-const MAX_BOTS = 200;
-const USAGE = `Usage: npm run soak -- [options]
-  --minutes <m>        how long to run, minutes; fractions allowed (default 30)
-  --bots <n>           bots, 1..${MAX_BOTS} (default 40)
-  --report-every <s>   seconds between report rows (default 60)
-  --out <path>         markdown report (default docs/benchmarks/soak.md; "-" for none)
-  --seed <int>         random seed (default: time-based)`;
-const args = commandLine("soak", USAGE, (argv) => readFlags(argv, {
-  minutes: { type: "number", min: 0.05, max: 24 * 60 },
-  bots: { type: "number", min: 1, max: MAX_BOTS, integer: true },
-  "report-every": { type: "number", min: 5, max: 3600 },
-  seed: { type: "number", min: 0, max: 2 ** 32 - 1, integer: true },
-  out: { type: "string" },
-}));
-const { minutes = 30, bots: botCount = 40, seed = Date.now() >>> 0, out = "docs/benchmarks/soak.md" } = args;
+const FLAGS = {
+  minutes: { type: "number", min: 0.05, max: 24 * 60, arg: "m", default: 30, help: "how long to run, minutes; fractions allowed" },
+  bots: { type: "number", min: 1, max: 200, integer: true, default: 40, help: "bots, 1..200" },
+  "report-every": { type: "number", min: 5, max: 3600, arg: "s", default: 60, help: "seconds between report rows" },
+  out: { type: "string", arg: "path", default: "docs/benchmarks/soak.md", help: "markdown report; \"-\" for none" },
+  seed: { type: "number", min: 0, max: 2 ** 32 - 1, integer: true, arg: "int", help: "random seed (default: time-based)" },
+} as const;
+const args = commandLine("soak", usage("npm run soak -- [options]", FLAGS), (argv) => readFlags(argv, FLAGS));
+const { minutes, bots: botCount, seed = Date.now() >>> 0, out } = args;
 const WINDOW_MS = 5000;
 
 /** What the bots did in one report period (differences of their life totals). */
@@ -142,7 +136,7 @@ async function main(): Promise<void> {
   };
   consoleRow(COLUMNS.map((c) => c.name));
   const elapsed = () => ((performance.now() - t0) / 60_000).toFixed(1);
-  const reporter = setInterval(() => void report(elapsed()), (args["report-every"] ?? 60) * 1000);
+  const reporter = setInterval(() => void report(elapsed()), args["report-every"] * 1000);
 
   await new Promise((r) => setTimeout(r, durationMs));
   clearInterval(reporter);

@@ -1,4 +1,4 @@
-import { ArgsError, numberInRange, readFlags, urlFlag } from "../args.ts";
+import { ArgsError, numberInRange, readFlags, urlFlag, usage } from "../args.ts";
 
 /** Command line of `npm run bots` (USAGE says what each option does). */
 export type BotArgs = ReturnType<typeof parseBotArgs>;
@@ -7,50 +7,37 @@ export type BotArgs = ReturnType<typeof parseBotArgs>;
 export const MAX_BOTS = 1000;
 export const DEFAULT_URL = "ws://127.0.0.1:2567";
 
-export const USAGE = `Usage: npm run bots -- [options]
-  --count <n>          bots to run, 1..${MAX_BOTS} (default 10)
-  --url <ws-url>       server endpoint (default ${DEFAULT_URL})
-  --duration <s>       stop after this many seconds (default: run until Ctrl-C)
-  --chat-every <s>     each bot chats about this often, 0 = never (default 20)
-  --join-rate <n/s>    joins per second (default 20)
-  --rename-share <f>   fraction of bots that rename once, 0..1 (default 0.3)
-  --summary-every <s>  seconds between summary lines (default 5)
-  --seed <int>         random seed (default: time-based)
-  --orbit <x,y>        circle this point instead of wandering, on rings 40..--spread units out
-  --spread <units>     with --orbit: the largest ring (default 300; thrust 0.35)
-  --frame-hz <n>       the bots' shared frame timer, 20..60 (default 60)
-  --help               show this help`;
+const FLAGS = {
+  count: { type: "number", min: 1, max: MAX_BOTS, integer: true, default: 10, help: `bots to run, 1..${MAX_BOTS}` },
+  url: { type: "string", arg: "ws-url", default: DEFAULT_URL, help: "server endpoint" },
+  duration: { type: "number", min: 0.1, max: 7 * 24 * 3600, arg: "s", help: "stop after this many seconds (default: run until Ctrl-C)" },
+  "chat-every": { type: "number", min: 0, max: 24 * 3600, arg: "s", default: 20, help: "each bot chats about this often, 0 = never" },
+  "join-rate": { type: "number", min: 0.1, max: 1000, arg: "n/s", default: 20, help: "joins per second" },
+  "rename-share": { type: "number", min: 0, max: 1, arg: "f", default: 0.3, help: "fraction of bots that rename once, 0..1" },
+  "summary-every": { type: "number", min: 0.2, max: 3600, arg: "s", default: 5, help: "seconds between summary lines" },
+  seed: { type: "number", min: 0, max: 2 ** 32 - 1, integer: true, arg: "int", help: "random seed (default: time-based)" },
+  orbit: { type: "string", arg: "x,y", help: "circle this point instead of wandering, on rings 40..--spread units out" },
+  spread: { type: "number", min: 60, max: 100_000, arg: "units", default: 300, help: "with --orbit: the largest ring (thrust 0.35)" },
+  "frame-hz": { type: "number", min: 20, max: 60, integer: true, default: 60, help: "the bots' shared frame timer, 20..60" },
+  help: { type: "boolean", short: "h", help: "show this help" },
+} as const;
+export const USAGE = usage("npm run bots -- [options]", FLAGS);
 
 export { ArgsError };
-
-const FLAGS = {
-  count: { type: "number", min: 1, max: MAX_BOTS, integer: true },
-  url: { type: "string" },
-  duration: { type: "number", min: 0.1, max: 7 * 24 * 3600 },
-  "chat-every": { type: "number", min: 0, max: 24 * 3600 },
-  "join-rate": { type: "number", min: 0.1, max: 1000 },
-  "rename-share": { type: "number", min: 0, max: 1 },
-  "summary-every": { type: "number", min: 0.2, max: 3600 },
-  seed: { type: "number", min: 0, max: 2 ** 32 - 1, integer: true },
-  orbit: { type: "string" },
-  spread: { type: "number", min: 60, max: 100_000 },
-  "frame-hz": { type: "number", min: 20, max: 60, integer: true },
-  help: { type: "boolean", short: "h" },
-} as const;
 
 export function parseBotArgs(argv: readonly string[], now: number = Date.now()) {
   const flags = readFlags(argv, FLAGS);
   return {
-    count: flags.count ?? 10,
-    url: flags.url === undefined ? DEFAULT_URL : parseUrl(flags.url),
+    count: flags.count,
+    url: parseUrl(flags.url),
     durationSec: flags.duration,
-    chatEverySec: flags["chat-every"] ?? 20,
-    joinRate: flags["join-rate"] ?? 20,
-    renameShare: flags["rename-share"] ?? 0.3,
-    summaryEverySec: flags["summary-every"] ?? 5,
+    chatEverySec: flags["chat-every"],
+    joinRate: flags["join-rate"],
+    renameShare: flags["rename-share"],
+    summaryEverySec: flags["summary-every"],
     seed: flags.seed ?? now >>> 0,
-    orbit: flags.orbit === undefined ? undefined : { ...point("--orbit", flags.orbit), spread: flags.spread ?? 300, thrust: 0.35 },
-    frameHz: flags["frame-hz"] ?? 60,
+    orbit: flags.orbit === undefined ? undefined : { ...point("--orbit", flags.orbit), spread: flags.spread, thrust: 0.35 },
+    frameHz: flags["frame-hz"],
     help: flags.help ?? false,
   };
 }

@@ -3,8 +3,7 @@
  * at N players (one frame down to every client and one input up from every client per tick),
  * with no game, no Colyseus and no encoding. It bounds from below what the real server can reach
  * with Node and `ws` on this machine (docs/benchmarks/load.md, "The socket floor").
- *
- *   tsx scripts/bench/socketFloor.ts [--clients 1000] [--seconds 15] [--down 230] [--up 12] [--rate 20]
+ * `tsx scripts/bench/socketFloor.ts --help` lists the options.
  *
  * The server runs in this process pinned to CPU 0, the clients in a child pinned to CPU 1 (when
  * taskset exists); everything is on 127.0.0.1 and stops by itself.
@@ -12,14 +11,19 @@
 import { execFileSync, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { WebSocket, WebSocketServer } from "ws";
-import { commandLine, readFlags } from "../../kit/args.ts";
+import { commandLine, readFlags, usage } from "../../kit/args.ts";
 import { delay } from "../../kit/waitFor.ts";
 
-const count = { type: "number", min: 0, max: 1e6 } as const;
-const FLAGS = { clients: count, seconds: count, down: count, up: count, rate: count, role: { type: "string" }, url: { type: "string" } } as const;
-const USAGE = "Usage: tsx scripts/bench/socketFloor.ts [--clients 1000] [--seconds 15] [--down 230] [--up 12] [--rate 20]";
-const f = commandLine("socketFloor", USAGE, (argv) => readFlags(argv, FLAGS));
-const o = { clients: f.clients ?? 1000, seconds: f.seconds ?? 15, down: f.down ?? 230, up: f.up ?? 12, rate: f.rate ?? 20 };
+const FLAGS = {
+  clients: { type: "number", min: 0, max: 1e6, default: 1000, help: "sockets" },
+  seconds: { type: "number", min: 0, max: 1e6, default: 15, help: "measured window" },
+  down: { type: "number", min: 0, max: 1e6, arg: "bytes", default: 230, help: "frame sent to every client per tick" },
+  up: { type: "number", min: 0, max: 1e6, arg: "bytes", default: 12, help: "input every client sends per tick" },
+  rate: { type: "number", min: 0, max: 1e6, arg: "Hz", default: 20, help: "ticks per second" },
+  // Internal: how the server half starts the clients' half.
+  role: { type: "string" }, url: { type: "string" },
+} as const;
+const o = commandLine("socketFloor", usage("tsx scripts/bench/socketFloor.ts [options]", FLAGS), (argv) => readFlags(argv, FLAGS));
 
 /** Pins `pid` to `cpu` if it can: without taskset, or on one CPU, unpinned figures are still figures, just noisier. */
 function pin(pid: number, cpu: string): void {
@@ -97,5 +101,5 @@ async function runServer(): Promise<void> {
   }));
 }
 
-if (f.role === "clients") await runClients(String(f.url));
+if (o.role === "clients") await runClients(String(o.url));
 else await runServer();

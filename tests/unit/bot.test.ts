@@ -4,7 +4,7 @@ import { WORLD_HALF } from "../../shared/constants.ts";
 import { parseChat } from "../../server/rooms/validators.ts";
 import { spawnPoint, stepTadpole } from "../../shared/movement.ts";
 import type { Steer } from "../../shared/input.ts";
-import { ArgsError, DEFAULT_URL, MAX_BOTS, parseBotArgs } from "../../kit/player/botArgs.ts";
+import { ArgsError, DEFAULT_URL, MAX_BOTS, USAGE, parseBotArgs } from "../../kit/player/botArgs.ts";
 import { chatLine, renameLine } from "../../kit/player/chatter.ts";
 import { createRng } from "../../shared/rng.ts";
 import { formatSummary } from "../../kit/player/swarm.ts";
@@ -22,6 +22,14 @@ describe("bots: command line", () => {
   it("parses the documented flags, in both --flag value and --flag=value forms", () => {
     const args = parseBotArgs(["--count", "50", "--url", "ws://localhost:2567/", "--duration=60", "--chat-every", "0", "--seed=7"]);
     expect(args).toMatchObject({ count: 50, url: "ws://localhost:2567", durationSec: 60, chatEverySec: 0, seed: 7 });
+  });
+
+  it("prints a usage made from the flags' declarations: each flag with its value, help and default", () => {
+    expect(USAGE).toMatch(/^Usage: npm run bots -- \[options\]\n/);
+    expect(USAGE).toMatch(/\n {2}--count <n> +bots to run, 1\.\.1000 \(default 10\)\n/);
+    expect(USAGE).toMatch(/\n {2}--duration <s> +stop after this many seconds \(default: run until Ctrl-C\)\n/);
+    expect(USAGE).toMatch(/\n {2}--help +show this help$/);
+    expect(USAGE.split("\n")).toHaveLength(13);
   });
 
   it("rejects unknown flags, missing values, out-of-range numbers and non-WebSocket URLs", () => {
