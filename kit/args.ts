@@ -46,14 +46,14 @@ export function readFlags<S extends Record<string, Flag>>(argv: readonly string[
   return out as FlagValues<S>;
 }
 
-/** The usage text: `Usage: <synopsis>`, then one line per flag with help, and its default. */
+/** The usage text: `Usage: <synopsis>`, then one line per flag with help, and its default; then --help. */
 export function usage(synopsis: string, spec: Record<string, Flag>): string {
   const lines = Object.entries(spec).filter(([, flag]) => flag.help).map(([name, flag]) => {
     const head = `--${name}${flag.type === "boolean" ? "" : ` <${flag.arg ?? (flag.type === "number" ? "n" : "text")}>`}`;
     const fallback = flag.type !== "boolean" && flag.default !== undefined ? ` (default ${flag.default})` : "";
     return `  ${head.padEnd(22)} ${flag.help}${fallback}`;
   });
-  return [`Usage: ${synopsis}`, ...lines].join("\n");
+  return [`Usage: ${synopsis}`, ...lines, `  ${"--help".padEnd(22)} show this help`].join("\n");
 }
 
 /** A number within [min, max] (an integer if asked); blank, NaN and ±Infinity are rejected. */
@@ -79,10 +79,15 @@ export function urlFlag(flag: string, value: string, protocols: readonly string[
   return url;
 }
 
-/** Runs `read` on this process's arguments; a bad command line prints `usage` and exits 2. */
+/** Runs `read` on this process's arguments; `--help` (or `-h`) prints `usage` and exits 0, a bad command line prints it and exits 2. */
 export function commandLine<T>(name: string, usage: string, read: (argv: readonly string[]) => T): T {
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(usage);
+    process.exit(0);
+  }
   try {
-    return read(process.argv.slice(2));
+    return read(argv);
   } catch (error) {
     if (!(error instanceof ArgsError)) throw error;
     console.error(`${name}: ${error.message}\n${usage}`);

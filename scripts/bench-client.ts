@@ -12,8 +12,8 @@ import { openPond, saveScreenshot, snapshot, waitForPond } from "../kit/browser/
 import { commandLine, readFlags, usage } from "../kit/args.ts";
 import { MAX_BOTS } from "../kit/player/botArgs.ts";
 import { describeMachine, loadAverage, type Machine } from "./lib/machine.ts";
-import { commandText, writeText } from "./lib/report.ts";
-import { updatedReport } from "./lib/sections.ts";
+import { commandText } from "./lib/report.ts";
+import { writeSections } from "./lib/sections.ts";
 import { measureTable } from "./lib/table.ts";
 import { runColdLoads } from "./bench-client/coldLoad.ts";
 import { coldLoadMarkdown, coldTable, runHeader, verdict, type RunInfo } from "./bench-client/coldReport.ts";
@@ -57,16 +57,11 @@ async function main(): Promise<void> {
   if (!coldOnly) await frames();
 }
 
-/** Rewrites the given sections of docs/benchmarks/client.md, keeping everything else. */
+/** Rewrites the given sections of docs/benchmarks/client.md (cold, frames), keeping everything else. */
 function writeReport(updates: { cold?: string; frames?: string }): void {
-  const { text, rebuilt } = updatedReport(REPORT, ["cold", "frames"], updates, PLACEHOLDERS, template);
-  writeText(REPORT, text);
-  console.log(`[bench:client] ${rebuilt ? "wrote (from the template: the file had no bench markers)" : `updated the ${Object.keys(updates).join(" and ")} section in`} ${REPORT}`);
+  writeSections(REPORT, "Client benchmark", updates);
+  console.log(`[bench:client] updated the ${Object.keys(updates).join(" and ")} section in ${REPORT}`);
 }
-
-/** The whole file, when it has to be made afresh (no markers yet); the text around the sections is written by hand. */
-const template = (sections: Record<string, string>): string => `# Client benchmark\n\n${sections.cold}\n\n${sections.frames}\n`;
-const PLACEHOLDERS = { cold: "Not measured yet: run `npm run bench:client -- --cold-only`.", frames: "Not measured yet: run `npm run bench:client`." };
 
 /** Bots and the page connect from 127.0.0.1, and all must share one pond. */
 function frames(): Promise<void> {

@@ -5,7 +5,7 @@
  * (client/net/netsim.ts) plus a truth client on a perfect link, frames at 60 fps from one timer,
  * and prints a table that it also writes into docs/benchmarks/net.md between its bench markers
  * (the page's text around them, which says what each column measures, is written by hand).
- * FLAGS below are the options (`--help`).
+ * `--help` lists the options.
  */
 import { join } from "node:path";
 import { fetchMetrics } from "../kit/probes.ts";
@@ -16,7 +16,7 @@ import { SERVER_NODE_FLAGS, startServer } from "../kit/server.ts";
 import { commandLine, readFlags, usage } from "../kit/args.ts";
 import { describeMachine, machineText } from "./lib/machine.ts";
 import { commandText, fixed, writeText } from "./lib/report.ts";
-import { writeSection } from "./lib/sections.ts";
+import { writeSections } from "./lib/sections.ts";
 import { table, type Column } from "./lib/table.ts";
 
 const LINKS: LinkSpec[] = [
@@ -36,7 +36,6 @@ const FLAGS = {
   links: { type: "string", arg: "a,b,...", default: LINKS.map((l) => l.name).join(","), help: "named links, or ad-hoc ones as netsim queries (lag=80&jitter=40)" },
   "no-write": { type: "boolean", help: "print only: write neither docs/benchmarks/net.md nor the plot" },
   plot: { type: "string", arg: "name", default: "after", help: `the ${PLOT_LINK} link's plot (one remote's true path against what the observer drew) goes to docs/benchmarks/net-path-<name>.svg ("before" was made from the playout before Netcode II); "" for none` },
-  help: { type: "boolean", short: "h", help: "show this help" },
 } as const;
 const USAGE = usage("npm run bench:net -- [options]", FLAGS);
 
@@ -75,10 +74,6 @@ const LINK: Array<Column<LinkResult>> = [
 
 async function main(): Promise<void> {
   const flags = commandLine("bench:net", USAGE, (argv) => readFlags(argv, FLAGS));
-  if (flags.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
   const { seconds, seed, plot } = flags;
   const wanted = flags.links.split(",");
   // Named links, or ad-hoc ones given as a netsim query ("lag=80&jitter=40").
@@ -122,8 +117,8 @@ async function main(): Promise<void> {
   const out = [...table(FEEL, results), "", ...table(LINK, results)].join("\n");
   console.log(`\n${out}\n`);
   if (write) {
-    writeSection(join(REPO_ROOT, "docs/benchmarks/net.md"), "Netcode benchmark", [`- Command: \`${commandText("bench:net")}\` (scripts/bench-net.ts)`,
-      `- Date: ${machine.date}; commit ${machine.commit}`, `- Machine: ${host}`, `- ${seconds} s of frames per link; simulator seeds derived from seed ${seed}`, "", out].join("\n"));
+    writeSections(join(REPO_ROOT, "docs/benchmarks/net.md"), "Netcode benchmark", { "": [`- Command: \`${commandText("bench:net")}\` (scripts/bench-net.ts)`,
+      `- Date: ${machine.date}; commit ${machine.commit}`, `- Machine: ${host}`, `- ${seconds} s of frames per link; simulator seeds derived from seed ${seed}`, "", out].join("\n") });
     console.log("wrote docs/benchmarks/net.md");
   }
   process.exit(0);

@@ -1,8 +1,6 @@
 /**
  * Load benchmark: one process, one pond, a crowd of headless tadpoles.
  *
- *   npm run bench -- [--sizes 100,250,500,1000] [--seconds 30] [--interest on|off|const|both|all]
- *
  * First the in-process tick model (scripts/bench/model.ts), then for each size and interest mode
  * it starts the real server (server/main.ts) on 127.0.0.1 and a free port, runs the bots in
  * worker processes (scripts/bench/worker.ts), lets them swim out over the whole pond, measures a
@@ -16,15 +14,11 @@ import { commandText } from "./lib/report.ts";
 import { USAGE, parseBenchArgs } from "./bench/args.ts";
 import { modelTick, type ModelResult } from "./bench/model.ts";
 import { describeMachine, machineText } from "./lib/machine.ts";
-import { writeSection } from "./lib/sections.ts";
+import { writeSections } from "./lib/sections.ts";
 import { detailTable, mainTable, modelTable, resultsMarkdown, verdicts } from "./bench/report.ts";
 import { planRun, runOnce, type RunResult } from "./bench/run.ts";
 
 const args = commandLine("bench", USAGE, parseBenchArgs);
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
 
 const command = commandText("bench", true);
 const machine = describeMachine();
@@ -74,7 +68,7 @@ if (results.length) {
 }
 if (models.length) for (const line of modelTable(models, args.tickRate)) console.log(line);
 if (args.write) {
-  writeSection(DOC, "Load benchmark", resultsMarkdown(results, models, args, machine, command, args.label || undefined));
+  writeSections(DOC, "Load benchmark", { "": resultsMarkdown(results, models, args, machine, command, args.label || undefined) });
   log(`wrote ${DOC} and ${JSON_FILE}`);
 }
 process.exit(results.every((r) => r.ok) ? 0 : 1);

@@ -8,10 +8,6 @@ import { USAGE, parseBotArgs } from "../kit/player/botArgs.ts";
 import { BotSwarm, formatSummary } from "../kit/player/swarm.ts";
 
 const args = commandLine("bots", USAGE, (argv) => parseBotArgs(argv));
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
 
 // The SDK warns on every refused or failed connection; the swarm already reports those (once
 // per reason, then as counts in the summary), so keep its repeats off the console.

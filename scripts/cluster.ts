@@ -18,10 +18,10 @@ const USAGE = "usage: npm run cluster -- [N | --processes N]   (env: BASE_PORT, 
 const log = (message: string): void => console.error(`cluster: ${message}`);
 
 /** `npm run cluster -- 3`, `-n 3` or `--processes 3`; else CLUSTER_PROCESSES, else one per CPU. */
-function parseClusterArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { processes: number; basePort: number; help: boolean } {
+function parseClusterArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { processes: number; basePort: number } {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { processes: { type: "string", short: "n" }, help: { type: "boolean", short: "h" } } });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { processes: { type: "string", short: "n" } } });
   } catch (error) {
     throw new ArgsError((error as Error).message);
   }
@@ -33,7 +33,7 @@ function parseClusterArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { pr
   if (!Number.isInteger(basePort) || basePort < 1 || basePort + processes - 1 > 65535) {
     throw new ArgsError(`BASE_PORT must be a port from 1 to ${65536 - processes}, got "${env.BASE_PORT}"`);
   }
-  return { processes, basePort, help: values.help ?? false };
+  return { processes, basePort };
 }
 
 /** Throws if something already listens on `port` (a clear message beats N EADDRINUSE crashes). */
@@ -69,10 +69,6 @@ function publicAddressFor(pattern: string | undefined, index: number, port: numb
 
 async function main(): Promise<number> {
   const args = commandLine("cluster", USAGE, (argv) => parseClusterArgs(argv, process.env));
-  if (args.help) {
-    console.log(USAGE);
-    return 0;
-  }
   const host = process.env.HOST?.trim() || "127.0.0.1";
   const pattern = process.env.PUBLIC_ADDRESS?.trim() || undefined;
   const ports = Array.from({ length: args.processes }, (_, i) => args.basePort + i);

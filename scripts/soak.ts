@@ -17,7 +17,7 @@ import { describeMachine, machineText, type Machine } from "./lib/machine.ts";
 import { commandText, fixed } from "./lib/report.ts";
 import { percentile } from "./lib/stats.ts";
 import { missed, table, type Column } from "./lib/table.ts";
-import { writeSection } from "./lib/sections.ts";
+import { writeSections } from "./lib/sections.ts";
 
 const FLAGS = {
   minutes: { type: "number", min: 0.05, max: 24 * 60, arg: "m", default: 30, help: "how long to run, minutes; fractions allowed" },
@@ -166,7 +166,7 @@ async function main(): Promise<void> {
   };
   console.log(`[soak] done: ${JSON.stringify(summary)}`);
   if (out !== "-") {
-    writeSection(resolve(REPO_ROOT, out), "Soak test", markdown(command, machine, rows, summary, errors));
+    writeSections(resolve(REPO_ROOT, out), "Soak test", { "": markdown(command, machine, rows, summary, errors) });
     console.log(`[soak] wrote ${out}`);
   }
   process.exitCode = missed(COLUMNS, rows).length > 0 || notEmpty ? 1 : 0;

@@ -19,7 +19,6 @@ const FLAGS = {
   orbit: { type: "string", arg: "x,y", help: "circle this point instead of wandering, on rings 40..--spread units out" },
   spread: { type: "number", min: 60, max: 100_000, arg: "units", default: 300, help: "with --orbit: the largest ring (thrust 0.35)" },
   "frame-hz": { type: "number", min: 20, max: 60, integer: true, default: 60, help: "the bots' shared frame timer, 20..60" },
-  help: { type: "boolean", short: "h", help: "show this help" },
 } as const;
 export const USAGE = usage("npm run bots -- [options]", FLAGS);
 
@@ -38,7 +37,6 @@ export function parseBotArgs(argv: readonly string[], now: number = Date.now()) 
     seed: flags.seed ?? now >>> 0,
     orbit: flags.orbit === undefined ? undefined : { ...point("--orbit", flags.orbit), spread: flags.spread, thrust: 0.35 },
     frameHz: flags["frame-hz"],
-    help: flags.help ?? false,
   };
 }
 

@@ -29,7 +29,6 @@ const FLAGS = {
   "no-write": { type: "boolean", help: "write neither docs/benchmarks/load.md (between its bench markers) nor docs/benchmarks/load.json: for a check on a busy machine" },
   food: { type: "number", min: 0, max: 60_000, integer: true, default: DEFAULT_FOOD_COUNT, help: "specks of food in the pond, live and in the model; 0 for none" },
   label: { type: "string", arg: "text", help: "a note shown above the results in the doc" },
-  help: { type: "boolean", short: "h", help: "show this help" },
 } as const;
 export const USAGE = usage("npm run bench -- [options]", FLAGS);
 
@@ -49,7 +48,6 @@ export function parseBenchArgs(argv: readonly string[]) {
     write: !f["no-write"],
     food: f.food,
     label: f.label ?? "",
-    help: f.help ?? false,
     // Fixed: what the report and docs/benchmarks/load.md describe.
     workers: 4, frameHz: 30, tickRate: 20, targetView: 40, seed: 1,
   };

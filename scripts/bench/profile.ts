@@ -39,16 +39,9 @@ const RULES: Rule[] = [
   { name: "V8 and runtime (program)", test: (fn) => fn === "(program)" },
 ];
 
-export interface ProfileSummary {
-  /** Wall time the profile covers, ms. */
-  wallMs: number;
-  /** Sampled time not idle, ms. */
-  busyMs: number;
-  /** Per category: ms, and share of busy time. */
-  categories: Array<{ name: string; ms: number; share: number }>;
-}
-
-export function summarizeProfile(profile: CpuProfile): ProfileSummary {
+/** The profile's wall time and busy (sampled, not idle) time, and per category its ms and share of the busy time. */
+export type ProfileSummary = ReturnType<typeof summarizeProfile>;
+export function summarizeProfile(profile: CpuProfile) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);

@@ -4,6 +4,7 @@ import path from "node:path";
 import { fetchMetrics, fetchPonds, type MetricsSnapshot } from "../../kit/probes.ts";
 import { SERVER_NODE_FLAGS, startServer, type ServerProcess } from "../../kit/server.ts";
 import { delay } from "../../kit/waitFor.ts";
+import type { TickSamples as ServerTickSamples } from "../../server/metrics.ts";
 import { CELLS_PER_VIEW_RADIUS, LEAVE_FACTOR } from "../../server/sim/Pond.ts";
 import { WORLD_HALF } from "../../shared/constants.ts";
 import { writeText } from "../lib/report.ts";
@@ -54,8 +55,8 @@ export interface RunResult {
   window?: ReturnType<typeof summarize>;
 }
 
-/** The server hook (BENCH_HOOKS=on, GET /debug/ticks): raw tick durations since a cursor (ms; step = sim + interest). */
-interface TickSamples { next: number; totalMs: number[]; stepMs: number[]; cpuMs: number[] }
+/** What the server's hook answers (BENCH_HOOKS=on, GET /debug/ticks): raw tick durations since a cursor (ms; step = sim + interest). */
+type TickSamples = ReturnType<ServerTickSamples["since"]>;
 /** One read of /metrics, stamped with when it was read (performance.now()). */
 interface Scrape { at: number; metrics: MetricsSnapshot }
 type Collected = ReturnType<WorkerMethods["collect"]>;
