@@ -21,6 +21,7 @@ const FLAGS = {
   seconds: { type: "number", min: 2, max: 3600, arg: "s", default: 30, help: "measurement window per run" },
   spread: { type: "number", min: 0, max: 600, arg: "s", default: 20, help: "longest spread-out phase before measuring" },
   "join-concurrency": { type: "number", min: 1, max: 256, integer: true, default: 8, help: "joins in flight per worker" },
+  "frame-hz": { type: "number", min: 20, max: 60, integer: true, arg: "Hz", default: 30, help: "the bots' frame timer (a browser draws at 60; 30 leaves the bots' core room for 1,000)" },
   "no-pin": { type: "boolean", help: "do not pin the server to CPU 0 and the bot workers to the others (pinned with taskset when there are 2+ CPUs)" },
   "no-model": { type: "boolean", help: "skip the in-process tick model (the tick without sockets, timed first)" },
   "model-only": { type: "boolean", help: "run only the in-process tick model" },
@@ -40,6 +41,7 @@ export function parseBenchArgs(argv: readonly string[]) {
     seconds: f.seconds,
     spreadSeconds: f.spread,
     joinConcurrency: f["join-concurrency"],
+    frameHz: f["frame-hz"],
     pin: !f["no-pin"] && canPin(),
     model: !f["no-model"],
     modelOnly: f["model-only"] ?? false,
@@ -49,7 +51,7 @@ export function parseBenchArgs(argv: readonly string[]) {
     food: f.food,
     label: f.label ?? "",
     // Fixed: what the report and docs/benchmarks/load.md describe.
-    workers: 4, frameHz: 30, tickRate: 20, targetView: 40, seed: 1,
+    workers: 4, tickRate: 20, targetView: 40, seed: 1,
   };
 }
 

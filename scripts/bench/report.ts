@@ -53,6 +53,7 @@ const DETAIL: Array<Column<Run>> = [
   { name: "patches/s without schema bytes, per client", cell: (r) => f(r.window.emptyPatchesPerSecond, 2) },
   { name: "patch interval p99 / max ms (server clock)", cell: ({ window: w }) => both(f(w.patchIntervalMs.p99), f(w.patchIntervalMs.max)) },
   { name: "server-counted B/s per client", cell: (r) => f(r.window.serverBytesPerClientPerSecond) },
+  { name: "ticks guessed per client per s", cell: (r) => f(r.window.guessesPerClientPerSecond, 2) },
   { name: "patch B / body B per position update", cell: ({ window: w }) => both(f(w.patchBytesPerPositionUpdate, 2), f(w.schemaBytesPerPositionUpdate, 2)) },
   { name: "schema changes per position update", cell: (r) => f(r.window.schemaChangesPerPositionUpdate, 3) },
   { name: "enters / leaves per client per s", cell: ({ window: w }) => both(f(w.entersPerSecond, 2), f(w.leavesPerSecond, 2)) },

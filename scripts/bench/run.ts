@@ -227,6 +227,8 @@ function summarize(plan: RunPlan, before: Scrape, after: Scrape, ticks: TickSamp
     rssMb: after.metrics.sum("process_resident_memory_bytes") / 2 ** 20, rssMaxMb: rssMax,
     heapUsedMb: after.metrics.sum("nodejs_heap_size_used_bytes") / 2 ** 20,
     serverBytesPerClientPerSecond: delta("pond_bytes_sent_total") / seconds / plan.size,
+    /** Ticks the server played on a guess because an input was late (docs/netcode.md), per client per second. */
+    guessesPerClientPerSecond: delta("pond_input_guesses_total") / seconds / plan.size,
     /** Bots connected for the whole window; the rates below are over them. */
     clients: whole.length,
     patchesPerSecond: { mean: mean(patchRates), min: min(patchRates), p1: percentile(patchRates, 1) },
