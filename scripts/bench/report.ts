@@ -7,7 +7,6 @@ import type { RunResult } from "./run.ts";
 
 /** The tables, goals and doc section of `npm run bench`; docs/benchmarks/load.md says what each column means. */
 
-
 const modeName = (m: { mode: string }) => (m.mode === "off" ? "off" : m.mode === "const" ? "on, ~const density" : "on");
 const radius = (m: { mode: string; viewRadius?: number }) => (m.mode === "off" ? "∞" : String(m.viewRadius ?? 1200));
 const both = (a: string, b: string) => `${a} / ${b}`;
