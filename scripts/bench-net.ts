@@ -14,6 +14,7 @@ import { pathSvg } from "./bench-net/plot.ts";
 import { REPO_ROOT } from "../kit/process.ts";
 import { SERVER_NODE_FLAGS, startServer } from "../kit/server.ts";
 import { commandLine, readFlags, usage } from "../kit/args.ts";
+import { delay } from "../kit/waitFor.ts";
 import { describeMachine, machineText } from "./lib/machine.ts";
 import { commandText, fixed, writeText } from "./lib/report.ts";
 import { writeSections } from "./lib/sections.ts";
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
       const before = await fetchMetrics(server.httpUrl);
       const result = await runLink(server.wsUrl, link, seconds, seed, link.name === PLOT_LINK ? TRACE : undefined);
       // The room adds its guess counts to /metrics once a second.
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await delay(1100);
       const after = await fetchMetrics(server.httpUrl);
       const delta = (name: string): number => after.sum(name) - before.sum(name);
       result.guesses.guessed = delta("pond_input_guesses_total");

@@ -11,7 +11,7 @@ import { fetchHealth, fetchMetrics, fetchPonds, type MetricsSnapshot } from "../
 import { TcpProxy } from "../kit/tcpProxy.ts";
 import { startServer } from "../kit/server.ts";
 import { REPO_ROOT } from "../kit/process.ts";
-import { waitFor } from "../kit/waitFor.ts";
+import { delay, waitFor } from "../kit/waitFor.ts";
 import { commandLine, readFlags, usage } from "../kit/args.ts";
 import { describeMachine, machineText, type Machine } from "./lib/machine.ts";
 import { commandText, fixed } from "./lib/report.ts";
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
   const elapsed = () => ((performance.now() - t0) / 60_000).toFixed(1);
   const reporter = setInterval(() => void report(elapsed()), args["report-every"] * 1000);
 
-  await new Promise((r) => setTimeout(r, durationMs));
+  await delay(durationMs);
   clearInterval(reporter);
   await report(`${elapsed()} (end)`);
   stopping = true;

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../process.ts";
 import { startServer, type ServerProcess } from "../server.ts";
+import { delay } from "../waitFor.ts";
 
 export const DIST_DIR = join(REPO_ROOT, "dist");
 
@@ -52,7 +53,7 @@ export async function copyBuiltClient(): Promise<ClientCopy> {
       lastProblem = (error as Error).message;
     }
     rmSync(dir, { recursive: true, force: true });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await delay(500);
   }
   throw new Error(`could not take a whole copy of dist/ (${lastProblem}); is a build running? Run \`npx vite build\`.`);
 }
