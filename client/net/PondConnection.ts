@@ -126,6 +126,14 @@ export class PondConnection {
   private readonly predictedSeq = new Float64Array(PREDICTED_RING).fill(-1);
   private checkedAck = 0;
   private inputEpoch = 0;
+  /**
+   * From a dropped socket on: the stream's count of own bodies at the drop; -1 once the server's
+   * body has come on the new socket. Until then we send no inputs, not even on the new socket
+   * before the SDK's reconnect completes (the input handle sends whenever a socket is open): the
+   * prediction must start again from where the server has us (inputs sent into the dead socket
+   * never arrived, and the acknowledgements of some that did were lost with it).
+   */
+  private selfCountAtDrop = -1;
   private stepMs = 50;
   private readonly bytes: RateMeter;
   private rtt = NaN;
@@ -194,10 +202,15 @@ export class PondConnection {
 
     room.onStateChange(() => {
       this.adoptSelf();
+      if (this.selfCountAtDrop >= 0 && this.stream.selfCount > this.selfCountAtDrop) {
+        this.selfCountAtDrop = -1;
+        this.recon?.reset();   // re-seeded from the server's body, as on a fresh join
+      }
       const t = performance.now();
       this.patches.add(t);
       this.remote.onPatch(t);
     });
+    room.onDrop(() => { if (this.selfCountAtDrop < 0) this.selfCountAtDrop = this.stream.selfCount; });
     room.onReconnect(() => { this.remote.reset(); this.phase.reset(); });
 
     const callbacks = Callbacks.get(room);
@@ -307,7 +320,7 @@ export class PondConnection {
 
     const data = this.input.data;
     let sent = 0;
-    for (let i = 0; i < due; i++) {
+    for (let i = 0; i < (this.selfCountAtDrop >= 0 ? 0 : due); i++) {
       data.angle = steer.angle;
       data.thrust = steer.thrust;
       const seq = this.input.send();   // the reconciler steps the shared movement for it, now

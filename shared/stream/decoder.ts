@@ -35,6 +35,8 @@ export class PositionStreamDecoder {
   readonly entities: ReadonlyMap<number, DecodedEntity> = this.known;
   /** The newest exact own body (null until one arrives); updated in place. */
   self: Pose | null = null;
+  /** Own bodies read so far: tells a caller whether one has come since a moment it marked. */
+  selfCount = 0;
   /** The specks of the watched cells (the frames' food sections). */
   readonly food = new FoodHoldings();
   onEnter: ((e: DecodedEntity) => void) | undefined;
@@ -162,6 +164,7 @@ export class PositionStreamDecoder {
     self.y = fromCode(POSITION_GRID, y);
     self.angle = fromCode(ANGLE_GRID, angle);
     self.speed = fromCode(SPEED_GRID, speed);
+    this.selfCount++;
     return true;
   }
 
