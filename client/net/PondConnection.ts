@@ -128,10 +128,12 @@ export class PondConnection {
   private inputEpoch = 0;
   /**
    * From a dropped socket on: the stream's count of own bodies at the drop; -1 once the server's
-   * body has come on the new socket. Until then we send no inputs, not even on the new socket
-   * before the SDK's reconnect completes (the input handle sends whenever a socket is open): the
-   * prediction must start again from where the server has us (inputs sent into the dead socket
-   * never arrived, and the acknowledgements of some that did were lost with it).
+   * body has come on the new socket. Until then we send no inputs. The SDK's input handle sends
+   * whenever a socket is open, so it would send on the new socket before the reconnect completes;
+   * the server plays such an input before it sends the full state, whose header then acknowledges
+   * it while our body (which only a patch carries) is still the old one, and the reconciler
+   * settles on that mismatch. Starting again from the server's body also covers an input played
+   * after the drop with no socket left to acknowledge it.
    */
   private selfCountAtDrop = -1;
   private stepMs = 50;
