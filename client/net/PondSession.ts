@@ -134,6 +134,11 @@ export class PondSession {
   private lastRoomId: string | undefined;
   private currentStatus: SessionStatus = "offline";
   private playerName: string | undefined;
+  /**
+   * The server's copy of our name when we last asked for a new one: while it still reads that,
+   * the server has not answered (the rename may be in flight, or its echo lost with the socket).
+   */
+  private nameAtRename: string | undefined;
   /** The size token the pond sent as it shut down, for the next join (docs/protocol.md, "carry"). */
   private carry: string | undefined;
   private wantedRoomId: string | undefined;
@@ -195,6 +200,7 @@ export class PondSession {
   /** Renames the player now and for every later join. */
   rename(name: string): void {
     this.playerName = name;
+    this.nameAtRename = this.current?.self?.name;
     this.current?.rename(name);
   }
 
@@ -315,9 +321,11 @@ export class PondSession {
 
   private onLeft(connection: PondConnection, code: number, reason?: string): void {
     if (this.current !== connection) return;
-    // Keep whatever name the player ended with (a chat `name:` rename included).
+    // Keep whatever name the player ended with (a chat `name:` rename, or the server's numbered
+    // "Alice 2", included), unless the server's copy is still the one our last rename replaces.
     const ownName = connection.self?.name;
-    if (ownName) this.playerName = ownName;
+    if (ownName && ownName !== this.nameAtRename) this.playerName = ownName;
+    this.nameAtRename = undefined;
     releaseConnection(connection);
     this.current = undefined;
     if (this.closed) return;

@@ -121,6 +121,24 @@ describeWithRedis("reconnecting after a network blip", (testRedis) => {
     expect(player.session.counts).toMatchObject({ joins: 2, moves: 1 });
   });
 
+  it("a rename the pond had not answered when the socket was cut is the name it joins again with", async () => {
+    const player = await pool.join({ url, name: "hasty", reconnection });
+    const id = player.session.sessionId!;
+    await waitFor(() => player.session.connection!.self !== undefined, { message: "the player's tadpole" });
+    // Cut at once: whether or not the rename reached the pond, its answer cannot come back.
+    player.session.rename("renamed");
+    proxy!.hold();
+    expect(proxy!.cutSession(id)).toBe(1);
+    await waitFor(async () => (await getPonds(node)).length === 0, { timeoutMs: (GRACE_SECONDS + 5) * 1000, message: "the pond to drop the tadpole after the grace period" });
+    proxy!.release();
+    await waitFor(() => player.session.status === "connected" && player.session.sessionId !== id && player.session.connection?.self !== undefined, {
+      timeoutMs: 15_000,
+      message: "the player to be in a pond again",
+      describe: () => ({ status: player.session.status, statuses: player.statuses }),
+    });
+    expect(player.session.connection!.self!.name).toBe("renamed");
+  });
+
   it("stops for good when closed while reconnecting (no tadpole comes back on its own)", async () => {
     const observer = await pool.join({ url, name: "observer" });
     const player = await pool.join({ url, name: "quitter", reconnection });
