@@ -50,6 +50,8 @@ export interface Health {
   live: boolean;
   ready: boolean;
   players: number;
+  /** The server's process id (tells it from another process on the same port). */
+  pid: number;
 }
 
 /** GET <httpUrl>/health; throws unless it answers 200 with live and ready. */

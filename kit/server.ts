@@ -50,8 +50,12 @@ export interface StartServerOptions {
  */
 export const SERVER_NODE_FLAGS = ["--max-old-space-size=1024"];
 
-/** Polls GET <httpUrl>/health until it answers 200 and says it is ready ({ready: true}, or {ok: true}). */
-export async function waitForHealth(httpUrl: string, timeoutMs: number, alive?: () => boolean): Promise<void> {
+/**
+ * Polls GET <httpUrl>/health until it answers 200 and says it is ready ({ready: true}, or {ok: true}).
+ * With `pid`, only that process's answer counts: a port picked free can be taken by another
+ * server before ours binds it, and that one would answer for ours (ours then fails EADDRINUSE).
+ */
+export async function waitForHealth(httpUrl: string, timeoutMs: number, alive?: () => boolean, pid?: number): Promise<void> {
   let last = "no answer yet";
   await waitFor(async () => {
     if (alive && !alive()) throw new Error("the server process exited");
@@ -60,7 +64,11 @@ export async function waitForHealth(httpUrl: string, timeoutMs: number, alive?: 
       const body = await response.text();
       last = `${response.status} ${body}`;
       if (!response.ok) return false;
-      const health = JSON.parse(body) as { ok?: unknown; ready?: unknown };
+      const health = JSON.parse(body) as { ok?: unknown; ready?: unknown; pid?: unknown };
+      if (pid !== undefined && health.pid !== pid) {
+        last = `another process (pid ${String(health.pid)}) answers there, not ours (pid ${pid})`;
+        return false;
+      }
       return health.ready === true || health.ok === true;
     } catch (error) {
       if (alive && !alive()) throw error;
@@ -92,7 +100,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     });
     const httpUrl = `http://127.0.0.1:${port}`;
     try {
-      await waitForHealth(httpUrl, timeoutMs, () => !proc.hasExited);
+      await waitForHealth(httpUrl, timeoutMs, () => !proc.hasExited, proc.pid);
       return { proc, port, httpUrl, wsUrl: `ws://127.0.0.1:${port}`, stop: (graceMs) => proc.stop(graceMs) };
     } catch (error) {
       await proc.stop(2000);

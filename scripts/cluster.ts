@@ -116,7 +116,7 @@ async function main(): Promise<number> {
     });
   }
 
-  const ready = await Promise.all(members.map((m) => waitForHealth(`http://127.0.0.1:${m.port}`, 60_000, () => !m.proc.hasExited).then(() => true, () => false)));
+  const ready = await Promise.all(members.map((m) => waitForHealth(`http://127.0.0.1:${m.port}`, 60_000, () => !m.proc.hasExited, m.proc.pid).then(() => true, () => false)));
   if (!stopping) {
     const lines = members.map((m, i) =>
       `  ${i + 1}. http://${host === "0.0.0.0" ? "localhost" : host}:${m.port}  pid ${m.proc.pid}  public ${m.publicAddress}  ${ready[i] ? "ready" : m.proc.hasExited ? "EXITED" : "NOT READY"}`);

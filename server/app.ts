@@ -65,7 +65,8 @@ export function createPondServer(config: ServerConfig, options: PondServerOption
       app.get("/health/live", (_req, res) => { res.json({ live: true }); });
       app.get("/health", (_req, res) => {
         const ready = matchMaker.state === matchMaker.MatchMakerState.READY;
-        res.status(ready ? 200 : 503).json({ live: true, ready, players: admission.playerCount });
+        // pid: whoever started the process can tell it from another that took the port first.
+        res.status(ready ? 200 : 503).json({ live: true, ready, players: admission.playerCount, pid: process.pid });
       });
       app.get("/metrics", async (_req, res) => {
         res.setHeader("Content-Type", metrics.registry.contentType);

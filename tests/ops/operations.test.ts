@@ -42,7 +42,7 @@ describe("operating the server", () => {
   it("answers /health and /health/live, and on SIGTERM closes its players with 4001 and exits 0", async () => {
     const server = await start();
     expect(await health(server, "/health/live")).toEqual({ status: 200, body: { live: true } });
-    expect(await health(server)).toEqual({ status: 200, body: { live: true, ready: true, players: 0 } });
+    expect(await health(server)).toEqual({ status: 200, body: { live: true, ready: true, players: 0, pid: server.proc.pid } });
     const peer = await join(server);
     expect((await health(server)).body.players).toBe(1);
 
