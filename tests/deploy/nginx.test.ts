@@ -66,7 +66,10 @@ http {
   await waitFor(async () => {
     if (proc.hasExited) throw new Error(`nginx exited: ${proc.tail()}${existsSync(join(dir, "error.log")) ? readFileSync(join(dir, "error.log"), "utf8") : ""}`);
     try {
-      return (await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1000) })).ok;
+      const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1000) });
+      // Answered by one of our game processes, through nginx: not by another server that took the port first.
+      const { pid } = (await response.json()) as { pid?: number };
+      return response.ok && nodes.some((n) => n.proc.pid === pid);
     } catch {
       return false;
     }
