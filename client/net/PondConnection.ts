@@ -321,8 +321,9 @@ export class PondConnection {
     }
 
     const data = this.input.data;
+    const toSend = this.selfCountAtDrop >= 0 ? 0 : due;   // none between a drop and the server's body after it
     let sent = 0;
-    for (let i = 0; i < (this.selfCountAtDrop >= 0 ? 0 : due); i++) {
+    for (let i = 0; i < toSend; i++) {
       data.angle = steer.angle;
       data.thrust = steer.thrust;
       const seq = this.input.send();   // the reconciler steps the shared movement for it, now
